@@ -1,0 +1,33 @@
+/**
+ * The cdktf app entry (cdktf.json runs the esbuild bundle of this file, dist/app.js):
+ * synthesizes every environment under apps/<env>/environment.json, one stack per blueprint,
+ * into cdktf.out/stacks/<env>-<blueprint>/cdk.tf.json. A bad configuration exits 1 with one
+ * line per problem (`<file>: <field.path>: <message> (got <value>)`), not a stack trace.
+ */
+import { ConfigError } from "@sse-kms/config";
+import { createApp, findRepoRoot } from "@sse-kms/blueprint-catalog";
+
+function main(): number {
+  const root = findRepoRoot(__dirname);
+  try {
+    const app = createApp(root, { outdir: process.env.CDKTF_OUTDIR || `${root}/cdktf.out` });
+    app.synth();
+    // Synth warnings (material in state, expiring material, ...) go to stderr, one line each.
+    for (const c of app.node.findAll()) {
+      for (const m of c.node.metadata) if (m.type === "@cdktf/warn") console.error(`warning: ${String(m.data)}`);
+    }
+    if (!process.env.CDKTF_OUTDIR) {
+      const names = app.node.children.map((c) => c.node.id).filter((id) => id.includes("-")).sort();
+      console.log(`synthesized ${names.length} stacks into cdktf.out/stacks: ${names.join(", ")}`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main();

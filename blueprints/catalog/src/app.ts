@@ -1,0 +1,51 @@
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type EnvironmentConfig, loadEnvironmentFile } from "@sse-kms/config";
+import { App } from "cdktf";
+import { buildEnvironment } from "./catalog";
+
+/** The repository root: the nearest folder above `from` that holds cdktf.json. */
+export function findRepoRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, "cdktf.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no cdktf.json above ${from}: run from inside the sse-kms-blueprints repository`);
+    dir = up;
+  }
+  return dir;
+}
+
+/** Every `apps/<env>/environment.json`, sorted by folder name. */
+export function environmentFiles(repoRoot: string): string[] {
+  const appsDir = join(repoRoot, "apps");
+  return readdirSync(appsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(appsDir, d.name, "environment.json")))
+    .map((d) => join(appsDir, d.name, "environment.json"))
+    .sort();
+}
+
+/** Loads and validates every environment. Throws a ConfigError naming each bad field. */
+export function loadEnvironments(repoRoot: string): EnvironmentConfig[] {
+  const envs = environmentFiles(repoRoot).map((f) => loadEnvironmentFile(f));
+  const seen = new Map<string, string>();
+  for (const env of envs) {
+    if (seen.has(env.name)) throw new Error(`environment name "${env.name}" is used twice: every apps/<env>/environment.json needs a distinct name`);
+    seen.set(env.name, env.name);
+  }
+  return envs;
+}
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  /** @default "cdktf.out" (or CDKTF_OUTDIR when run by the cdktf CLI) */
+  readonly outdir?: string;
+  /** Only these environments. @default all */
+  readonly environments?: readonly EnvironmentConfig[];
+}
+
+/** The cdktf app with every environment's stacks. Stack traces are off: they hold machine paths. */
+export function createApp(repoRoot: string, options: CreateAppOptions = {}): App {
+  const app = new App({ outdir: options.outdir, stackTraces: false });
+  for (const env of options.environments ?? loadEnvironments(repoRoot)) buildEnvironment(app, env);
+  return app;
+}

@@ -1,0 +1,59 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { environmentFiles, findRepoRoot } from "./app";
+
+const repoRoot = findRepoRoot(__dirname);
+
+/** Every file below dir, as repo-relative path -> bytes. */
+function tree(dir: string, base = dir, out = new Map<string, Buffer>()): Map<string, Buffer> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) tree(full, base, out);
+    else out.set(relative(base, full), readFileSync(full));
+  }
+  return out;
+}
+
+/** A minimal checkout at a new path: the app bundle, cdktf.json, the environments, node_modules linked. */
+function checkout(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(dir, "dist"));
+  copyFileSync(join(repoRoot, "dist/app.js"), join(dir, "dist/app.js"));
+  copyFileSync(join(repoRoot, "cdktf.json"), join(dir, "cdktf.json"));
+  for (const file of environmentFiles(repoRoot)) {
+    const rel = relative(repoRoot, file);
+    mkdirSync(join(dir, rel, ".."), { recursive: true });
+    copyFileSync(file, join(dir, rel));
+  }
+  symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+describe("synth output is byte-identical from two checkout paths", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  test("two checkouts, same bytes, no machine paths", () => {
+    const build = spawnSync(process.execPath, ["tools/build.mjs", "--quiet"], { cwd: repoRoot, encoding: "utf8" });
+    expect(build.stderr).toBe("");
+    expect(build.status).toBe(0);
+    const [a, b] = [checkout("sse-kms-a-"), checkout("sse-kms-checkout-b-")];
+    dirs.push(a, b);
+    for (const dir of [a, b]) {
+      const run = spawnSync(process.execPath, ["dist/app.js"], { cwd: dir, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: "" } });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+    }
+    const treeA = tree(join(a, "cdktf.out"));
+    const treeB = tree(join(b, "cdktf.out"));
+    expect([...treeA.keys()].sort()).toEqual([...treeB.keys()].sort());
+    expect([...treeA.keys()].filter((f) => f.endsWith("cdk.tf.json")).length).toBeGreaterThanOrEqual(3);
+    for (const [file, bytes] of treeA) {
+      expect({ file, same: bytes.equals(treeB.get(file) ?? Buffer.alloc(0)) }).toEqual({ file, same: true });
+      const text = bytes.toString("utf8");
+      for (const dir of [a, b, repoRoot, tmpdir()]) expect({ file, leaks: text.includes(dir) }).toEqual({ file, leaks: false });
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { join } from "node:path";
+import { type EnvironmentConfig, type EnvironmentConfigInput, loadEnvironmentFile, parseEnvironment } from "@sse-kms/config";
+import { EnvironmentStack } from "@sse-kms/stack";
+import { Testing } from "cdktf";
+import { ImportedMaterialBlueprint, KEY_MATERIAL_VARIABLE } from "./blueprint";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const repoRoot = join(__dirname, "../../..");
+
+function build(env: EnvironmentConfig) {
+  const app = Testing.app({ stackTraces: false });
+  const stack = new EnvironmentStack(app, { env, blueprint: "imported-material" });
+  const blueprint = new ImportedMaterialBlueprint(stack, "imported-material", {
+    account: env.account, region: env.region, config: env.blueprints["imported-material"]!, preventDestroy: stack.preventDestroy,
+  });
+  const json = JSON.parse(Testing.synth(stack)) as Json;
+  const warnings = blueprint.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+  return { json, warnings, stack };
+}
+
+const SHIPPED = ["staging", "prod"].map((n) => loadEnvironmentFile(join(repoRoot, "apps", n, "environment.json")));
+
+describe.each(SHIPPED.map((e) => [e.name, e] as const))("imported-material in %s", (_n, env) => {
+  const { json, warnings } = build(env);
+  const config = env.blueprints["imported-material"]!;
+  const key: Json = json.resource.aws_kms_external_key[config.key.name];
+
+  test("an EXTERNAL-origin symmetric key without material: it waits in PendingImport", () => {
+    expect(json.resource.aws_kms_key).toBeUndefined();
+    expect(key.key_spec).toBe("SYMMETRIC_DEFAULT");
+    expect(key.key_usage).toBe("ENCRYPT_DECRYPT");
+    expect(key).not.toHaveProperty("key_material_base64");
+    expect(key).not.toHaveProperty("valid_to");
+    expect(key).not.toHaveProperty("enable_key_rotation");
+    expect(key).not.toHaveProperty("rotation_period_in_days");
+    expect(key.deletion_window_in_days).toBe(config.key.deletionWindowInDays);
+    expect(json.variable).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  test("no key material anywhere in the synthesized output", () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/key_material/);
+    // No 32-byte base64 literal (44 characters ending in '=') anywhere.
+    expect(text.match(/"[A-Za-z0-9+/]{43}="/g)).toBeNull();
+  });
+
+  test("administrators may run the import ceremony but not use the key; users only via S3", () => {
+    const policy = JSON.parse(key.policy) as Json;
+    const admin = policy.Statement.find((s: Json) => s.Sid === "KeyAdministration");
+    expect(admin.Action).toEqual(expect.arrayContaining(["kms:GetParametersForImport", "kms:ImportKeyMaterial", "kms:DeleteImportedKeyMaterial"]));
+    expect(admin.Action).not.toEqual(expect.arrayContaining(["kms:Decrypt"]));
+    const use = policy.Statement.find((s: Json) => s.Sid === "KeyUseViaS3");
+    expect(use.Condition.StringEquals["kms:ViaService"]).toBe(`s3.${env.region}.amazonaws.com`);
+  });
+
+  test("buckets are encrypted with the external key, Bucket Key on", () => {
+    for (const b of config.buckets) {
+      const rule = json.resource.aws_s3_bucket_server_side_encryption_configuration[b.name.replace(/-/g, "_")].rule[0];
+      expect(rule.apply_server_side_encryption_by_default.kms_master_key_id).toBe(`\${aws_kms_external_key.${config.key.name}.arn}`);
+      expect(rule.bucket_key_enabled).toBe(true);
+    }
+  });
+
+  test("the alias points at the external key", () => {
+    const alias = Object.values(json.resource.aws_kms_alias as Json)[0] as Json;
+    expect(alias).toMatchObject({ name: config.key.alias, target_key_id: `\${aws_kms_external_key.${config.key.name}.id}` });
+  });
+});
+
+describe("opt-ins", () => {
+  const base = JSON.parse(JSON.stringify(SHIPPED[0])) as EnvironmentConfigInput & Json;
+  delete base.blueprints["cross-account-replication"];
+  delete base.blueprints["customer-managed"];
+
+  test("passing material through Terraform needs the flag, uses a sensitive variable, and warns naming the stack", () => {
+    const env = parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], keyMaterial: { importThroughTerraform: true } } } });
+    const { json, warnings } = build(env);
+    expect(json.variable[KEY_MATERIAL_VARIABLE]).toMatchObject({ type: "string", sensitive: true, nullable: false });
+    const key = Object.values(json.resource.aws_kms_external_key as Json)[0] as Json;
+    expect(key.key_material_base64).toBe(`\${var.${KEY_MATERIAL_VARIABLE}}`);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^staging-imported-material: key material is passed through Terraform .* stored in Terraform state/);
+  });
+
+  test("expiring material needs an explicit date, is passed as valid_to, and is reported with the date", () => {
+    const validTo = "2027-06-30T00:00:00Z";
+    const env = parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], keyMaterial: { validTo } } } });
+    const { json, warnings } = build(env);
+    const key = Object.values(json.resource.aws_kms_external_key as Json)[0] as Json;
+    expect(key.valid_to).toBe(validTo);
+    expect(key).not.toHaveProperty("key_material_base64");
+    expect(warnings).toEqual([expect.stringContaining(`expires at ${validTo}`)]);
+  });
+
+  test("a rotation period is refused for imported material", () => {
+    expect(() =>
+      parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], key: { ...base.blueprints["imported-material"].key, rotationPeriodInDays: 365 } } } }),
+    ).toThrow(/blueprints\.imported-material\.key\.rotationPeriodInDays: unknown field/);
+  });
+});

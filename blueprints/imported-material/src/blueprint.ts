@@ -1,0 +1,100 @@
+import type { ImportedMaterialConfig } from "@sse-kms/config";
+import { KeyAlias } from "@sse-kms/alias";
+import { EncryptedBucket } from "@sse-kms/bucket-encryption";
+import { EncryptionKey } from "@sse-kms/key";
+import { Annotations, TerraformOutput, type TerraformProvider, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+
+/** Name of the sensitive Terraform variable that carries material in the opt-in mode. */
+export const KEY_MATERIAL_VARIABLE = "key_material_base64";
+
+/** Properties of an {@link ImportedMaterialBlueprint}. */
+export interface ImportedMaterialBlueprintProps {
+  readonly account: string;
+  readonly region: string;
+  /** The validated blueprint configuration. */
+  readonly config: ImportedMaterialConfig;
+  /** `lifecycle.prevent_destroy` on the key and buckets. @default false */
+  readonly preventDestroy?: boolean;
+  /** @default the stack's default provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * Blueprint 2, BYOK: an EXTERNAL-origin key created WITHOUT key material (it waits in
+ * `PendingImport` until the ceremony CLI `sse-kms-key-material import` imports it out of band),
+ * the same key policy as the customer-managed key (plus the import actions for administrators),
+ * an alias, and buckets encrypted with it.
+ *
+ * KMS never rotates imported material: rotation is manual (new key, import, move the alias,
+ * keep the old key for reading). Passing material through Terraform is an explicit opt-in
+ * (`keyMaterial.importThroughTerraform`) that synth warns about: the plaintext then lands in state.
+ */
+export class ImportedMaterialBlueprint extends Construct {
+  readonly key: EncryptionKey;
+  readonly alias: KeyAlias;
+  readonly buckets: readonly EncryptedBucket[];
+  /** The sensitive variable, in the opt-in mode only. */
+  readonly materialVariable?: TerraformVariable;
+
+  constructor(scope: Construct, id: string, props: ImportedMaterialBlueprintProps) {
+    super(scope, id);
+    const { config } = props;
+    const k = config.key;
+    const stackName = this.node.scopes[1]?.node.id ?? this.node.path;
+    if (config.keyMaterial.importThroughTerraform) {
+      this.materialVariable = new TerraformVariable(this, KEY_MATERIAL_VARIABLE, {
+        type: "string",
+        sensitive: true,
+        nullable: false,
+        description: "Base64 of the 32-byte key material. It is stored in Terraform state in plaintext.",
+      });
+      this.materialVariable.overrideLogicalId(KEY_MATERIAL_VARIABLE);
+      Annotations.of(this).addWarning(
+        `${stackName}: key material is passed through Terraform (keyMaterial.importThroughTerraform = true): the plaintext material will be stored in Terraform state. Protect the state like the key itself, or import with sse-kms-key-material instead.`,
+      );
+    }
+    if (config.keyMaterial.validTo) {
+      Annotations.of(this).addWarning(
+        `${stackName}: imported key material expires at ${config.keyMaterial.validTo}; every object encrypted under ${k.alias} becomes unreadable then unless the same material is re-imported.`,
+      );
+    }
+    this.key = new EncryptionKey(this, k.name, {
+      name: k.name,
+      origin: "EXTERNAL",
+      account: props.account,
+      region: props.region,
+      description: k.description ?? `${k.name} (imported key material, SSE-KMS, managed by sse-kms-blueprints)`,
+      keySpec: k.keySpec,
+      deletionWindowInDays: k.deletionWindowInDays,
+      multiRegion: k.multiRegion,
+      administrators: k.administrators,
+      users: k.users,
+      rootManagement: k.rootManagement,
+      allowRootFullAccess: k.allowRootFullAccess,
+      preventDestroy: props.preventDestroy,
+      keyMaterialBase64: this.materialVariable?.stringValue,
+      validTo: config.keyMaterial.validTo,
+      provider: props.provider,
+    });
+    this.alias = new KeyAlias(this, "Alias", { aliasName: k.alias, targetKeyId: this.key.keyId, provider: props.provider });
+    this.buckets = config.buckets.map(
+      (b) =>
+        new EncryptedBucket(this, b.name, {
+          bucketName: b.name,
+          region: props.region,
+          encryptionKey: this.key,
+          versioned: b.versioning,
+          requireEncryptionHeader: b.requireEncryptionHeader,
+          forceDestroy: b.forceDestroy,
+          preventDestroy: props.preventDestroy,
+          provider: props.provider,
+        }),
+    );
+    new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the EXTERNAL-origin key" }).overrideLogicalId(`${k.name}_key_arn`);
+    new TerraformOutput(this, "key_id", { value: this.key.keyId, description: "Key id, for sse-kms-key-material import --key-id" }).overrideLogicalId(`${k.name}_key_id`);
+    new TerraformOutput(this, "alias", { value: k.alias, description: "Alias of the key" }).overrideLogicalId(`${k.name}_alias`);
+    new TerraformOutput(this, "bucket_names", { value: config.buckets.map((b) => b.name), description: "Buckets encrypted with the key" })
+      .overrideLogicalId(`${k.name}_bucket_names`);
+  }
+}

@@ -1,0 +1,42 @@
+// Lint rules that guard the architecture, not style:
+// - module boundaries by Nx tags: apps -> blueprints -> packages, never back;
+// - deep @cdktf/provider-aws imports only (the barrel makes synth ~10x slower).
+import nx from "@nx/eslint-plugin";
+import tseslint from "typescript-eslint";
+
+export default [
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/cdktf.out/**", "**/.nx/**", "**/*.js", "**/*.mjs"] },
+  {
+    files: ["**/*.ts"],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { "@nx": nx, "@typescript-eslint": tseslint.plugin },
+    rules: {
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:blueprint", "type:package"] },
+            { sourceTag: "type:blueprint", onlyDependOnLibsWithTags: ["type:blueprint", "type:package"] },
+            { sourceTag: "type:package", onlyDependOnLibsWithTags: ["type:package"] },
+            { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:blueprint", "type:package"] },
+          ],
+        },
+      ],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@cdktf/provider-aws",
+              message: "Import the resource from its deep path, e.g. @cdktf/provider-aws/lib/kms-key: the barrel makes synth ~10x slower.",
+            },
+          ],
+        },
+      ],
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+];

@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { AliasName, LogicalName, PrincipalArn } from "./primitives";
+
+/** Every key spec KMS knows; S3 SSE-KMS accepts only SYMMETRIC_DEFAULT. */
+export const KEY_SPECS = [
+  "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384",
+  "ECC_NIST_P521", "ECC_SECG_P256K1", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2",
+  "ML_DSA_44", "ML_DSA_65", "ML_DSA_87",
+] as const;
+
+export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560, default: 365 } as const;
+export const DELETION_WINDOW_DAYS = { min: 7, max: 30, default: 30 } as const;
+
+const uniqueArns = (list: readonly string[]) => new Set(list).size === list.length;
+
+/** Settings shared by every KMS key a blueprint creates (AWS_KMS or EXTERNAL origin). */
+/** The fields of a key's settings, without the cross-field rules (for `.omit`/`.extend`). */
+export const KeySettingsFields = z.strictObject({
+  name: LogicalName.describe(
+    "Logical name of the key; part of its Terraform address (aws_kms_key.<name>). Changing it replaces the key.",
+  ),
+  alias: AliasName,
+  description: z.string().max(8192, { error: "must be at most 8192 characters" }).optional()
+    .describe("Key description shown in the KMS console."),
+  keySpec: z
+    .enum(KEY_SPECS, { error: `must be one of ${KEY_SPECS.join(", ")}` })
+    .default("SYMMETRIC_DEFAULT")
+    .refine((s) => s === "SYMMETRIC_DEFAULT", {
+      error: "S3 SSE-KMS supports symmetric keys only: use SYMMETRIC_DEFAULT",
+    })
+    .describe("Key spec. S3 server-side encryption supports SYMMETRIC_DEFAULT only."),
+  rotationPeriodInDays: z
+    .number({ error: "must be a whole number of days" })
+    .int({ error: "must be a whole number of days" })
+    .min(ROTATION_PERIOD_DAYS.min, { error: `must be between ${ROTATION_PERIOD_DAYS.min} and ${ROTATION_PERIOD_DAYS.max} days` })
+    .max(ROTATION_PERIOD_DAYS.max, { error: `must be between ${ROTATION_PERIOD_DAYS.min} and ${ROTATION_PERIOD_DAYS.max} days` })
+    .default(ROTATION_PERIOD_DAYS.default)
+    .describe("Automatic rotation period (AWS_KMS keys; rotation is always on). 90..2560, default 365."),
+  deletionWindowInDays: z
+    .number({ error: "must be a whole number of days" })
+    .int({ error: "must be a whole number of days" })
+    .min(DELETION_WINDOW_DAYS.min, { error: `must be between ${DELETION_WINDOW_DAYS.min} and ${DELETION_WINDOW_DAYS.max} days` })
+    .max(DELETION_WINDOW_DAYS.max, { error: `must be between ${DELETION_WINDOW_DAYS.min} and ${DELETION_WINDOW_DAYS.max} days` })
+    .default(DELETION_WINDOW_DAYS.default)
+    .describe("Waiting period before a scheduled deletion completes. 7..30, default 30."),
+  multiRegion: z.boolean({ error: "must be true or false" }).default(false)
+    .describe("Create a multi-Region primary key."),
+  administrators: z
+    .array(PrincipalArn)
+    .default([])
+    .refine(uniqueArns, { error: "must not list the same principal twice" })
+    .describe("Principals that manage the key lifecycle. They get no cryptographic actions."),
+  users: z
+    .array(PrincipalArn)
+    .default([])
+    .refine(uniqueArns, { error: "must not list the same principal twice" })
+    .describe("Principals that encrypt and decrypt through S3 only (kms:ViaService)."),
+  rootManagement: z.boolean({ error: "must be true or false" }).default(true)
+    .describe("Let the account root (and so IAM policies in the account) manage the key: the recovery path. No cryptographic use."),
+  allowRootFullAccess: z.boolean({ error: "must be true or false" }).default(false)
+    .describe("Opt in to AWS's default key policy: kms:* for the account root, so IAM policies alone can grant decryption."),
+});
+
+/** Cross-field rules every key configuration must meet (lock-out, separation of duties). */
+export function checkKeySettings(
+  key: { administrators: readonly string[]; users: readonly string[]; rootManagement: boolean; allowRootFullAccess: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  if (key.administrators.length === 0 && !key.rootManagement && !key.allowRootFullAccess) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["administrators"],
+      input: key.administrators,
+      message:
+        "no principal could manage this key: a key policy without administrators and without root management locks the key out forever; add an administrator or set rootManagement to true",
+    });
+  }
+  const both = key.administrators.filter((a) => key.users.includes(a));
+  if (both.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["users"],
+      input: both,
+      message: `separation of duties: ${both.join(", ")} is both administrator and user; use different principals`,
+    });
+  }
+}
+
+export const KeySettingsSchema = KeySettingsFields.superRefine(checkKeySettings);
+
+export type KeySettings = z.output<typeof KeySettingsSchema>;
+export type KeySettingsInput = z.input<typeof KeySettingsSchema>;

@@ -1,0 +1,166 @@
+import { z } from "zod";
+
+/**
+ * Primitive value schemas shared by every configuration file. Each rule mirrors the one AWS
+ * (or the AWS provider) applies, so a bad value fails here, at `npm run validate` or synth,
+ * instead of half-way through `terraform apply`.
+ */
+
+/** AWS partitions and the regions we know in each. */
+export const REGIONS_BY_PARTITION = {
+  aws: [
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1",
+    "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+    "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
+    "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  ],
+  "aws-cn": ["cn-north-1", "cn-northwest-1"],
+  "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
+} as const;
+
+export type Partition = keyof typeof REGIONS_BY_PARTITION;
+export const PARTITIONS = Object.keys(REGIONS_BY_PARTITION) as Partition[];
+export const KNOWN_REGIONS: readonly string[] = Object.values(REGIONS_BY_PARTITION).flat();
+
+/** The partition a known region belongs to. Throws for an unknown region. */
+export function partitionOf(region: string): Partition {
+  for (const p of PARTITIONS) {
+    if ((REGIONS_BY_PARTITION[p] as readonly string[]).includes(region)) return p;
+  }
+  throw new Error(`unknown region "${region}"`);
+}
+
+/** The DNS suffix of a partition's service endpoints (for `kms:ViaService`). */
+export function dnsSuffixOf(partition: Partition): string {
+  return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}
+
+export const AccountId = z
+  .string({ error: "must be a string of 12 digits" })
+  .regex(/^\d{12}$/, { error: "must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count)" })
+  .describe("AWS account id: 12 digits, as a string.");
+
+export const Region = z
+  .enum(KNOWN_REGIONS as [string, ...string[]], {
+    error: "must be a known AWS region name such as eu-west-1 or us-east-1 (availability zones like eu-west-1a are not regions)",
+  })
+  .describe("AWS region name, e.g. eu-west-1.");
+
+/** Alias rules from the KMS CreateAlias API. */
+export const AliasName = z
+  .string({ error: "must be a string starting with alias/" })
+  .max(256, { error: "must be at most 256 characters" })
+  .regex(/^alias\//, { error: "must start with alias/" })
+  .refine((a) => !a.startsWith("alias/aws/"), { error: "must not start with alias/aws/ (reserved for AWS managed keys)" })
+  .regex(/^alias\/[a-zA-Z0-9/_-]+$/, {
+    error: "may contain only letters, digits, '/', '_' and '-' after alias/, and must not be empty",
+  })
+  .describe("KMS alias, e.g. alias/prod-data. Not alias/aws/*.");
+
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const RESERVED_BUCKET_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const RESERVED_BUCKET_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/** General purpose bucket naming rules (S3 User Guide, "Bucket naming rules"). */
+export const BucketName = z
+  .string({ error: "must be a string" })
+  .min(3, { error: "must be 3 to 63 characters long" })
+  .max(63, { error: "must be 3 to 63 characters long" })
+  .regex(/^[a-z0-9.-]+$/, { error: "may contain only lowercase letters, digits, '.' and '-'" })
+  .regex(/^[a-z0-9].*[a-z0-9]$/, { error: "must begin and end with a lowercase letter or digit" })
+  .refine((n) => !n.includes(".."), { error: "must not contain two adjacent periods" })
+  .refine((n) => !IPV4.test(n), { error: "must not be formatted as an IP address" })
+  .refine((n) => !RESERVED_BUCKET_PREFIXES.some((p) => n.startsWith(p)), {
+    error: `must not start with a reserved prefix (${RESERVED_BUCKET_PREFIXES.join(", ")})`,
+  })
+  .refine((n) => !RESERVED_BUCKET_SUFFIXES.some((s) => n.endsWith(s)), {
+    error: `must not end with a reserved suffix (${RESERVED_BUCKET_SUFFIXES.join(", ")})`,
+  })
+  .describe("S3 bucket name (globally unique): 3-63 lowercase letters, digits, '.' or '-'.");
+
+const ARN_PARTITION = "(aws|aws-cn|aws-us-gov)";
+const IAM_NAME = "[\\w+=,.@-]{1,64}";
+/** An IAM path: printable ASCII between slashes, except the wildcards '*' and '?' (a policy principal cannot use them). */
+const IAM_PATH = "(/[\\x21-\\x29\\x2b-\\x3e\\x40-\\x7e]*)?/";
+
+/**
+ * An IAM principal that may appear in a key policy: the account root, a role or a user.
+ * Session ARNs (`sts::...:assumed-role/...`) are rejected: they expire and KMS rewrites them.
+ */
+export const PrincipalArn = z
+  .string({ error: "must be an IAM principal ARN string" })
+  .regex(new RegExp(`^arn:${ARN_PARTITION}:iam::\\d{12}:(root|role${IAM_PATH}${IAM_NAME}|user${IAM_PATH}${IAM_NAME})$`), {
+    error:
+      "must be an IAM role, user or account-root ARN such as arn:aws:iam::123456789012:role/app (no wildcards, no assumed-role session ARNs)",
+  })
+  .describe("IAM principal ARN: arn:<partition>:iam::<account>:role/<name>, user/<name> or root.");
+
+/** An IAM role ARN (for provider `assume_role`). */
+export const RoleArn = z
+  .string({ error: "must be an IAM role ARN string" })
+  .regex(new RegExp(`^arn:${ARN_PARTITION}:iam::\\d{12}:role${IAM_PATH}${IAM_NAME}$`), {
+    error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy",
+  });
+
+/** A KMS key ARN (not an alias): `arn:<partition>:kms:<region>:<account>:key/<key-id>`. */
+export const KmsKeyArn = z
+  .string({ error: "must be a KMS key ARN string" })
+  .regex(new RegExp(`^arn:${ARN_PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/(mrk-)?[0-9a-f-]{32,36}$`), {
+    error: "must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+  });
+
+/** An S3 bucket ARN: `arn:<partition>:s3:::<bucket>`. */
+export const BucketArn = z
+  .string({ error: "must be an S3 bucket ARN string" })
+  .regex(new RegExp(`^arn:${ARN_PARTITION}:s3:::[^/*]+$`), {
+    error: "must be an S3 bucket ARN such as arn:aws:s3:::my-bucket (no object path, no wildcard)",
+  })
+  .refine((arn) => BucketName.safeParse(arn.split(":::")[1]).success, {
+    error: "names a bucket that breaks the S3 bucket naming rules",
+  });
+
+/** The partition named by an ARN. */
+export function arnPartition(arn: string): string {
+  return arn.split(":")[1] ?? "";
+}
+
+/** The region field of an ARN (empty for global services). */
+export function arnRegion(arn: string): string {
+  return arn.split(":")[3] ?? "";
+}
+
+/** The account field of an ARN. */
+export function arnAccount(arn: string): string {
+  return arn.split(":")[4] ?? "";
+}
+
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** Resource tags, as AWS accepts them on KMS keys and S3 buckets. */
+export const Tags = z
+  .record(
+    z
+      .string()
+      .min(1, { error: "tag keys must be 1 to 128 characters" })
+      .max(128, { error: "tag keys must be 1 to 128 characters" })
+      .regex(TAG_CHARS, { error: "tag keys may contain letters, digits, spaces and _ . : / = + - @" })
+      .refine((k) => !k.toLowerCase().startsWith("aws:"), { error: "tag keys must not start with aws: (reserved)" }),
+    z
+      .string({ error: "tag values must be strings" })
+      .max(256, { error: "tag values must be at most 256 characters" })
+      .regex(TAG_CHARS, { error: "tag values may contain letters, digits, spaces and _ . : / = + - @" }),
+  )
+  .refine((t) => Object.keys(t).length <= 50, { error: "at most 50 tags per resource" })
+  .describe("Tags applied to every resource (through the provider's default_tags).");
+
+/**
+ * A short lowercase name that becomes part of Terraform addresses and stack names.
+ * Stable by design: changing it changes resource addresses.
+ */
+export const LogicalName = z
+  .string({ error: "must be a string" })
+  .regex(/^[a-z][a-z0-9-]{0,30}$/, {
+    error: "must be 1-31 characters: a lowercase letter, then lowercase letters, digits or '-'",
+  });

@@ -1,0 +1,250 @@
+import { ConstructPropError, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf, requireProp, terraformName } from "@sse-kms/config";
+import {
+  type KeyScope,
+  type PolicyDocument,
+  type PolicyStatement,
+  keyAdministratorsStatement,
+  keyUseViaS3Statement,
+  policyDocument,
+  renderPolicy,
+  rootFullAccessStatement,
+  rootManagementStatement,
+} from "@sse-kms/policy";
+import { KmsExternalKey } from "@cdktf/provider-aws/lib/kms-external-key";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Lazy, type TerraformProvider, TerraformStack, Token } from "cdktf";
+import { Construct } from "constructs";
+
+export type KeyOrigin = "AWS_KMS" | "EXTERNAL";
+
+/** RFC 3339 date-time (what the AWS provider's `valid_to` accepts); `Date.parse` alone takes far more. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Pinned addresses already taken, per stack. Two names that map to one address (`prod-data`,
+ * `prod_data`) would otherwise be merged silently into one resource at synth: one key would vanish.
+ */
+const PINNED_ADDRESSES = new WeakMap<TerraformStack, Map<string, string>>();
+
+/** Properties of an {@link EncryptionKey}. */
+export interface EncryptionKeyProps {
+  /**
+   * Logical name. The key's Terraform address is `aws_kms_key.<terraformName>` (or
+   * `aws_kms_external_key.<terraformName>`), pinned so that moving the construct in the tree
+   * never replaces the key.
+   */
+  readonly name: string;
+  /** Terraform resource name. @default the name with every non-alphanumeric character as `_` */
+  readonly terraformName?: string;
+  /** AWS account that owns the key (12 digits). */
+  readonly account: string;
+  /** Region of the key; must be the region of the buckets it encrypts. */
+  readonly region: string;
+  /** @default "<name> (SSE-KMS, managed by sse-kms-blueprints)" */
+  readonly description?: string;
+  /** `AWS_KMS` (KMS generates material) or `EXTERNAL` (imported material, BYOK). @default "AWS_KMS" */
+  readonly origin?: KeyOrigin;
+  /** Key spec; S3 SSE-KMS accepts `SYMMETRIC_DEFAULT` only. @default "SYMMETRIC_DEFAULT" */
+  readonly keySpec?: string;
+  /** Automatic rotation. Must stay unset for EXTERNAL keys (KMS cannot rotate imported material). @default true for AWS_KMS */
+  readonly enableKeyRotation?: boolean;
+  /** Rotation period, 90..2560 days. @default 365 */
+  readonly rotationPeriodInDays?: number;
+  /** Waiting period of a scheduled deletion, 7..30 days. @default 30 */
+  readonly deletionWindowInDays?: number;
+  /** Multi-Region primary key. @default false */
+  readonly multiRegion?: boolean;
+  /** Key administrators: lifecycle management, no cryptographic actions. @default [] */
+  readonly administrators?: readonly string[];
+  /** Key users: `kms:Decrypt` and `kms:GenerateDataKey` through S3 in this region only. @default [] */
+  readonly users?: readonly string[];
+  /** The account root may manage (not use) the key: the recovery path. @default true */
+  readonly rootManagement?: boolean;
+  /** Opt-in: AWS's default `kms:*` for the account root (IAM alone can then grant decryption). @default false */
+  readonly allowRootFullAccess?: boolean;
+  /** `lifecycle.prevent_destroy`. @default false */
+  readonly preventDestroy?: boolean;
+  /**
+   * EXTERNAL keys only, explicit opt-in: base64 key material passed through Terraform, normally a
+   * reference to a sensitive variable (a literal would also land in the synthesized JSON). It
+   * lands in Terraform state in plaintext. @default undefined (material imported out of band)
+   */
+  readonly keyMaterialBase64?: string;
+  /** EXTERNAL keys only: expiry of the imported material (RFC 3339). @default the material does not expire */
+  readonly validTo?: string;
+  /** The AWS provider to create the key with. @default the stack's default provider */
+  readonly provider?: TerraformProvider;
+  /** Tags on the key (provider default_tags apply as well). @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** What other constructs need to know about a key. */
+export interface IEncryptionKey {
+  /** The key ARN (a Terraform reference). */
+  readonly keyArn: string;
+  /** The key id (a Terraform reference). */
+  readonly keyId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  /** Scope key use to objects of this bucket (S3 encryption context). */
+  scopeUseToBucket(bucketArn: string): void;
+}
+
+/**
+ * A symmetric KMS key for S3 SSE-KMS with a least-privilege key policy and separation of duties:
+ * administrators manage it, users use it through S3 only, and the account root gets management
+ * (a recovery path) but no cryptographic use unless `allowRootFullAccess` is set.
+ *
+ * The policy is rendered lazily at synth, so statements added later (`addToResourcePolicy`,
+ * `scopeUseToBucket`) are included, canonically ordered, in the key's inline `policy`.
+ */
+export class EncryptionKey extends Construct implements IEncryptionKey {
+  /** The KMS key resource (`aws_kms_key` or `aws_kms_external_key`). */
+  readonly resource: KmsKey | KmsExternalKey;
+  readonly keyArn: string;
+  readonly keyId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly origin: KeyOrigin;
+  readonly administrators: readonly string[];
+  readonly users: readonly string[];
+  private readonly props: EncryptionKeyProps;
+  private readonly extraStatements: PolicyStatement[] = [];
+  private readonly bucketScope: string[] = [];
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    this.props = props;
+    this.origin = props.origin ?? "AWS_KMS";
+    this.account = props.account;
+    this.region = props.region;
+    this.administrators = props.administrators ?? [];
+    this.users = props.users ?? [];
+    this.validate(props);
+    this.partition = partitionOf(props.region);
+
+    const common = {
+      description: props.description ?? `${props.name} (SSE-KMS, managed by sse-kms-blueprints)`,
+      deletionWindowInDays: props.deletionWindowInDays ?? DELETION_WINDOW_DAYS.default,
+      multiRegion: props.multiRegion ?? false,
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.policyDocument()) }),
+      provider: props.provider,
+      tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    };
+    if (this.origin === "EXTERNAL") {
+      this.resource = new KmsExternalKey(this, "Resource", {
+        ...common,
+        keySpec: props.keySpec ?? "SYMMETRIC_DEFAULT",
+        keyUsage: "ENCRYPT_DECRYPT",
+        keyMaterialBase64: props.keyMaterialBase64,
+        validTo: props.validTo,
+      });
+    } else {
+      this.resource = new KmsKey(this, "Resource", {
+        ...common,
+        customerMasterKeySpec: props.keySpec ?? "SYMMETRIC_DEFAULT",
+        keyUsage: "ENCRYPT_DECRYPT",
+        enableKeyRotation: props.enableKeyRotation ?? true,
+        rotationPeriodInDays: props.rotationPeriodInDays ?? ROTATION_PERIOD_DAYS.default,
+      });
+    }
+    const logicalId = props.terraformName ?? terraformName(props.name);
+    const address = `${this.resource.terraformResourceType}.${logicalId}`;
+    const stack = TerraformStack.of(this);
+    const taken = PINNED_ADDRESSES.get(stack) ?? new Map<string, string>();
+    PINNED_ADDRESSES.set(stack, taken);
+    requireProp(
+      !taken.has(address), this.node.path, props.terraformName === undefined ? "name" : "terraformName",
+      `must give a Terraform address of its own: ${address} is already used by ${taken.get(address)}`,
+      props.terraformName ?? props.name, "choose another name, or set terraformName explicitly",
+    );
+    taken.set(address, this.node.path);
+    this.resource.overrideLogicalId(logicalId);
+    this.keyArn = this.resource.arn;
+    this.keyId = this.resource.id; // both resource types use the key id as their id
+  }
+
+  /** Where the key lives, for policy builders. */
+  get scope(): KeyScope {
+    return { partition: this.partition, account: this.account, region: this.region, dnsSuffix: dnsSuffixOf(partitionOf(this.region)) };
+  }
+
+  /** Adds a statement to the key policy (rendered at synth). Sids must stay unique. */
+  addToResourcePolicy(statement: PolicyStatement): void {
+    this.extraStatements.push(statement);
+  }
+
+  scopeUseToBucket(bucketArn: string): void {
+    if (!this.bucketScope.includes(bucketArn)) this.bucketScope.push(bucketArn);
+  }
+
+  /** The key policy as a document (the same one that is rendered into the synthesized output). */
+  policyDocument(): PolicyDocument {
+    const statements: PolicyStatement[] = [];
+    if (this.props.allowRootFullAccess) statements.push(rootFullAccessStatement(this.scope));
+    else if (this.props.rootManagement ?? true) statements.push(rootManagementStatement(this.scope, this.origin));
+    if (this.administrators.length > 0) statements.push(keyAdministratorsStatement(this.administrators, this.origin));
+    if (this.users.length > 0) {
+      statements.push(keyUseViaS3Statement({ principals: this.users, scope: this.scope, bucketArns: this.bucketScope }));
+    }
+    statements.push(...this.extraStatements);
+    return policyDocument(statements);
+  }
+
+  private validate(p: EncryptionKeyProps): void {
+    const path = this.node.path;
+    requireProp(/^\d{12}$/.test(p.account), path, "account", "must be a 12-digit AWS account id", p.account, "pass the account id as a 12-digit string");
+    try {
+      partitionOf(p.region);
+    } catch {
+      throw new ConstructPropError(path, "region", "must be a known AWS region", p.region, "use a region name such as eu-west-1");
+    }
+    const spec = p.keySpec ?? "SYMMETRIC_DEFAULT";
+    requireProp(spec === "SYMMETRIC_DEFAULT", path, "keySpec", "must be SYMMETRIC_DEFAULT: S3 SSE-KMS supports symmetric keys only", spec, "remove keySpec or set it to SYMMETRIC_DEFAULT");
+    const window = p.deletionWindowInDays ?? DELETION_WINDOW_DAYS.default;
+    requireProp(
+      Number.isInteger(window) && window >= DELETION_WINDOW_DAYS.min && window <= DELETION_WINDOW_DAYS.max,
+      path, "deletionWindowInDays", `must be a whole number between ${DELETION_WINDOW_DAYS.min} and ${DELETION_WINDOW_DAYS.max} days`, window,
+      `choose ${DELETION_WINDOW_DAYS.min}..${DELETION_WINDOW_DAYS.max} (default ${DELETION_WINDOW_DAYS.default})`,
+    );
+    const origin = p.origin ?? "AWS_KMS";
+    if (origin === "EXTERNAL") {
+      requireProp(p.enableKeyRotation !== true, path, "enableKeyRotation", "cannot be true for an EXTERNAL key: KMS does not rotate imported material", p.enableKeyRotation, "remove enableKeyRotation and rotate manually (new key, import, move the alias)");
+      requireProp(p.rotationPeriodInDays === undefined, path, "rotationPeriodInDays", "does not apply to an EXTERNAL key", p.rotationPeriodInDays, "remove rotationPeriodInDays");
+      if (p.keyMaterialBase64 !== undefined && !Token.isUnresolved(p.keyMaterialBase64)) {
+        const bytes = Buffer.from(p.keyMaterialBase64, "base64");
+        requireProp(bytes.length === 32 && /^[A-Za-z0-9+/]+=*$/.test(p.keyMaterialBase64), path, "keyMaterialBase64", "must be base64 of exactly 32 bytes", `${bytes.length} bytes`, "pass 256-bit key material, base64-encoded");
+        bytes.fill(0);
+      }
+      if (p.validTo !== undefined) {
+        requireProp(RFC3339.test(p.validTo) && !Number.isNaN(Date.parse(p.validTo)), path, "validTo", "must be an RFC 3339 timestamp", p.validTo, "use a value such as 2027-12-31T23:59:59Z");
+      }
+    } else {
+      requireProp(p.keyMaterialBase64 === undefined && p.validTo === undefined, path, "keyMaterialBase64/validTo", "apply only to EXTERNAL keys", p.keyMaterialBase64 === undefined ? p.validTo : "(material)", "set origin to EXTERNAL or remove them");
+      requireProp(p.enableKeyRotation !== false, path, "enableKeyRotation", "must stay on for customer-managed keys", p.enableKeyRotation, "remove enableKeyRotation (rotation is on by default)");
+      const period = p.rotationPeriodInDays ?? ROTATION_PERIOD_DAYS.default;
+      requireProp(
+        Number.isInteger(period) && period >= ROTATION_PERIOD_DAYS.min && period <= ROTATION_PERIOD_DAYS.max,
+        path, "rotationPeriodInDays", `must be a whole number between ${ROTATION_PERIOD_DAYS.min} and ${ROTATION_PERIOD_DAYS.max} days`, period,
+        `choose ${ROTATION_PERIOD_DAYS.min}..${ROTATION_PERIOD_DAYS.max} (default ${ROTATION_PERIOD_DAYS.default})`,
+      );
+    }
+    const admins = p.administrators ?? [];
+    const rootCanManage = (p.rootManagement ?? true) || (p.allowRootFullAccess ?? false);
+    requireProp(
+      admins.length > 0 || rootCanManage, path, "administrators",
+      "must name at least one principal able to manage the key when rootManagement is false: otherwise the key is locked out forever", admins,
+      "add an administrator ARN or set rootManagement to true",
+    );
+    const both = admins.filter((a) => (p.users ?? []).includes(a));
+    requireProp(both.length === 0, path, "users", "must not include a key administrator (separation of duties)", both, "use different principals for administration and use");
+    for (const [prop, list] of [["administrators", admins], ["users", p.users ?? []]] as const) {
+      for (const arn of list) {
+        requireProp(/^arn:[a-z-]+:iam::\d{12}:(root|role\/.+|user\/.+)$/.test(arn), path, prop, "must hold IAM role, user or root ARNs", arn, "use an ARN such as arn:aws:iam::123456789012:role/app");
+      }
+    }
+  }
+}

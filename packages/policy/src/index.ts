@@ -1,0 +1,5 @@
+export * from "./document";
+export * from "./actions";
+export * from "./arn";
+export * from "./key-policy";
+export * from "./bucket-policy";

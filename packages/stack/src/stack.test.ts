@@ -1,0 +1,78 @@
+import { type EnvironmentConfigInput, parseEnvironment } from "@sse-kms/config";
+import { Testing } from "cdktf";
+import { EnvironmentStack, stackName } from "./stack";
+
+const base: EnvironmentConfigInput = {
+  name: "qa",
+  account: "123456789012",
+  region: "eu-central-1",
+  tags: { team: "platform" },
+  blueprints: {
+    "customer-managed": {
+      key: { name: "data", alias: "alias/qa-data", users: ["arn:aws:iam::123456789012:role/app"] },
+      buckets: [{ name: "qa-data-123456789012" }],
+    },
+  },
+};
+
+function synth(overrides: Partial<EnvironmentConfigInput>) {
+  const env = parseEnvironment({ ...base, ...overrides });
+  const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "customer-managed" });
+  return { stack, json: JSON.parse(Testing.synth(stack)) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+describe("EnvironmentStack", () => {
+  test("is named <env>-<blueprint>", () => {
+    expect(synth({}).stack.node.id).toBe("qa-customer-managed");
+    expect(stackName("prod", "imported-material")).toBe("prod-imported-material");
+  });
+
+  test("pins the default provider to the account and region, with default tags and an optional assumed role", () => {
+    expect(synth({}).json.provider.aws).toEqual([
+      {
+        region: "eu-central-1",
+        allowed_account_ids: ["123456789012"],
+        default_tags: [{ tags: { team: "platform", "sse-kms-blueprints:stack": "qa-customer-managed" } }],
+      },
+    ]);
+    const role = "arn:aws:iam::123456789012:role/deploy";
+    expect(synth({ assumeRoleArn: role }).json.provider.aws[0].assume_role).toEqual([{ role_arn: role }]);
+  });
+
+  test("local backend (the default): a relative path outside cdktf.out, so re-synth never loses state", () => {
+    const { json } = synth({});
+    expect(json.terraform.backend).toEqual({ local: { path: "../../../terraform-state/qa-customer-managed.tfstate" } });
+    expect(synth({ backend: { type: "local", directory: "state/qa" } }).json.terraform.backend.local.path).toBe(
+      "../../../state/qa/qa-customer-managed.tfstate",
+    );
+  });
+
+  test("s3 backend with native locking and encryption", () => {
+    const kms = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const { json } = synth({ backend: { type: "s3", bucket: "acme-tfstate", region: "eu-central-1", kmsKeyId: kms } });
+    expect(json.terraform.backend).toEqual({
+      s3: {
+        bucket: "acme-tfstate",
+        key: "sse-kms-blueprints/qa-customer-managed.tfstate",
+        region: "eu-central-1",
+        encrypt: true,
+        kms_key_id: kms,
+        use_lockfile: true,
+      },
+    });
+  });
+
+  test("cloud backend: a workspace per stack by name template, or by tags", () => {
+    const named = synth({ backend: { type: "cloud", organization: "acme", workspaces: { name: "sse-kms-{stack}" } } }).json;
+    expect(named.terraform.cloud).toEqual({ organization: "acme", hostname: "app.terraform.io", workspaces: { name: "sse-kms-qa-customer-managed" } });
+    const tagged = synth({ backend: { type: "cloud", organization: "acme", hostname: "tfe.example.com", workspaces: { tags: ["sse-kms", "qa"] } } }).json;
+    expect(tagged.terraform.cloud).toEqual({ organization: "acme", hostname: "tfe.example.com", workspaces: { tags: ["sse-kms", "qa"] } });
+    expect(tagged.terraform.backend).toBeUndefined();
+  });
+
+  test("prevent_destroy follows production unless set explicitly", () => {
+    expect(synth({}).stack.preventDestroy).toBe(false);
+    expect(synth({ production: true }).stack.preventDestroy).toBe(true);
+    expect(synth({ production: true, preventDestroy: false }).stack.preventDestroy).toBe(false);
+  });
+});

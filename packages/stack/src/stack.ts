@@ -1,0 +1,103 @@
+import { type BackendConfig, type EnvironmentConfig, preventDestroyOf } from "@sse-kms/config";
+import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+
+/** Where `cdktf synth` writes stacks, relative to the repo root (cdktf.json `output`). */
+export const OUTDIR = "cdktf.out";
+
+/** Properties of an {@link EnvironmentStack}. */
+export interface EnvironmentStackProps {
+  /** The validated environment configuration. */
+  readonly env: EnvironmentConfig;
+  /** The blueprint this stack holds; the stack is named `<env>-<blueprint>`. */
+  readonly blueprint: string;
+}
+
+/**
+ * One deployable unit: `<env>-<blueprint>`, with an explicit backend from config and a default
+ * AWS provider pinned to the environment's region and account (`allowed_account_ids`), so a plan
+ * run with credentials for the wrong account fails instead of changing it.
+ */
+export class EnvironmentStack extends TerraformStack {
+  readonly env: EnvironmentConfig;
+  readonly blueprint: string;
+  /** The default AWS provider (the environment's account and region). */
+  readonly provider: AwsProvider;
+  /** Whether keys and buckets in this stack carry prevent_destroy. */
+  readonly preventDestroy: boolean;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    super(scope, stackName(props.env.name, props.blueprint));
+    this.env = props.env;
+    this.blueprint = props.blueprint;
+    this.preventDestroy = preventDestroyOf(props.env);
+    configureBackend(this, this.node.id, props.env.backend);
+    this.provider = new AwsProvider(this, "aws", awsProviderConfig({
+      region: props.env.region,
+      account: props.env.account,
+      assumeRoleArn: props.env.assumeRoleArn,
+      tags: { ...props.env.tags, "sse-kms-blueprints:stack": this.node.id },
+    }));
+  }
+}
+
+/** `<env>-<blueprint>` */
+export function stackName(env: string, blueprint: string): string {
+  return `${env}-${blueprint}`;
+}
+
+/** Settings of one AWS provider. */
+export interface AwsProviderSettings {
+  readonly region: string;
+  readonly account: string;
+  readonly assumeRoleArn?: string;
+  /** Provider alias, for a second account or region. @default none (the default provider) */
+  readonly alias?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Provider config pinned to one account and region. */
+export function awsProviderConfig(s: AwsProviderSettings): AwsProviderConfig {
+  return {
+    region: s.region,
+    allowedAccountIds: [s.account],
+    alias: s.alias,
+    assumeRole: s.assumeRoleArn ? [{ roleArn: s.assumeRoleArn }] : undefined,
+    defaultTags: s.tags && Object.keys(s.tags).length > 0 ? [{ tags: { ...s.tags } }] : undefined,
+  };
+}
+
+/**
+ * The stack's backend. `local` keeps state outside `cdktf.out` (which synth rewrites), at a path
+ * relative to the stack's working directory `cdktf.out/stacks/<stack>`, so output is identical
+ * on every machine and no state is lost on re-synth.
+ */
+export function configureBackend(stack: TerraformStack, name: string, backend: BackendConfig): void {
+  switch (backend.type) {
+    case "local":
+      new LocalBackend(stack, { path: `../../../${backend.directory}/${name}.tfstate` });
+      return;
+    case "s3": {
+      const s3 = new S3Backend(stack, {
+        bucket: backend.bucket,
+        key: `${backend.keyPrefix}/${name}.tfstate`,
+        region: backend.region,
+        encrypt: backend.encrypt,
+        kmsKeyId: backend.kmsKeyId,
+      });
+      // S3 native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed field for it.
+      s3.addOverride("use_lockfile", backend.useLockfile);
+      return;
+    }
+    case "cloud":
+      new CloudBackend(stack, {
+        organization: backend.organization,
+        hostname: backend.hostname,
+        workspaces: "name" in backend.workspaces
+          ? new NamedCloudWorkspace(backend.workspaces.name.replace(/\{stack\}/g, name))
+          : new TaggedCloudWorkspaces([...backend.workspaces.tags]),
+      });
+      return;
+  }
+}
