@@ -15,6 +15,8 @@ export const ENTRIES = {
   app: ["apps/main.ts", "dist/app.js"],
   validate: ["packages/config/src/cli.ts", "dist/validate.js"],
   cost: ["tools/cost/cli.ts", "dist/cost.js"],
+  "plan-predict": ["tools/plan/predict-cli.ts", "dist/plan-predict.js"],
+  plan: ["tools/plan/plan-cli.ts", "dist/plan.js"],
   "key-material": ["packages/key-material/src/cli.ts", "packages/key-material/dist/cli.js"],
 };
 

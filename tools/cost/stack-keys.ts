@@ -19,5 +19,5 @@ export function keysOfStack(stack: { resource?: Resources }): KeyUsage[] {
       });
     }
   }
-  return out.sort((a, b) => a.address.localeCompare(b.address));
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

@@ -84,14 +84,26 @@ describe("opt-ins", () => {
     expect(warnings[0]).toMatch(/^staging-imported-material: key material is passed through Terraform .* stored in Terraform state/);
   });
 
-  test("expiring material needs an explicit date, is passed as valid_to, and is reported with the date", () => {
+  test("expiring material needs an explicit date and is reported with the date and how to import it", () => {
     const validTo = "2027-06-30T00:00:00Z";
     const env = parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], keyMaterial: { validTo } } } });
     const { json, warnings } = build(env);
     const key = Object.values(json.resource.aws_kms_external_key as Json)[0] as Json;
-    expect(key.valid_to).toBe(validTo);
+    // Out-of-band import: the expiry belongs to the ceremony, not to the Terraform resource
+    // (valid_to on a key in PendingImport would show a diff on every plan).
+    expect(key).not.toHaveProperty("valid_to");
     expect(key).not.toHaveProperty("key_material_base64");
-    expect(warnings).toEqual([expect.stringContaining(`expires at ${validTo}`)]);
+    expect(warnings).toEqual([expect.stringContaining(`expires at ${validTo} (import it with: sse-kms-key-material import --valid-to ${validTo})`)]);
+  });
+
+  test("with material through Terraform, the expiry is passed as valid_to", () => {
+    const validTo = "2027-06-30T00:00:00Z";
+    const env = parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], keyMaterial: { importThroughTerraform: true, validTo } } } });
+    const { json, warnings } = build(env);
+    const key = Object.values(json.resource.aws_kms_external_key as Json)[0] as Json;
+    expect(key.valid_to).toBe(validTo);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toContain(`expires at ${validTo} (Terraform imports it with valid_to)`);
   });
 
   test("a rotation period is refused for imported material", () => {

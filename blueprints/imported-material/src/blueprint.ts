@@ -54,9 +54,13 @@ export class ImportedMaterialBlueprint extends Construct {
         `${stackName}: key material is passed through Terraform (keyMaterial.importThroughTerraform = true): the plaintext material will be stored in Terraform state. Protect the state like the key itself, or import with sse-kms-key-material instead.`,
       );
     }
-    if (config.keyMaterial.validTo) {
+    const validTo = config.keyMaterial.validTo;
+    if (validTo) {
+      const how = config.keyMaterial.importThroughTerraform
+        ? "Terraform imports it with valid_to"
+        : `import it with: sse-kms-key-material import --valid-to ${validTo}`;
       Annotations.of(this).addWarning(
-        `${stackName}: imported key material expires at ${config.keyMaterial.validTo}; every object encrypted under ${k.alias} becomes unreadable then unless the same material is re-imported.`,
+        `${stackName}: imported key material expires at ${validTo} (${how}); every object encrypted under ${k.alias} becomes unreadable then unless the same material is re-imported.`,
       );
     }
     this.key = new EncryptionKey(this, k.name, {
@@ -74,7 +78,10 @@ export class ImportedMaterialBlueprint extends Construct {
       allowRootFullAccess: k.allowRootFullAccess,
       preventDestroy: props.preventDestroy,
       keyMaterialBase64: this.materialVariable?.stringValue,
-      validTo: config.keyMaterial.validTo,
+      // valid_to only means something when Terraform imports the material: on a key waiting in
+      // PendingImport it would show a diff on every plan. Out-of-band imports take the expiry
+      // from the ceremony CLI (--valid-to), as the synth warning says.
+      validTo: config.keyMaterial.importThroughTerraform ? validTo : undefined,
       provider: props.provider,
     });
     this.alias = new KeyAlias(this, "Alias", { aliasName: k.alias, targetKeyId: this.key.keyId, provider: props.provider });

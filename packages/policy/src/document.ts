@@ -43,8 +43,15 @@ export function policyDocument(statements: readonly PolicyStatement[], id?: stri
   return id === undefined ? { Version: "2012-10-17", Statement: statements } : { Version: "2012-10-17", Id: id, Statement: statements };
 }
 
-const sortedUnique = <T extends string | boolean>(values: readonly T[]): T[] =>
-  [...new Set(values)].sort((a, b) => String(a).localeCompare(String(b), "en"));
+/** Code-point order: independent of locale and of the Node version's collation data. */
+export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Sorted, de-duplicated; `true` and `"true"` are one value to IAM, so they are one value here. */
+const sortedUnique = <T extends string | boolean>(values: readonly T[]): T[] => {
+  const byText = new Map<string, T>();
+  for (const v of values) if (!byText.has(String(v))) byText.set(String(v), v);
+  return [...byText.keys()].sort(byCodePoint).map((k) => byText.get(k) as T);
+};
 
 /** A single value stays a string; several become a sorted, de-duplicated list. */
 function canonicalList(value: string | boolean | readonly (string | boolean)[]): string | boolean | (string | boolean)[] {

@@ -1,0 +1,430 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ConstructPropError } from "@sse-kms/config";
+import { EncryptionKey } from "@sse-kms/key";
+import type { PolicyStatement } from "@sse-kms/policy";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
+import { EncryptedBucket, type EncryptedBucketProps, type IBucketKey } from "./bucket";
+
+const ACCOUNT = "123456789012";
+const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const BUCKET = "prod-data-bucket";
+const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
+const APP = `arn:aws:iam::${ACCOUNT}:role/app`;
+
+const BUCKET_RESOURCE_TYPES = [
+  "aws_s3_bucket",
+  "aws_s3_bucket_ownership_controls",
+  "aws_s3_bucket_policy",
+  "aws_s3_bucket_public_access_block",
+  "aws_s3_bucket_server_side_encryption_configuration",
+  "aws_s3_bucket_versioning",
+];
+
+/** A stand-in key that records the buckets it was scoped to. */
+class FakeKey implements IBucketKey {
+  readonly scopedTo: string[] = [];
+  constructor(
+    readonly keyArn = KEY_ARN,
+    readonly region = "eu-west-1",
+    readonly account = ACCOUNT,
+  ) {}
+  scopeUseToBucket(bucketArn: string): void {
+    this.scopedTo.push(bucketArn);
+  }
+}
+
+function newStack(region = "eu-west-1"): TerraformStack {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region });
+  return stack;
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const synth = (stack: TerraformStack): Json => JSON.parse(Testing.synth(stack));
+
+function build(props: Partial<EncryptedBucketProps> = {}, key: IBucketKey = new FakeKey()) {
+  const stack = newStack();
+  const bucket = new EncryptedBucket(stack, "Bucket", { bucketName: BUCKET, region: "eu-west-1", encryptionKey: key, ...props });
+  return { stack, bucket, json: synth(stack) };
+}
+
+function bucketPolicy(json: Json, name = "prod_data_bucket"): { Version: string; Statement: PolicyStatement[] } {
+  return JSON.parse(json.resource.aws_s3_bucket_policy[name].policy);
+}
+
+const sids = (p: { Statement: PolicyStatement[] }) => p.Statement.map((s) => s.Sid);
+
+describe("EncryptedBucket resources", () => {
+  const { json } = build();
+  const r = json.resource;
+
+  it("creates the bucket and its five configuration resources, all under the pinned name", () => {
+    expect(Object.keys(r).sort()).toEqual(BUCKET_RESOURCE_TYPES);
+    for (const type of BUCKET_RESOURCE_TYPES) expect(Object.keys(r[type])).toEqual(["prod_data_bucket"]);
+  });
+
+  it("the bucket has its name, force_destroy false, no lifecycle and no tags", () => {
+    expect(r.aws_s3_bucket.prod_data_bucket).toEqual({ bucket: BUCKET, force_destroy: false });
+  });
+
+  it("encrypts by default with SSE-KMS under the key's ARN, a Bucket Key, and SSE-C blocked", () => {
+    const sse = r.aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket;
+    expect(sse.bucket).toBe("${aws_s3_bucket.prod_data_bucket.id}");
+    expect(sse.rule).toEqual([
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY_ARN },
+        bucket_key_enabled: true,
+        blocked_encryption_types: ["SSE-C"],
+      },
+    ]);
+  });
+
+  it("blocks all public access", () => {
+    expect(r.aws_s3_bucket_public_access_block.prod_data_bucket).toEqual({
+      bucket: "${aws_s3_bucket.prod_data_bucket.id}",
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+  });
+
+  it("disables ACLs (BucketOwnerEnforced)", () => {
+    expect(r.aws_s3_bucket_ownership_controls.prod_data_bucket).toEqual({
+      bucket: "${aws_s3_bucket.prod_data_bucket.id}",
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
+  });
+
+  it("enables versioning", () => {
+    expect(r.aws_s3_bucket_versioning.prod_data_bucket).toEqual({
+      bucket: "${aws_s3_bucket.prod_data_bucket.id}",
+      versioning_configuration: { status: "Enabled" },
+    });
+  });
+
+  it("attaches the bucket policy after the public access block", () => {
+    const policy = r.aws_s3_bucket_policy.prod_data_bucket;
+    expect(policy.bucket).toBe("${aws_s3_bucket.prod_data_bucket.id}");
+    expect(policy.depends_on).toEqual(["aws_s3_bucket_public_access_block.prod_data_bucket"]);
+  });
+});
+
+describe("EncryptedBucket options", () => {
+  it("versioned false leaves out the versioning resource", () => {
+    const { json, bucket } = build({ versioned: false });
+    expect(json.resource).not.toHaveProperty("aws_s3_bucket_versioning");
+    expect(bucket.versioning).toBeUndefined();
+    expect(Object.keys(json.resource)).toHaveLength(5);
+  });
+
+  it("bucketKeyEnabled false is written explicitly", () => {
+    const { json } = build({ bucketKeyEnabled: false });
+    expect(json.resource.aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket.rule[0].bucket_key_enabled).toBe(false);
+  });
+
+  it("preventDestroy puts prevent_destroy on the bucket", () => {
+    const { json } = build({ preventDestroy: true });
+    expect(json.resource.aws_s3_bucket.prod_data_bucket.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("forceDestroy and tags pass through", () => {
+    const { json } = build({ forceDestroy: true, tags: { team: "platform" } });
+    expect(json.resource.aws_s3_bucket.prod_data_bucket).toMatchObject({ force_destroy: true, tags: { team: "platform" } });
+  });
+
+  it("exposes the literal bucket ARN and objects ARN, partition-aware", () => {
+    expect(build().bucket.bucketArn).toBe(BUCKET_ARN);
+    expect(build().bucket.objectsArn).toBe(`${BUCKET_ARN}/*`);
+    const stack = newStack("cn-north-1");
+    const cn = new EncryptedBucket(stack, "B", { bucketName: BUCKET, region: "cn-north-1", encryptionKey: new FakeKey(KEY_ARN, "cn-north-1") });
+    expect(cn.bucketArn).toBe(`arn:aws-cn:s3:::${BUCKET}`);
+  });
+});
+
+describe("pinned address", () => {
+  it("derives one name from the bucket name for every resource", () => {
+    const { json } = build({ bucketName: "my.data-bucket.2025" });
+    for (const type of BUCKET_RESOURCE_TYPES) expect(Object.keys(json.resource[type])).toEqual(["my_data_bucket_2025"]);
+  });
+
+  it("honours an explicit terraformName for every resource", () => {
+    const { json } = build({ terraformName: "legacy" });
+    for (const type of BUCKET_RESOURCE_TYPES) expect(Object.keys(json.resource[type])).toEqual(["legacy"]);
+    expect(json.resource.aws_s3_bucket_policy.legacy.depends_on).toEqual(["aws_s3_bucket_public_access_block.legacy"]);
+  });
+
+  it("does not change when the construct moves deeper into the tree", () => {
+    const flat = build().json;
+    const stack = newStack();
+    new EncryptedBucket(new Construct(new Construct(stack, "Team"), "Blueprint"), "DataBucket", {
+      bucketName: BUCKET,
+      region: "eu-west-1",
+      encryptionKey: new FakeKey(),
+    });
+    expect(synth(stack).resource).toEqual(flat.resource);
+  });
+
+  it("refuses two buckets that map to one address instead of silently dropping one", () => {
+    const stack = newStack();
+    new EncryptedBucket(stack, "A", { bucketName: "my-data", region: "eu-west-1", encryptionKey: new FakeKey() });
+    expect(() => new EncryptedBucket(stack, "B", { bucketName: "my.data", region: "eu-west-1", encryptionKey: new FakeKey() })).toThrow(
+      /^test\/B: bucketName must give a Terraform address of its own: aws_s3_bucket\.my_data is already used by test\/A \(got "my\.data"\)\. Fix: /,
+    );
+  });
+
+  it("two buckets with distinct names live side by side", () => {
+    const stack = newStack();
+    new EncryptedBucket(stack, "A", { bucketName: "bucket-a", region: "eu-west-1", encryptionKey: new FakeKey() });
+    new EncryptedBucket(stack, "B", { bucketName: "bucket-b", region: "eu-west-1", encryptionKey: new FakeKey() });
+    const r = synth(stack).resource;
+    for (const type of BUCKET_RESOURCE_TYPES) expect(Object.keys(r[type]).sort()).toEqual(["bucket_a", "bucket_b"]);
+  });
+});
+
+describe("bucket policy", () => {
+  it("denies plain HTTP, other encryption headers and other KMS keys, in that order", () => {
+    const policy = bucketPolicy(build().json);
+    expect(policy.Version).toBe("2012-10-17");
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyOtherKmsKey"]);
+    expect(policy.Statement[0]).toEqual({
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    expect(policy.Statement[1]).toEqual({
+      Sid: "DenyEncryptionOtherThanKms",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${BUCKET_ARN}/*`,
+      Condition: {
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      },
+    });
+    expect(policy.Statement[2]).toEqual({
+      Sid: "DenyOtherKmsKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${BUCKET_ARN}/*`,
+      Condition: {
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY_ARN },
+      },
+    });
+  });
+
+  it("strict mode adds the missing-header deny last", () => {
+    const policy = bucketPolicy(build({ requireEncryptionHeader: true }).json);
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyOtherKmsKey", "DenyMissingEncryptionHeader"]);
+    expect(policy.Statement[3]).toEqual({
+      Sid: "DenyMissingEncryptionHeader",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${BUCKET_ARN}/*`,
+      Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
+    });
+  });
+
+  it("requireEncryptionHeader false is the default", () => {
+    expect(sids(bucketPolicy(build({ requireEncryptionHeader: false }).json))).not.toContain("DenyMissingEncryptionHeader");
+  });
+
+  it("addToResourcePolicy appends statements, rendered canonically at synth", () => {
+    const stack = newStack();
+    const bucket = new EncryptedBucket(stack, "Bucket", { bucketName: BUCKET, region: "eu-west-1", encryptionKey: new FakeKey() });
+    bucket.addToResourcePolicy({
+      Sid: "AllowReplication",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::210987654321:role/replication"] },
+      Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateObject"],
+      Resource: bucket.objectsArn,
+    });
+    const policy = bucketPolicy(synth(stack));
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyOtherKmsKey", "AllowReplication"]);
+    expect(policy.Statement[3]).toEqual({
+      Sid: "AllowReplication",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::210987654321:role/replication" },
+      Action: ["s3:ReplicateDelete", "s3:ReplicateObject"],
+      Resource: `${BUCKET_ARN}/*`,
+    });
+  });
+
+  it("a duplicate Sid from addToResourcePolicy fails the synth", () => {
+    const stack = newStack();
+    const bucket = new EncryptedBucket(stack, "Bucket", { bucketName: BUCKET, region: "eu-west-1", encryptionKey: new FakeKey() });
+    bucket.addToResourcePolicy({ Sid: "DenyOtherKmsKey", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: bucket.objectsArn });
+    expect(() => Testing.synth(stack)).toThrow(/duplicate policy statement Sid "DenyOtherKmsKey"/);
+  });
+
+  it("policyDocument() matches what is rendered", () => {
+    const { bucket, json } = build({ requireEncryptionHeader: true });
+    expect(sids(bucketPolicy(json))).toEqual(bucket.policyDocument().Statement.map((s) => s.Sid));
+  });
+});
+
+describe("aws-managed mode", () => {
+  const { json } = build({ encryption: "aws-managed", encryptionKey: undefined });
+
+  it("uses SSE-KMS without naming a key (aws/s3), still with a Bucket Key and SSE-C blocked", () => {
+    const rule = json.resource.aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket.rule[0];
+    expect(rule.apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms" });
+    expect(rule.bucket_key_enabled).toBe(true);
+    expect(rule.blocked_encryption_types).toEqual(["SSE-C"]);
+  });
+
+  it("has no DenyOtherKmsKey statement, but keeps the other denies", () => {
+    const policy = bucketPolicy(json);
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms"]);
+    expect(JSON.stringify(policy)).not.toContain("aws-kms-key-id");
+  });
+
+  it("keeps strict mode available", () => {
+    const strict = bucketPolicy(build({ encryption: "aws-managed", requireEncryptionHeader: true, encryptionKey: undefined }).json);
+    expect(sids(strict)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyMissingEncryptionHeader"]);
+  });
+});
+
+describe("key scoping", () => {
+  it("scopes the key to the bucket once, in kms mode", () => {
+    const key = new FakeKey();
+    build({}, key);
+    expect(key.scopedTo).toEqual([BUCKET_ARN]);
+  });
+
+  describe("with a real EncryptionKey", () => {
+    function withRealKey(props: Partial<EncryptedBucketProps> = {}) {
+      const stack = newStack();
+      const key = new EncryptionKey(stack, "Key", { name: "prod-data", account: ACCOUNT, region: "eu-west-1", users: [APP] });
+      const bucket = new EncryptedBucket(stack, "Bucket", { bucketName: BUCKET, region: "eu-west-1", encryptionKey: key, ...props });
+      new TerraformOutput(stack, "key_arn", { value: key.keyArn });
+      return { stack, key, bucket, json: synth(stack) };
+    }
+
+    it("references the key's ARN in the SSE rule and the bucket policy", () => {
+      const { json } = withRealKey();
+      expect(json.resource.aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(
+        "${aws_kms_key.prod_data.arn}",
+      );
+      const deny = bucketPolicy(json).Statement.find((s) => s.Sid === "DenyOtherKmsKey");
+      expect(deny?.Condition?.StringNotEquals?.["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toBe("${aws_kms_key.prod_data.arn}");
+    });
+
+    it("adds the bucket's encryption context to the key users' statement", () => {
+      const { json } = withRealKey();
+      const keyPolicy = JSON.parse(json.resource.aws_kms_key.prod_data.policy);
+      const use = keyPolicy.Statement.find((s: PolicyStatement) => s.Sid === "KeyUseViaS3");
+      expect(use.Condition.StringLike).toEqual({ "kms:EncryptionContext:aws:s3:arn": [BUCKET_ARN, `${BUCKET_ARN}/*`] });
+      expect(use.Condition.StringEquals).toEqual({ "kms:CallerAccount": ACCOUNT, "kms:ViaService": "s3.eu-west-1.amazonaws.com" });
+    });
+
+    it("scopes the key to every bucket that uses it", () => {
+      const stack = newStack();
+      const key = new EncryptionKey(stack, "Key", { name: "shared", account: ACCOUNT, region: "eu-west-1", users: [APP] });
+      new EncryptedBucket(stack, "B1", { bucketName: "bucket-b", region: "eu-west-1", encryptionKey: key });
+      new EncryptedBucket(stack, "B2", { bucketName: "bucket-a", region: "eu-west-1", encryptionKey: key });
+      const keyPolicy = JSON.parse(synth(stack).resource.aws_kms_key.shared.policy);
+      const use = keyPolicy.Statement.find((s: PolicyStatement) => s.Sid === "KeyUseViaS3");
+      expect(use.Condition.StringLike["kms:EncryptionContext:aws:s3:arn"]).toEqual([
+        "arn:aws:s3:::bucket-a",
+        "arn:aws:s3:::bucket-a/*",
+        "arn:aws:s3:::bucket-b",
+        "arn:aws:s3:::bucket-b/*",
+      ]);
+    });
+  });
+});
+
+describe("validation errors", () => {
+  function errorOf(props: Partial<EncryptedBucketProps>, scope?: (stack: TerraformStack) => Construct): ConstructPropError {
+    const stack = newStack();
+    try {
+      new EncryptedBucket(scope ? scope(stack) : stack, "Bucket", {
+        bucketName: BUCKET,
+        region: "eu-west-1",
+        encryptionKey: new FakeKey(),
+        ...props,
+      } as EncryptedBucketProps);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConstructPropError);
+      return e as ConstructPropError;
+    }
+    throw new Error("expected a ConstructPropError, got none");
+  }
+
+  function expectError(err: ConstructPropError, prop: string, rule: string, got: string, path = "test/Bucket") {
+    expect(err.constructPath).toBe(path);
+    expect(err.prop).toBe(prop);
+    expect(err.message.startsWith(`${path}: ${prop} `)).toBe(true);
+    expect(err.message).toContain(rule);
+    expect(err.message).toContain(`(got ${got}). Fix: `);
+    expect(err.message).toMatch(/Fix: \S.{5,}$/);
+  }
+
+  it.each([
+    ["My-Bucket", "may contain only lowercase letters, digits, '.' and '-'"],
+    ["ab", "must be 3 to 63 characters long"],
+    ["a".repeat(64), "must be 3 to 63 characters long"],
+    ["-bucket", "must begin and end with a lowercase letter or digit"],
+    ["my..bucket", "must not contain two adjacent periods"],
+    ["192.168.1.1", "must not be formatted as an IP address"],
+    ["xn--bucket", "must not start with a reserved prefix"],
+    ["bucket-s3alias", "must not end with a reserved suffix"],
+  ])("bucket name %p", (bucketName, rule) => {
+    expectError(errorOf({ bucketName }), "bucketName", rule, JSON.stringify(bucketName));
+  });
+
+  it("a key in another region", () => {
+    expectError(
+      errorOf({ encryptionKey: new FakeKey(KEY_ARN, "us-east-1") }),
+      "encryptionKey",
+      "must be in the bucket's region eu-west-1: S3 SSE-KMS needs key and bucket in one region",
+      '"us-east-1"',
+    );
+  });
+
+  it("a real EncryptionKey in another region", () => {
+    const stack = newStack();
+    const key = new EncryptionKey(stack, "Key", { name: "k", account: ACCOUNT, region: "eu-central-1" });
+    expect(() => new EncryptedBucket(stack, "Bucket", { bucketName: BUCKET, region: "eu-west-1", encryptionKey: key })).toThrow(
+      'test/Bucket: encryptionKey must be in the bucket\'s region eu-west-1: S3 SSE-KMS needs key and bucket in one region (got "eu-central-1"). Fix: ',
+    );
+  });
+
+  it("encryption kms without a key", () => {
+    expectError(errorOf({ encryptionKey: undefined }), "encryptionKey", "is required with encryption kms", "nothing");
+    expectError(errorOf({ encryption: "kms", encryptionKey: undefined }), "encryptionKey", "is required with encryption kms", "nothing");
+  });
+
+  it("a key given with encryption aws-managed", () => {
+    expectError(errorOf({ encryption: "aws-managed" }), "encryptionKey", "must not be set with encryption aws-managed", '"(key)"');
+  });
+
+  it("an unknown encryption mode", () => {
+    expectError(errorOf({ encryption: "AES256" as never }), "encryption", "must be kms or aws-managed", '"AES256"');
+  });
+
+  it("an unknown region", () => {
+    expectError(errorOf({ region: "eu-west-9", encryption: "aws-managed", encryptionKey: undefined }), "region", "must be a known AWS region", '"eu-west-9"');
+  });
+
+  it("names the full construct path of a nested bucket", () => {
+    const err = errorOf({ bucketName: "Bad" }, (stack) => new Construct(new Construct(stack, "prod"), "data"));
+    expectError(err, "bucketName", "lowercase", '"Bad"', "test/prod/data/Bucket");
+  });
+
+  it("does not scope the key when validation fails", () => {
+    const key = new FakeKey(KEY_ARN, "us-east-1");
+    errorOf({ encryptionKey: key });
+    expect(key.scopedTo).toEqual([]);
+  });
+});

@@ -1,0 +1,519 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ConstructPropError } from "@sse-kms/config";
+import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, type PolicyStatement, cryptographicActionsIn } from "@sse-kms/policy";
+import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Construct } from "constructs";
+import { EncryptionKey, type EncryptionKeyProps } from "./key";
+
+const ACCOUNT = "123456789012";
+const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/key-admin`;
+const APP = `arn:aws:iam::${ACCOUNT}:role/app`;
+const BASE: EncryptionKeyProps = { name: "prod-data", account: ACCOUNT, region: "eu-west-1" };
+/** 32 bytes, base64. */
+const MATERIAL_32 = Buffer.alloc(32, 7).toString("base64");
+
+function newStack(region = "eu-west-1"): TerraformStack {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region });
+  return stack;
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function synth(stack: TerraformStack): Json {
+  return JSON.parse(Testing.synth(stack));
+}
+
+function keyResource(json: Json, name = "prod_data", type = "aws_kms_key"): Json {
+  const r = json.resource?.[type]?.[name];
+  if (r === undefined) throw new Error(`no ${type}.${name} in ${JSON.stringify(Object.keys(json.resource ?? {}))}`);
+  return r;
+}
+
+function keyPolicy(json: Json, name = "prod_data", type = "aws_kms_key"): { Version: string; Statement: PolicyStatement[] } {
+  return JSON.parse(keyResource(json, name, type).policy);
+}
+
+function statement(policy: { Statement: PolicyStatement[] }, sid: string): PolicyStatement {
+  const s = policy.Statement.find((x) => x.Sid === sid);
+  if (!s) throw new Error(`no statement ${sid} in ${policy.Statement.map((x) => x.Sid).join(", ")}`);
+  return s;
+}
+
+const asList = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === "string" ? [v] : [...v]);
+
+/** Synth a key with the given props and return its rendered policy. */
+function policyOf(props: Partial<EncryptionKeyProps>, after?: (key: EncryptionKey) => void) {
+  const stack = newStack();
+  const key = new EncryptionKey(stack, "Key", { ...BASE, ...props });
+  after?.(key);
+  const type = props.origin === "EXTERNAL" ? "aws_kms_external_key" : "aws_kms_key";
+  return keyPolicy(synth(stack), "prod_data", type);
+}
+
+describe("EncryptionKey defaults", () => {
+  const json = (() => {
+    const stack = newStack();
+    new EncryptionKey(stack, "Key", BASE);
+    return synth(stack);
+  })();
+  const key = keyResource(json);
+
+  it("creates exactly one aws_kms_key and nothing else", () => {
+    expect(Object.keys(json.resource)).toEqual(["aws_kms_key"]);
+    expect(Object.keys(json.resource.aws_kms_key)).toEqual(["prod_data"]);
+  });
+
+  it("turns rotation on, every 365 days", () => {
+    expect(key.enable_key_rotation).toBe(true);
+    expect(key.rotation_period_in_days).toBe(365);
+  });
+
+  it("uses a 30-day deletion window", () => {
+    expect(key.deletion_window_in_days).toBe(30);
+  });
+
+  it("is a symmetric ENCRYPT_DECRYPT single-Region key", () => {
+    expect(key.customer_master_key_spec).toBe("SYMMETRIC_DEFAULT");
+    expect(key.key_usage).toBe("ENCRYPT_DECRYPT");
+    expect(key.multi_region).toBe(false);
+  });
+
+  it("has no lifecycle block, no tags, and a default description", () => {
+    expect(key).not.toHaveProperty("lifecycle");
+    expect(key).not.toHaveProperty("tags");
+    expect(key.description).toBe("prod-data (SSE-KMS, managed by sse-kms-blueprints)");
+  });
+
+  it("has an inline policy that lets the account root manage (not use) the key, and nothing more", () => {
+    const policy = JSON.parse(key.policy);
+    expect(policy.Version).toBe("2012-10-17");
+    expect(policy.Statement.map((s: PolicyStatement) => s.Sid)).toEqual(["KeyManagementByAccountRoot"]);
+    const root = policy.Statement[0];
+    expect(root.Principal).toEqual({ AWS: ROOT });
+    expect(root.Effect).toBe("Allow");
+    expect(root.Action).toEqual([...KEY_ADMIN_ACTIONS].sort());
+    expect(cryptographicActionsIn(root.Action)).toEqual([]);
+    expect(root.Action).not.toContain("kms:*");
+  });
+});
+
+describe("EncryptionKey options", () => {
+  it("passes through description, deletion window, rotation period, multi-Region and tags", () => {
+    const stack = newStack();
+    new EncryptionKey(stack, "Key", {
+      ...BASE,
+      description: "customer data",
+      deletionWindowInDays: 7,
+      rotationPeriodInDays: 90,
+      multiRegion: true,
+      tags: { team: "platform" },
+    });
+    const key = keyResource(synth(stack));
+    expect(key.description).toBe("customer data");
+    expect(key.deletion_window_in_days).toBe(7);
+    expect(key.rotation_period_in_days).toBe(90);
+    expect(key.multi_region).toBe(true);
+    expect(key.tags).toEqual({ team: "platform" });
+  });
+
+  it("accepts the boundary values 30 days and 2560 days", () => {
+    const stack = newStack();
+    new EncryptionKey(stack, "Key", { ...BASE, deletionWindowInDays: 30, rotationPeriodInDays: 2560 });
+    const key = keyResource(synth(stack));
+    expect(key.deletion_window_in_days).toBe(30);
+    expect(key.rotation_period_in_days).toBe(2560);
+  });
+
+  it("sets prevent_destroy only when asked", () => {
+    const on = newStack();
+    new EncryptionKey(on, "Key", { ...BASE, preventDestroy: true });
+    expect(keyResource(synth(on)).lifecycle).toEqual({ prevent_destroy: true });
+    const off = newStack();
+    new EncryptionKey(off, "Key", { ...BASE, preventDestroy: false });
+    expect(keyResource(synth(off))).not.toHaveProperty("lifecycle");
+  });
+
+  it("exposes the ARN and id as references to the pinned resource", () => {
+    const stack = newStack();
+    const key = new EncryptionKey(stack, "Key", BASE);
+    new TerraformOutput(stack, "arn", { value: key.keyArn });
+    new TerraformOutput(stack, "id", { value: key.keyId });
+    const json = synth(stack);
+    expect(json.output.arn.value).toBe("${aws_kms_key.prod_data.arn}");
+    expect(json.output.id.value).toBe("${aws_kms_key.prod_data.id}");
+    expect(key.partition).toBe("aws");
+    expect(key.scope).toEqual({ partition: "aws", account: ACCOUNT, region: "eu-west-1", dnsSuffix: "amazonaws.com" });
+  });
+
+  it("is partition-aware (aws-cn root ARN and ViaService DNS suffix)", () => {
+    const stack = newStack("cn-north-1");
+    new EncryptionKey(stack, "Key", {
+      ...BASE,
+      region: "cn-north-1",
+      administrators: [`arn:aws-cn:iam::${ACCOUNT}:role/admin`],
+      users: [`arn:aws-cn:iam::${ACCOUNT}:role/app`],
+    });
+    const policy = keyPolicy(synth(stack));
+    expect(statement(policy, "KeyManagementByAccountRoot").Principal).toEqual({ AWS: `arn:aws-cn:iam::${ACCOUNT}:root` });
+    expect(statement(policy, "KeyUseViaS3").Condition?.StringEquals?.["kms:ViaService"]).toBe("s3.cn-north-1.amazonaws.com.cn");
+  });
+});
+
+describe("pinned address", () => {
+  it("is aws_kms_key.<terraformName(name)>", () => {
+    const stack = newStack();
+    new EncryptionKey(stack, "Key", { ...BASE, name: "Prod.Data-Key" });
+    expect(Object.keys(synth(stack).resource.aws_kms_key)).toEqual(["prod_data_key"]);
+  });
+
+  it("prefixes a name that starts with a digit", () => {
+    const stack = newStack();
+    new EncryptionKey(stack, "Key", { ...BASE, name: "2025-data" });
+    expect(Object.keys(synth(stack).resource.aws_kms_key)).toEqual(["_2025_data"]);
+  });
+
+  it("honours an explicit terraformName", () => {
+    const stack = newStack();
+    new EncryptionKey(stack, "Key", { ...BASE, terraformName: "legacy_key" });
+    expect(Object.keys(synth(stack).resource.aws_kms_key)).toEqual(["legacy_key"]);
+  });
+
+  it("does not change when the construct moves deeper into the tree", () => {
+    const flat = newStack();
+    new EncryptionKey(flat, "Key", BASE);
+    const nested = newStack();
+    const outer = new Construct(new Construct(nested, "Team"), "Blueprint");
+    const key = new EncryptionKey(outer, "DataKey", BASE);
+    expect(key.node.path).toBe("test/Team/Blueprint/DataKey");
+    const a = synth(flat).resource.aws_kms_key;
+    const b = synth(nested).resource.aws_kms_key;
+    expect(Object.keys(b)).toEqual(["prod_data"]);
+    expect(b).toEqual(a);
+  });
+
+  it("refuses two keys that map to the same address instead of silently dropping one", () => {
+    const stack = newStack();
+    new EncryptionKey(stack, "A", { ...BASE, name: "prod-data" });
+    expect(() => new EncryptionKey(stack, "B", { ...BASE, name: "prod_data" })).toThrow(
+      /^test\/B: name must give a Terraform address of its own: aws_kms_key\.prod_data is already used by test\/A \(got "prod_data"\)\. Fix: /,
+    );
+  });
+
+  it("allows the same name in two different stacks, and an AWS_KMS and an EXTERNAL key of one name", () => {
+    const app = Testing.app();
+    const one = new TerraformStack(app, "one");
+    const two = new TerraformStack(app, "two");
+    expect(() => {
+      new EncryptionKey(one, "Key", BASE);
+      new EncryptionKey(two, "Key", BASE);
+      new EncryptionKey(one, "Imported", { ...BASE, origin: "EXTERNAL" });
+    }).not.toThrow();
+  });
+});
+
+describe("EXTERNAL origin", () => {
+  it("creates an aws_kms_external_key with no material and no rotation fields", () => {
+    const stack = newStack();
+    new EncryptionKey(stack, "Key", { ...BASE, origin: "EXTERNAL" });
+    const json = synth(stack);
+    expect(Object.keys(json.resource)).toEqual(["aws_kms_external_key"]);
+    const key = keyResource(json, "prod_data", "aws_kms_external_key");
+    expect(key).not.toHaveProperty("key_material_base64");
+    expect(key).not.toHaveProperty("valid_to");
+    expect(key).not.toHaveProperty("enable_key_rotation");
+    expect(key).not.toHaveProperty("rotation_period_in_days");
+    expect(key).not.toHaveProperty("customer_master_key_spec");
+    expect(key.key_spec).toBe("SYMMETRIC_DEFAULT");
+    expect(key.key_usage).toBe("ENCRYPT_DECRYPT");
+    expect(key.deletion_window_in_days).toBe(30);
+    expect(key.multi_region).toBe(false);
+  });
+
+  it("passes key material and validTo through only when given (explicit opt-in)", () => {
+    const stack = newStack();
+    new EncryptionKey(stack, "Key", { ...BASE, origin: "EXTERNAL", keyMaterialBase64: MATERIAL_32, validTo: "2027-12-31T23:59:59Z" });
+    const key = keyResource(synth(stack), "prod_data", "aws_kms_external_key");
+    expect(key.key_material_base64).toBe(MATERIAL_32);
+    expect(key.valid_to).toBe("2027-12-31T23:59:59Z");
+  });
+
+  it("accepts key material as a reference to a sensitive variable (not validated at synth, not inlined)", () => {
+    const stack = newStack();
+    const material = new TerraformVariable(stack, "key_material_base64", { type: "string", sensitive: true });
+    new EncryptionKey(stack, "Key", { ...BASE, origin: "EXTERNAL", keyMaterialBase64: material.stringValue });
+    const json = synth(stack);
+    expect(keyResource(json, "prod_data", "aws_kms_external_key").key_material_base64).toBe("${var.key_material_base64}");
+    expect(json.variable.key_material_base64.sensitive).toBe(true);
+  });
+
+  it("accepts enableKeyRotation false (explicitly off) and RFC 3339 offsets", () => {
+    const stack = newStack();
+    expect(() => new EncryptionKey(stack, "Key", { ...BASE, origin: "EXTERNAL", enableKeyRotation: false, validTo: "2027-12-31T23:59:59.5+01:00" })).not.toThrow();
+  });
+
+  it("gives administrators and the root the import actions, still without cryptographic actions", () => {
+    const policy = policyOf({ origin: "EXTERNAL", administrators: [ADMIN] });
+    for (const sid of ["KeyManagementByAccountRoot", "KeyAdministration"]) {
+      const actions = asList(statement(policy, sid).Action);
+      expect(actions).toEqual(expect.arrayContaining([...KEY_IMPORT_ACTIONS]));
+      expect(cryptographicActionsIn(actions)).toEqual([]);
+    }
+  });
+
+  it("is pinned too: references point at aws_kms_external_key.<name> wherever the construct sits", () => {
+    const stack = newStack();
+    const key = new EncryptionKey(new Construct(stack, "Deep"), "Key", { ...BASE, origin: "EXTERNAL" });
+    new TerraformOutput(stack, "arn", { value: key.keyArn });
+    const json = synth(stack);
+    expect(Object.keys(json.resource.aws_kms_external_key)).toEqual(["prod_data"]);
+    expect(json.output.arn.value).toBe("${aws_kms_external_key.prod_data.arn}");
+  });
+});
+
+describe("key policy", () => {
+  it("AWS_KMS keys do not give the import actions to anyone", () => {
+    const policy = policyOf({ administrators: [ADMIN] });
+    for (const s of policy.Statement) expect(asList(s.Action)).not.toContain("kms:ImportKeyMaterial");
+  });
+
+  it("allowRootFullAccess gives the root kms:* and replaces the management statement", () => {
+    const policy = policyOf({ allowRootFullAccess: true });
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["EnableIamPolicies"]);
+    expect(statement(policy, "EnableIamPolicies")).toEqual({
+      Sid: "EnableIamPolicies",
+      Effect: "Allow",
+      Principal: { AWS: ROOT },
+      Action: "kms:*",
+      Resource: "*",
+    });
+  });
+
+  it("rootManagement false leaves the root out when administrators remain", () => {
+    const policy = policyOf({ rootManagement: false, administrators: [ADMIN] });
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["KeyAdministration"]);
+    expect(JSON.stringify(policy)).not.toContain(":root");
+  });
+
+  it("administrators manage the key and get no cryptographic action", () => {
+    const other = `arn:aws:iam::${ACCOUNT}:user/ops`;
+    const policy = policyOf({ administrators: [other, ADMIN] });
+    const admin = statement(policy, "KeyAdministration");
+    expect(admin.Principal).toEqual({ AWS: [ADMIN, other] });
+    expect(admin.Action).toEqual([...KEY_ADMIN_ACTIONS].sort());
+    expect(cryptographicActionsIn(asList(admin.Action))).toEqual([]);
+    // and no other statement grants them anything
+    for (const s of policy.Statement.filter((x) => x.Sid !== "KeyAdministration")) expect(JSON.stringify(s.Principal)).not.toContain("key-admin");
+  });
+
+  it("users may Decrypt and GenerateDataKey through S3 in the key's region from the key's account only", () => {
+    const policy = policyOf({ users: [APP] });
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["KeyManagementByAccountRoot", "KeyUseViaS3"]);
+    expect(statement(policy, "KeyUseViaS3")).toEqual({
+      Sid: "KeyUseViaS3",
+      Effect: "Allow",
+      Principal: { AWS: APP },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+    });
+  });
+
+  it("orders statements root, administrators, users, then added statements", () => {
+    const extra: PolicyStatement = { Sid: "Extra", Effect: "Allow", Principal: { AWS: APP }, Action: "kms:DescribeKey", Resource: "*" };
+    const policy = policyOf({ administrators: [ADMIN], users: [APP] }, (k) => k.addToResourcePolicy(extra));
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["KeyManagementByAccountRoot", "KeyAdministration", "KeyUseViaS3", "Extra"]);
+  });
+
+  it("scopeUseToBucket adds the encryption-context condition, even after construction (lazy policy)", () => {
+    const stack = newStack();
+    const key = new EncryptionKey(stack, "Key", { ...BASE, users: [APP] });
+    const before = JSON.stringify(key.policyDocument());
+    expect(before).not.toContain("kms:EncryptionContext");
+    key.scopeUseToBucket("arn:aws:s3:::zeta-data");
+    key.scopeUseToBucket("arn:aws:s3:::alpha-data");
+    key.scopeUseToBucket("arn:aws:s3:::zeta-data"); // idempotent
+    const use = statement(keyPolicy(synth(stack)), "KeyUseViaS3");
+    expect(use.Condition).toEqual({
+      StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+      StringLike: {
+        "kms:EncryptionContext:aws:s3:arn": [
+          "arn:aws:s3:::alpha-data",
+          "arn:aws:s3:::alpha-data/*",
+          "arn:aws:s3:::zeta-data",
+          "arn:aws:s3:::zeta-data/*",
+        ],
+      },
+    });
+  });
+
+  it("scopeUseToBucket without users adds no statement", () => {
+    const policy = policyOf({}, (k) => k.scopeUseToBucket("arn:aws:s3:::data"));
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["KeyManagementByAccountRoot"]);
+  });
+
+  it("addToResourcePolicy statements are rendered canonically at synth", () => {
+    const policy = policyOf({}, (k) =>
+      k.addToResourcePolicy({
+        Sid: "ReplicationEncrypt",
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::210987654321:role/replication", "arn:aws:iam::210987654321:role/replication"] },
+        Action: ["kms:GenerateDataKey", "kms:Encrypt"],
+        Resource: "*",
+      }),
+    );
+    expect(statement(policy, "ReplicationEncrypt")).toEqual({
+      Sid: "ReplicationEncrypt",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::210987654321:role/replication" },
+      Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+    });
+  });
+
+  it("policyDocument() is the document rendered into the output", () => {
+    const stack = newStack();
+    const key = new EncryptionKey(stack, "Key", { ...BASE, administrators: [ADMIN], users: [APP] });
+    key.scopeUseToBucket("arn:aws:s3:::data");
+    const rendered = keyPolicy(synth(stack));
+    expect(rendered.Statement.map((s) => s.Sid)).toEqual(key.policyDocument().Statement.map((s) => s.Sid));
+  });
+
+  it("a duplicate Sid from addToResourcePolicy fails the synth", () => {
+    const stack = newStack();
+    const key = new EncryptionKey(stack, "Key", { ...BASE, users: [APP] });
+    key.addToResourcePolicy({ Sid: "KeyUseViaS3", Effect: "Allow", Principal: { AWS: APP }, Action: "kms:Encrypt", Resource: "*" });
+    expect(() => Testing.synth(stack)).toThrow(/duplicate policy statement Sid "KeyUseViaS3"/);
+  });
+
+  it("renders the same bytes in two fresh apps (deterministic)", () => {
+    const build = () => {
+      const stack = newStack();
+      const key = new EncryptionKey(new Construct(stack, "X"), "Key", { ...BASE, administrators: [ADMIN], users: [APP] });
+      key.scopeUseToBucket("arn:aws:s3:::b");
+      key.scopeUseToBucket("arn:aws:s3:::a");
+      return Testing.synth(stack);
+    };
+    expect(build()).toBe(build());
+  });
+});
+
+describe("validation errors", () => {
+  /** Builds a key and returns the ConstructPropError it throws. */
+  function errorOf(props: Partial<EncryptionKeyProps>, parent?: (stack: TerraformStack) => Construct): ConstructPropError {
+    const stack = newStack();
+    try {
+      new EncryptionKey(parent ? parent(stack) : stack, "Key", { ...BASE, ...props } as EncryptionKeyProps);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConstructPropError);
+      return e as ConstructPropError;
+    }
+    throw new Error("expected a ConstructPropError, got none");
+  }
+
+  /** The message names the path, the prop, the rule, the value received and a fix. */
+  function expectError(err: ConstructPropError, prop: string, rule: string | RegExp, got: string, path = "test/Key") {
+    expect(err.constructPath).toBe(path);
+    expect(err.prop).toBe(prop);
+    expect(err.message.startsWith(`${path}: ${prop} `)).toBe(true);
+    if (typeof rule === "string") expect(err.message).toContain(rule);
+    else expect(err.message).toMatch(rule);
+    expect(err.message).toContain(`(got ${got}). Fix: `);
+    expect(err.message).toMatch(/Fix: \S.{5,}$/);
+  }
+
+  it.each([6, 31, 7.5, 0])("deletionWindowInDays %p", (days) => {
+    expectError(errorOf({ deletionWindowInDays: days }), "deletionWindowInDays", "must be a whole number between 7 and 30 days", String(days));
+  });
+
+  it.each([89, 2561, 365.5])("rotationPeriodInDays %p", (days) => {
+    expectError(errorOf({ rotationPeriodInDays: days }), "rotationPeriodInDays", "must be a whole number between 90 and 2560 days", String(days));
+  });
+
+  it.each(["RSA_2048", "HMAC_256", "ECC_NIST_P256"])("keySpec %s (S3 needs symmetric keys)", (spec) => {
+    expectError(errorOf({ keySpec: spec }), "keySpec", "must be SYMMETRIC_DEFAULT: S3 SSE-KMS supports symmetric keys only", `"${spec}"`);
+  });
+
+  it("keySpec is also checked for EXTERNAL keys", () => {
+    expectError(errorOf({ origin: "EXTERNAL", keySpec: "RSA_4096" }), "keySpec", "must be SYMMETRIC_DEFAULT", '"RSA_4096"');
+  });
+
+  it("EXTERNAL + enableKeyRotation true", () => {
+    expectError(errorOf({ origin: "EXTERNAL", enableKeyRotation: true }), "enableKeyRotation", "cannot be true for an EXTERNAL key", "true");
+  });
+
+  it("EXTERNAL + rotationPeriodInDays", () => {
+    expectError(errorOf({ origin: "EXTERNAL", rotationPeriodInDays: 365 }), "rotationPeriodInDays", "does not apply to an EXTERNAL key", "365");
+  });
+
+  it("key material of 31 bytes, without echoing the material", () => {
+    const material = Buffer.alloc(31, 9).toString("base64");
+    const err = errorOf({ origin: "EXTERNAL", keyMaterialBase64: material });
+    expectError(err, "keyMaterialBase64", "must be base64 of exactly 32 bytes", '"31 bytes"');
+    expect(err.message).not.toContain(material);
+  });
+
+  it("key material in base64url (32 bytes for Node's lenient decoder, but not standard base64)", () => {
+    const material = Buffer.alloc(32, 0xfb).toString("base64url");
+    expect(material).toMatch(/[-_]/);
+    expect(Buffer.from(material, "base64")).toHaveLength(32);
+    expectError(errorOf({ origin: "EXTERNAL", keyMaterialBase64: material }), "keyMaterialBase64", "must be base64 of exactly 32 bytes", '"32 bytes"');
+  });
+
+  it.each(["not-a-date", "2027-12-31", "Dec 31 2027", "2027-12-31T23:59:59"])("validTo %p (not RFC 3339)", (validTo) => {
+    expectError(errorOf({ origin: "EXTERNAL", validTo }), "validTo", "must be an RFC 3339 timestamp", `"${validTo}"`);
+  });
+
+  it("AWS_KMS + keyMaterialBase64, without echoing the material", () => {
+    const err = errorOf({ keyMaterialBase64: MATERIAL_32 });
+    expectError(err, "keyMaterialBase64/validTo", "apply only to EXTERNAL keys", '"(material)"');
+    expect(err.message).not.toContain(MATERIAL_32);
+  });
+
+  it("AWS_KMS + validTo", () => {
+    expectError(errorOf({ validTo: "2027-12-31T23:59:59Z" }), "keyMaterialBase64/validTo", "apply only to EXTERNAL keys", '"2027-12-31T23:59:59Z"');
+  });
+
+  it("enableKeyRotation false on an AWS_KMS key", () => {
+    expectError(errorOf({ enableKeyRotation: false }), "enableKeyRotation", "must stay on for customer-managed keys", "false");
+  });
+
+  it("lock-out: no administrators and rootManagement false", () => {
+    expectError(errorOf({ rootManagement: false }), "administrators", "locked out forever", "[]");
+    expectError(errorOf({ rootManagement: false, administrators: [] }), "administrators", "must name at least one principal able to manage the key", "[]");
+  });
+
+  it("no lock-out error when the root has full access", () => {
+    const stack = newStack();
+    expect(() => new EncryptionKey(stack, "Key", { ...BASE, rootManagement: false, allowRootFullAccess: true })).not.toThrow();
+  });
+
+  it("an administrator who is also a user", () => {
+    expectError(errorOf({ administrators: [ADMIN], users: [APP, ADMIN] }), "users", "must not include a key administrator (separation of duties)", JSON.stringify([ADMIN]));
+  });
+
+  it.each([
+    ["administrators", "arn:aws:iam::123:role/admin"],
+    ["administrators", "arn:aws:s3:::bucket"],
+    ["administrators", "*"],
+    ["users", "arn:aws:iam::123456789012:group/devs"],
+    ["users", "123456789012"],
+  ] as const)("a bad principal ARN in %s: %s", (prop, arn) => {
+    expectError(errorOf({ [prop]: [arn] }), prop, "must hold IAM role, user or root ARNs", JSON.stringify(arn));
+  });
+
+  it.each(["12345678901", "1234567890123", "12345678901a", ""])("account %p", (account) => {
+    expectError(errorOf({ account }), "account", "must be a 12-digit AWS account id", JSON.stringify(account));
+  });
+
+  it.each(["eu-west-9", "eu-west-1a", "EU-WEST-1"])("unknown region %p", (region) => {
+    expectError(errorOf({ region }), "region", "must be a known AWS region", JSON.stringify(region));
+  });
+
+  it("names the full construct path of a nested key", () => {
+    const err = errorOf({ deletionWindowInDays: 3 }, (stack) => new Construct(new Construct(stack, "prod"), "data"));
+    expectError(err, "deletionWindowInDays", "between 7 and 30", "3", "test/prod/data/Key");
+  });
+});

@@ -1,0 +1,10 @@
+export { type JsonValue, type JsonArray, type JsonObject } from "./json";
+export * from "./model";
+export * from "./errors";
+export * from "./read";
+export * from "./paths";
+export * from "./query";
+export * from "./schema-hints";
+export * from "./predict";
+export * from "./partial";
+export * from "./matchers";
