@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BucketListSchema, BucketSettingsSchema } from "./bucket";
 import { checkKeySettings, KeySettingsFields, KeySettingsSchema } from "./key";
-import { AccountId, BucketArn, KmsKeyArn, Region, RoleArn, arnRegion } from "./primitives";
+import { AccountId, BucketArn, KNOWN_REGIONS, KmsKeyArn, Region, RoleArn, arnRegion } from "./primitives";
 
 /** Blueprint 1: a customer-managed key, its alias, and the buckets encrypted with it. */
 export const CustomerManagedConfigSchema = z.strictObject({
@@ -51,6 +51,17 @@ export const ExistingDestinationSchema = z.strictObject({
   if (!d.keyArn.includes(`:${d.account}:`)) {
     ctx.addIssue({ code: "custom", path: ["keyArn"], input: d.keyArn, message: `must be a key of the destination account ${d.account}` });
   }
+  // Bucket ARNs carry no region: the destination region is the key's (S3 SSE-KMS needs key and
+  // bucket in one region), so the key ARN's region must be one we know.
+  const region = arnRegion(d.keyArn);
+  if (!KNOWN_REGIONS.includes(region)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["keyArn"],
+      input: d.keyArn,
+      message: `names region "${region}", which is not a known AWS region; the destination region is taken from the key ARN (the key must be in the destination bucket's region)`,
+    });
+  }
 });
 
 /** Blueprint 3: replication of SSE-KMS objects into another AWS account. */
@@ -68,7 +79,7 @@ export const CrossAccountReplicationConfigSchema = z.strictObject({
     .optional()
     .describe("Name of the replication role. Default: <env>-s3-replication."),
   deleteMarkerReplication: z.boolean().default(false).describe("Replicate delete markers."),
-  metrics: z.boolean().default(true).describe("Enable replication metrics (S3 Replication Time Control metrics)."),
+  metrics: z.boolean().default(true).describe("Publish S3 replication metrics (pending bytes and operations, latency) to CloudWatch. Replication Time Control is not enabled."),
 }).superRefine((c, ctx) => {
   // S3 replication needs versioning on both buckets (PutBucketReplication fails otherwise).
   const buckets: [typeof c.source.bucket, string[]][] = [[c.source.bucket, ["source", "bucket", "versioning"]]];
@@ -77,6 +88,16 @@ export const CrossAccountReplicationConfigSchema = z.strictObject({
     if (!bucket.versioning) {
       ctx.addIssue({ code: "custom", path, input: bucket.versioning, message: "must be true: replication needs versioning on the source and destination buckets" });
     }
+  }
+  // An existing destination bucket cannot be the source bucket (a created one is checked with every
+  // other bucket name of the environment).
+  if (c.destination.mode === "existing" && c.destination.bucketArn.split(":::")[1] === c.source.bucket.name) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["destination", "bucketArn"],
+      input: c.destination.bucketArn,
+      message: "must name a bucket other than the source bucket (replication copies into another account's bucket)",
+    });
   }
 });
 export type CrossAccountReplicationConfig = z.output<typeof CrossAccountReplicationConfigSchema>;

@@ -10,7 +10,14 @@ import { ENVIRONMENT_JSON_SCHEMA_PATH, renderEnvironmentJsonSchema } from "./jso
 
 function main(args: string[]): number {
   if (args.includes("--write-schema")) {
-    writeFileSync(ENVIRONMENT_JSON_SCHEMA_PATH, renderEnvironmentJsonSchema());
+    try {
+      writeFileSync(ENVIRONMENT_JSON_SCHEMA_PATH, renderEnvironmentJsonSchema());
+    } catch (e) {
+      // One line, no stack trace (e.g. not run from the repository root).
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      console.error(`${ENVIRONMENT_JSON_SCHEMA_PATH}: cannot write the file (${code}); run from the repository root`);
+      return 1;
+    }
     console.log(`wrote ${ENVIRONMENT_JSON_SCHEMA_PATH}`);
     return 0;
   }

@@ -201,6 +201,16 @@ test("--write-schema writes the rendered JSON Schema (run in a scratch directory
   expect(readFileSync(join(scratch, "packages/config/schema/environment.schema.json"), "utf8")).toBe(renderEnvironmentJsonSchema());
 });
 
+test("--write-schema outside the repository root: exit 1, one line, no stack trace", () => {
+  const scratch = mkdtempSync(join(dir, "no-schema-dir-"));
+  const run = validate(["--write-schema"], scratch);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toEqual([
+    "packages/config/schema/environment.schema.json: cannot write the file (ENOENT); run from the repository root",
+  ]);
+  expectNoStack(run);
+});
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -55,7 +55,13 @@ export function formatValue(value: unknown): string {
   try {
     s = JSON.stringify(value) ?? String(value);
   } catch {
-    s = String(value);
+    // A BigInt, a cycle, an object without prototype or a throwing toJSON/toString: never let the
+    // rendering of a bad value turn a validation error into a crash.
+    try {
+      s = String(value);
+    } catch {
+      s = Object.prototype.toString.call(value);
+    }
   }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

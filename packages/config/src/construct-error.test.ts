@@ -1,0 +1,103 @@
+import fc from "fast-check";
+import { ConstructPropError, LogicalName, requireProp, terraformName } from "./index";
+
+describe("ConstructPropError", () => {
+  test("names the construct path, the prop, the rule, the value received and the fix", () => {
+    const e = new ConstructPropError(
+      "prod-customer-managed/data/Key",
+      "deletionWindowInDays",
+      "must be between 7 and 30 days",
+      3,
+      "set deletionWindowInDays to a value from 7 to 30",
+    );
+    expect(e.message).toBe(
+      "prod-customer-managed/data/Key: deletionWindowInDays must be between 7 and 30 days (got 3). Fix: set deletionWindowInDays to a value from 7 to 30",
+    );
+    expect(e).toBeInstanceOf(Error);
+    expect(e).toBeInstanceOf(ConstructPropError);
+    expect(e.name).toBe("ConstructPropError");
+    expect(e).toMatchObject({
+      constructPath: "prod-customer-managed/data/Key",
+      prop: "deletionWindowInDays",
+      rule: "must be between 7 and 30 days",
+      received: 3,
+      fix: "set deletionWindowInDays to a value from 7 to 30",
+    });
+  });
+
+  test.each([
+    ["a string, quoted", "alias/aws/s3", '(got "alias/aws/s3")'],
+    ["a missing value", undefined, "(got nothing)"],
+    ["null", null, "(got null)"],
+    ["a list", ["a", "b"], '(got ["a","b"])'],
+    ["a long value, cut at 80 characters", "x".repeat(200), `(got "${"x".repeat(76)}...)`],
+    ["a BigInt", 10n, "(got 10)"],
+  ])("renders %s on one line", (_what, received, rendered) => {
+    const e = new ConstructPropError("s/c", "p", "is wrong", received, "fix it");
+    expect(e.message).toBe(`s/c: p is wrong ${rendered}. Fix: fix it`);
+    expect(e.message).not.toContain("\n");
+  });
+
+  test("a value that cannot be rendered does not turn into a different error", () => {
+    const noPrototype = Object.assign(Object.create(null), { big: 1n });
+    const e = new ConstructPropError("s/c", "p", "is wrong", noPrototype, "fix it");
+    expect(e.message).toBe("s/c: p is wrong (got [object Object]). Fix: fix it");
+  });
+});
+
+describe("requireProp", () => {
+  test("does nothing when the rule holds", () => {
+    expect(() => requireProp(true, "s/c", "p", "is wrong", 1, "fix")).not.toThrow();
+  });
+
+  test("throws a ConstructPropError with every detail when it does not", () => {
+    let caught: unknown;
+    try {
+      requireProp(false, "dev-customer-managed/data", "alias", "must not start with alias/aws/", "alias/aws/x", "pick another alias");
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConstructPropError);
+    expect((caught as ConstructPropError).message).toBe(
+      'dev-customer-managed/data: alias must not start with alias/aws/ (got "alias/aws/x"). Fix: pick another alias',
+    );
+    expect(caught).toMatchObject({ constructPath: "dev-customer-managed/data", prop: "alias", received: "alias/aws/x" });
+  });
+});
+
+describe("terraformName", () => {
+  test.each([
+    ["data", "data"],
+    ["prod-data", "prod_data"],
+    ["Prod-Data", "prod_data"],
+    ["acme.dev.data-111111111111", "acme_dev_data_111111111111"],
+    ["1key", "_1key"],
+    ["_private", "_private"],
+    ["a b/c", "a_b_c"],
+    ["", "_"],
+  ])("%j -> %j", (name, expected) => {
+    expect(terraformName(name)).toBe(expected);
+  });
+
+  test("always gives a Terraform identifier, and is idempotent", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 40 }), (name) => {
+        const id = terraformName(name);
+        expect(id).toMatch(/^[a-z_][a-z0-9_]*$/);
+        expect(terraformName(id)).toBe(id);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("keeps distinct logical names (keys) distinct: addresses never collide", () => {
+    const logical = fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/);
+    fc.assert(
+      fc.property(logical, logical, (a, b) => {
+        expect(LogicalName.safeParse(a).success && LogicalName.safeParse(b).success).toBe(true);
+        if (a !== b) expect(terraformName(a)).not.toBe(terraformName(b));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
