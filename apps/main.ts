@@ -5,6 +5,7 @@
  * line per problem (`<file>: <field.path>: <message> (got <value>)`), not a stack trace.
  */
 import { ConfigError } from "@sse-kms/config";
+import { GuardrailViolationError } from "@sse-kms/guardrails";
 import { createApp, findRepoRoot } from "@sse-kms/blueprint-catalog";
 
 function main(): number {
@@ -22,7 +23,8 @@ function main(): number {
     }
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
+    // Bad configuration and guardrail violations are the user's to fix: their message says how.
+    if (e instanceof ConfigError || e instanceof GuardrailViolationError) {
       console.error(e.message);
       return 1;
     }

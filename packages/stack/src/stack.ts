@@ -1,6 +1,7 @@
 import { type BackendConfig, type EnvironmentConfig, preventDestroyOf } from "@sse-kms/config";
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
+import { GuardrailPack } from "@sse-kms/guardrails";
+import { Aspects, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 
 /** Where `cdktf synth` writes stacks, relative to the repo root (cdktf.json `output`). */
@@ -39,6 +40,7 @@ export class EnvironmentStack extends TerraformStack {
       assumeRoleArn: props.env.assumeRoleArn,
       tags: { ...props.env.tags, "sse-kms-blueprints:stack": this.node.id },
     }));
+    Aspects.of(this).add(new GuardrailPack({ production: props.env.production }));
   }
 }
 

@@ -1,0 +1,70 @@
+/**
+ * `npm run lock:update` rewrites stateful-resources.lock.json from a fresh synth of every
+ * environment (apps/<env>/environment.json) and prints what it removes and adds. Run it after a
+ * deliberate, reviewed change to the set of KMS keys and buckets, and commit the lock with it: the
+ * removed lines in the diff are the resources the next apply destroys (unless a moved block covers
+ * them).
+ *
+ * `npm run lock:update -- --check` only compares and exits 1 when the lock is out of date (for CI).
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "@sse-kms/config";
+import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { LOCK_FILE, type LockInput, type StatefulLock, compareLock, lockDiff, lockOf, parseLock, renderLock } from "@sse-kms/guardrails";
+
+function synthAll(root: string): LockInput[] {
+  return loadEnvironments(root).flatMap((env) => synthEnvironment(env).map((s) => ({ name: s.name, json: s.json })));
+}
+
+function main(): number {
+  const check = process.argv.includes("--check");
+  const root = findRepoRoot(__dirname);
+  const file = join(root, LOCK_FILE);
+  let stacks: LockInput[];
+  try {
+    stacks = synthAll(root);
+  } catch (e) {
+    // A bad config or a guardrail violation: the message says what to fix.
+    if (e instanceof ConfigError || (e instanceof Error && /^Guardrail/.test(e.name))) {
+      console.error(`lock:update: synth failed, the lock is unchanged:\n${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  const previous: StatefulLock = existsSync(file) ? parseLock(readFileSync(file, "utf8"), LOCK_FILE) : {};
+  const next = lockOf(stacks);
+  const cmp = compareLock(previous, stacks);
+  const diff = lockDiff(previous, next);
+  const count = Object.values(next).reduce((n, list) => n + list.length, 0);
+  if (diff.length === 0 && existsSync(file) && readFileSync(file, "utf8") === renderLock(next)) {
+    console.log(`${LOCK_FILE} is up to date: ${Object.keys(next).length} stacks, ${count} keys and buckets.`);
+    return 0;
+  }
+  const moved = new Map(cmp.moved.map((m) => [`${m.stack}: ${m.from}`, m.to]));
+  const forgotten = new Set(cmp.forgotten.map((f) => `${f.stack}: ${f.address}`));
+  console.log(`${check ? "Out of date" : "Updating"}: ${LOCK_FILE} (- removed, + added)`);
+  for (const line of diff) {
+    const key = line.slice(2);
+    const note = moved.has(key) ? `   (moved to ${moved.get(key)}: state is kept)` : forgotten.has(key) ? "   (removed block, destroy = false: the resource is kept, no longer managed)" : "";
+    console.log(`  ${line}${note}`);
+  }
+  const destroyed = cmp.destroyed.map((d) => `${d.stack}: ${d.address}`);
+  if (destroyed.length > 0) {
+    console.log(
+      `\nWARNING: terraform apply will DESTROY ${destroyed.length === 1 ? "this resource" : "these resources"} (no moved block covers ${destroyed.length === 1 ? "it" : "them"}):\n` +
+        destroyed.map((d) => `  ${d}`).join("\n") +
+        "\nA destroyed key is scheduled for deletion and every object encrypted under it becomes unreadable. If this is a rename, add\n" +
+        'moveFrom(resource, "<old address>") from @sse-kms/guardrails instead, and keep the lock as it is.',
+    );
+  }
+  if (check) {
+    console.log("\nRun `npm run lock:update` and commit the lock after reviewing the change.");
+    return 1;
+  }
+  writeFileSync(file, renderLock(next));
+  console.log(`\nWrote ${LOCK_FILE}: ${Object.keys(next).length} stacks, ${count} keys and buckets. Review the diff and commit it with the change.`);
+  return 0;
+}
+
+process.exitCode = main();
