@@ -1,4 +1,5 @@
 import { type BlueprintName, type EnvironmentConfig, enabledBlueprints } from "@sse-kms/config";
+import { CrossAccountReplicationBlueprint } from "@sse-kms/blueprint-cross-account-replication";
 import { CustomerManagedKeyBlueprint } from "@sse-kms/blueprint-customer-managed";
 import { ImportedMaterialBlueprint } from "@sse-kms/blueprint-imported-material";
 import { EnvironmentStack } from "@sse-kms/stack";
@@ -27,6 +28,18 @@ export const BLUEPRINTS: Partial<Record<BlueprintName, BlueprintBuilder>> = {
       region: env.region,
       config,
       preventDestroy: stack.preventDestroy,
+    });
+  },
+  "cross-account-replication": (stack, env) => {
+    const config = env.blueprints["cross-account-replication"];
+    if (!config) return;
+    new CrossAccountReplicationBlueprint(stack, "cross-account-replication", {
+      environmentName: env.name,
+      account: env.account,
+      region: env.region,
+      config,
+      preventDestroy: stack.preventDestroy,
+      destinationTags: { ...env.tags, "sse-kms-blueprints:stack": stack.node.id },
     });
   },
 };

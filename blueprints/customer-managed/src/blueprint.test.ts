@@ -94,6 +94,12 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("customer-man
 
   test("the provider is pinned to the environment's account and region; the backend is explicit and relative", () => {
     expect(json.provider.aws).toEqual([expect.objectContaining({ region: env.region, allowed_account_ids: [env.account] })]);
-    expect(json.terraform.backend.local.path).toBe(`../../../terraform-state/${env.name}-customer-managed.tfstate`);
+    const stack = `${env.name}-customer-managed`;
+    const expected = {
+      local: { backend: { local: { path: `../../../terraform-state/${stack}.tfstate` } } },
+      s3: { backend: { s3: expect.objectContaining({ key: `sse-kms-blueprints/${stack}.tfstate`, use_lockfile: true, encrypt: true }) } },
+      cloud: { cloud: expect.objectContaining({ workspaces: { name: `sse-kms-${stack}` } }) },
+    }[env.backend.type];
+    expect(json.terraform).toMatchObject(expected);
   });
 });

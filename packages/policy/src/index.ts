@@ -3,3 +3,4 @@ export * from "./actions";
 export * from "./arn";
 export * from "./key-policy";
 export * from "./bucket-policy";
+export * from "./replication";

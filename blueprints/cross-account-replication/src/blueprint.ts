@@ -1,0 +1,328 @@
+import { type CrossAccountReplicationConfig, KNOWN_REGIONS, arnAccount, arnPartition, arnRegion, partitionOf, requireProp } from "@sse-kms/config";
+import { KeyAlias } from "@sse-kms/alias";
+import { EncryptedBucket } from "@sse-kms/bucket-encryption";
+import { EncryptionKey } from "@sse-kms/key";
+import {
+  canonicalStatement,
+  renderPolicy,
+  replicationDestinationBucketStatements,
+  replicationDestinationKeyStatement,
+  replicationRolePolicy,
+  replicationSourceKeyStatement,
+  replicationTrustPolicy,
+} from "@sse-kms/policy";
+import { awsProviderConfig } from "@sse-kms/stack";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import { TerraformOutput, type TerraformProvider, type TerraformResource, dependable } from "cdktf";
+import { Construct } from "constructs";
+import { HANDOVER_OUTPUTS, type ReplicationHandover, handoverOf } from "./handover";
+import { type ReplicationModel, keyTerraformName, policyOptions, replicationModel } from "./model";
+
+/** Alias of the AWS provider the blueprint creates for the destination account. */
+export const DESTINATION_PROVIDER_ALIAS = "destination";
+
+/** Terraform resource name of the replication role and its inline policy. */
+export const REPLICATION_ROLE_TERRAFORM_NAME = "replication";
+
+/** Name of the role's inline policy. */
+export const REPLICATION_POLICY_NAME = "s3-replication-sse-kms";
+
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** Properties of a {@link CrossAccountReplicationBlueprint}. */
+export interface CrossAccountReplicationBlueprintProps {
+  /** Environment name: the replication role is `<environmentName>-s3-replication` unless the config names it. */
+  readonly environmentName: string;
+  /** Source account (12 digits): the account of the source provider. */
+  readonly account: string;
+  /** Source region: the region of the source provider. */
+  readonly region: string;
+  /** The validated blueprint configuration. */
+  readonly config: CrossAccountReplicationConfig;
+  /** `lifecycle.prevent_destroy` on the keys and buckets (both sides). @default false */
+  readonly preventDestroy?: boolean;
+  /** The source account's provider. @default the stack's default provider */
+  readonly provider?: TerraformProvider;
+  /**
+   * The destination account's provider (`create` mode only).
+   * @default a new AwsProvider aliased "destination", pinned to the destination account and region
+   * (`allowed_account_ids`), assuming `destination.assumeRoleArn` when the config gives one
+   */
+  readonly destinationProvider?: TerraformProvider;
+  /** `default_tags` of the destination provider this blueprint creates. @default {} */
+  readonly destinationTags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Blueprint 3: cross-account replication of SSE-KMS objects.
+ *
+ * Source account (default provider): a customer-managed key and its alias, a versioned bucket under
+ * SSE-KMS with that key, the replication role (trusted by S3 only, for this account and bucket) with
+ * an inline policy, and the replication configuration. The source key policy lets the role decrypt
+ * through S3 in the source region for the source bucket only.
+ *
+ * Destination account:
+ * - `create`: a second AWS provider (alias "destination", its own account, region and assume_role)
+ *   creates the destination key (its policy lets exactly the role encrypt through S3 there, for the
+ *   destination bucket, as a caller from the source account) and a versioned encrypted bucket whose
+ *   policy lets exactly the role replicate into it, on top of the usual deny statements;
+ * - `existing`: nothing is created there; the stack outputs the exact key-policy statement and
+ *   bucket-policy statements the destination owners add (see {@link handover} and `renderHandover`).
+ *
+ * First apply: the role exists before any policy names it (explicit `depends_on` on the keys and the
+ * destination bucket policy), and the replication configuration waits for versioning on the source
+ * (and a created destination), the role policy and the destination key and bucket policy.
+ */
+export class CrossAccountReplicationBlueprint extends Construct {
+  /** Everything derived from configuration: sites, role name and literal ARN. */
+  readonly model: ReplicationModel;
+  readonly sourceKey: EncryptionKey;
+  readonly sourceAlias: KeyAlias;
+  readonly sourceBucket: EncryptedBucket;
+  readonly role: IamRole;
+  readonly rolePolicy: IamRolePolicy;
+  readonly replication: S3BucketReplicationConfigurationA;
+  /** The destination provider (`create` mode only). */
+  readonly destinationProvider?: TerraformProvider;
+  /** `create` mode only. */
+  readonly destinationKey?: EncryptionKey;
+  /** `create` mode only. */
+  readonly destinationAlias?: KeyAlias;
+  /** `create` mode only. */
+  readonly destinationBucket?: EncryptedBucket;
+  /** What the owners of an existing destination must add (`existing` mode only). */
+  readonly handover?: ReplicationHandover;
+
+  constructor(scope: Construct, id: string, props: CrossAccountReplicationBlueprintProps) {
+    super(scope, id);
+    this.validate(props);
+    const { config } = props;
+    const model = replicationModel({ environmentName: props.environmentName, account: props.account, region: props.region, config });
+    this.model = model;
+    const src = config.source;
+
+    // --- Source account -------------------------------------------------------------------------
+    this.sourceKey = new EncryptionKey(this, "SourceKey", {
+      name: src.key.name,
+      terraformName: keyTerraformName("source", src.key.name),
+      account: props.account,
+      region: props.region,
+      description: src.key.description ?? `${src.key.name} (replication source, SSE-KMS, managed by sse-kms-blueprints)`,
+      keySpec: src.key.keySpec,
+      rotationPeriodInDays: src.key.rotationPeriodInDays,
+      deletionWindowInDays: src.key.deletionWindowInDays,
+      multiRegion: src.key.multiRegion,
+      administrators: src.key.administrators,
+      users: src.key.users,
+      rootManagement: src.key.rootManagement,
+      allowRootFullAccess: src.key.allowRootFullAccess,
+      preventDestroy: props.preventDestroy,
+      provider: props.provider,
+    });
+    this.sourceAlias = new KeyAlias(this, "SourceAlias", {
+      aliasName: src.key.alias,
+      targetKeyId: this.sourceKey.keyId,
+      terraformName: keyTerraformName("source", src.key.name),
+      provider: props.provider,
+    });
+    this.sourceBucket = new EncryptedBucket(this, "SourceBucket", {
+      bucketName: src.bucket.name,
+      region: props.region,
+      encryptionKey: this.sourceKey,
+      versioned: src.bucket.versioning,
+      requireEncryptionHeader: src.bucket.requireEncryptionHeader,
+      forceDestroy: src.bucket.forceDestroy,
+      preventDestroy: props.preventDestroy,
+      provider: props.provider,
+    });
+
+    this.role = new IamRole(this, "ReplicationRole", {
+      name: model.roleName,
+      description: `S3 replication of ${model.source.bucketName} into ${model.destination.bucketName} (account ${model.destination.account})`,
+      assumeRolePolicy: renderPolicy(replicationTrustPolicy({ sourceAccount: props.account, sourceBucketArn: model.source.bucketArn })),
+      provider: props.provider,
+    });
+    this.role.overrideLogicalId(REPLICATION_ROLE_TERRAFORM_NAME);
+    // KMS rejects a key policy whose principal does not exist yet: the role comes first.
+    dependOn(this.sourceKey.resource, this.role);
+
+    // --- Destination account --------------------------------------------------------------------
+    const d = config.destination;
+    let destinationKeyArn: string;
+    if (d.mode === "create") {
+      this.destinationProvider =
+        props.destinationProvider ??
+        new AwsProvider(this, "DestinationProvider", awsProviderConfig({
+          region: d.region,
+          account: d.account,
+          assumeRoleArn: d.assumeRoleArn,
+          alias: DESTINATION_PROVIDER_ALIAS,
+          tags: props.destinationTags,
+        }));
+      this.destinationKey = new EncryptionKey(this, "DestinationKey", {
+        name: d.key.name,
+        terraformName: keyTerraformName("destination", d.key.name),
+        account: d.account,
+        region: d.region,
+        description: d.key.description ?? `${d.key.name} (replication destination, SSE-KMS, managed by sse-kms-blueprints)`,
+        keySpec: d.key.keySpec,
+        rotationPeriodInDays: d.key.rotationPeriodInDays,
+        deletionWindowInDays: d.key.deletionWindowInDays,
+        multiRegion: d.key.multiRegion,
+        administrators: d.key.administrators,
+        users: d.key.users,
+        rootManagement: d.key.rootManagement,
+        allowRootFullAccess: d.key.allowRootFullAccess,
+        preventDestroy: props.preventDestroy,
+        provider: this.destinationProvider,
+      });
+      this.destinationAlias = new KeyAlias(this, "DestinationAlias", {
+        aliasName: d.key.alias,
+        targetKeyId: this.destinationKey.keyId,
+        terraformName: keyTerraformName("destination", d.key.name),
+        provider: this.destinationProvider,
+      });
+      this.destinationBucket = new EncryptedBucket(this, "DestinationBucket", {
+        bucketName: d.bucket.name,
+        region: d.region,
+        encryptionKey: this.destinationKey,
+        versioned: d.bucket.versioning,
+        requireEncryptionHeader: d.bucket.requireEncryptionHeader,
+        forceDestroy: d.bucket.forceDestroy,
+        preventDestroy: props.preventDestroy,
+        provider: this.destinationProvider,
+      });
+      destinationKeyArn = this.destinationKey.keyArn;
+      const options = policyOptions(model, { sourceKeyArn: this.sourceKey.keyArn, destinationKeyArn });
+      this.destinationKey.addToResourcePolicy(replicationDestinationKeyStatement(options));
+      for (const s of replicationDestinationBucketStatements(options)) this.destinationBucket.addToResourcePolicy(s);
+      // Both policies name the role (in the other account): it must exist first.
+      dependOn(this.destinationKey.resource, this.role);
+      dependOn(this.destinationBucket.policy, this.role);
+    } else {
+      destinationKeyArn = d.keyArn;
+    }
+
+    const options = policyOptions(model, { sourceKeyArn: this.sourceKey.keyArn, destinationKeyArn });
+    this.sourceKey.addToResourcePolicy(replicationSourceKeyStatement(options));
+    this.rolePolicy = new IamRolePolicy(this, "ReplicationPolicy", {
+      name: REPLICATION_POLICY_NAME,
+      role: this.role.name,
+      policy: renderPolicy(replicationRolePolicy(options)),
+      provider: props.provider,
+    });
+    this.rolePolicy.overrideLogicalId(REPLICATION_ROLE_TERRAFORM_NAME);
+
+    // --- Replication configuration (on the source bucket) ---------------------------------------
+    const sourceVersioning = this.sourceBucket.versioning;
+    requireProp(
+      sourceVersioning !== undefined, this.node.path, "config.source.bucket.versioning",
+      "must be true: S3 replication needs versioning on the source bucket", src.bucket.versioning, "set versioning to true (the default)",
+    );
+    const waitFor: TerraformResource[] = [sourceVersioning as TerraformResource, this.rolePolicy];
+    if (this.destinationBucket && this.destinationKey) {
+      if (this.destinationBucket.versioning) waitFor.push(this.destinationBucket.versioning);
+      waitFor.push(this.destinationBucket.policy, this.destinationKey.resource);
+    }
+    this.replication = new S3BucketReplicationConfigurationA(this, "Replication", {
+      bucket: this.sourceBucket.resource.id,
+      role: this.role.arn,
+      provider: props.provider,
+      rule: [
+        {
+          id: `sse-kms-to-${model.destination.account}`,
+          priority: 1,
+          status: "Enabled",
+          // An empty filter selects every object and makes this a V2 rule, which must state
+          // delete-marker replication explicitly.
+          filter: {},
+          deleteMarkerReplication: { status: config.deleteMarkerReplication ? "Enabled" : "Disabled" },
+          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+          destination: {
+            bucket: model.destination.bucketArn,
+            account: model.destination.account,
+            encryptionConfiguration: { replicaKmsKeyId: destinationKeyArn },
+            accessControlTranslation: { owner: "Destination" },
+            // Metrics without S3 Replication Time Control: S3 rejects an event_threshold unless
+            // replication_time is enabled ("Metrics cannot contain an event threshold when
+            // ReplicationTime is not specified or Disabled").
+            metrics: config.metrics ? { status: "Enabled" } : undefined,
+          },
+        },
+      ],
+      dependsOn: waitFor,
+    });
+    this.replication.overrideLogicalId(this.sourceBucket.resource.friendlyUniqueId);
+
+    // --- Outputs ---------------------------------------------------------------------------------
+    const output = (name: string, value: string, description: string) =>
+      new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    output("replication_role_arn", model.roleArn, "The replication role (source account), as destination policies name it");
+    output("source_key_arn", this.sourceKey.keyArn, "ARN of the source key");
+    output("source_bucket_name", model.source.bucketName, "The source bucket");
+    output("destination_bucket_arn", model.destination.bucketArn, "The destination bucket");
+    output("destination_key_arn", destinationKeyArn, "The key S3 encrypts replicas with (destination account)");
+
+    if (d.mode === "existing") {
+      const stack = this.node.scopes[1]?.node.id ?? this.node.path;
+      this.handover = handoverOf(stack, model);
+      if (this.handover) {
+        output(
+          HANDOVER_OUTPUTS.keyPolicyStatement,
+          JSON.stringify(this.handover.keyPolicyStatement),
+          `Statement the owners of ${d.keyArn} add to its key policy (JSON)`,
+        );
+        output(
+          HANDOVER_OUTPUTS.bucketPolicyStatements,
+          JSON.stringify(this.handover.bucketPolicyStatements.map(canonicalStatement)),
+          `Statements the owners of ${d.bucketArn} add to its bucket policy (JSON list)`,
+        );
+      }
+    }
+  }
+
+  private validate(p: CrossAccountReplicationBlueprintProps): void {
+    const path = this.node.path;
+    const d = p.config.destination;
+    requireProp(/^\d{12}$/.test(p.account), path, "account", "must be a 12-digit AWS account id", p.account, "pass the source account id as a 12-digit string");
+    requireProp(KNOWN_REGIONS.includes(p.region), path, "region", "must be a known AWS region", p.region, "use a region name such as eu-west-1");
+    requireProp(/^\d{12}$/.test(d.account), path, "config.destination.account", "must be a 12-digit AWS account id", d.account, "pass the destination account id as a 12-digit string");
+    requireProp(
+      d.account !== p.account, path, "config.destination.account",
+      "must differ from the source account: this blueprint replicates across accounts", d.account,
+      "name the backup account, or use same-account replication (not this blueprint)",
+    );
+    const roleName = p.config.replicationRoleName;
+    if (roleName === undefined) {
+      requireProp(/^[a-z][a-z0-9-]{0,19}$/.test(p.environmentName), path, "environmentName", "must be an environment name (it forms the default role name <env>-s3-replication)", p.environmentName, "pass the environment's name, or set config.replicationRoleName");
+    } else {
+      requireProp(IAM_ROLE_NAME.test(roleName), path, "config.replicationRoleName", "must be an IAM role name: 1-64 of letters, digits and +=,.@_-", roleName, "choose a valid role name");
+    }
+    requireProp(p.config.source.bucket.versioning, path, "config.source.bucket.versioning", "must be true: S3 replication needs versioning on the source bucket", false, "set versioning to true (the default)");
+    const partition = KNOWN_REGIONS.includes(p.region) ? partitionOf(p.region) : "aws";
+    if (d.mode === "create") {
+      requireProp(KNOWN_REGIONS.includes(d.region), path, "config.destination.region", "must be a known AWS region", d.region, "use a region name such as us-west-2");
+      requireProp(partitionOf(d.region) === partition, path, "config.destination.region", `must be in partition ${partition}, like the source region ${p.region}`, d.region, "replicate within one partition");
+      requireProp(d.bucket.versioning, path, "config.destination.bucket.versioning", "must be true: S3 replication needs versioning on the destination bucket", false, "set versioning to true (the default)");
+      requireProp(d.bucket.name !== p.config.source.bucket.name, path, "config.destination.bucket.name", "must differ from the source bucket name", d.bucket.name, "bucket names are global: choose another name");
+    } else {
+      requireProp(arnAccount(d.keyArn) === d.account, path, "config.destination.keyArn", `must be a key of the destination account ${d.account}`, d.keyArn, "use the ARN of the destination account's key (not an alias)");
+      requireProp(
+        KNOWN_REGIONS.includes(arnRegion(d.keyArn)), path, "config.destination.keyArn",
+        "must name a known AWS region: the destination region is taken from the key ARN", d.keyArn, "use the full key ARN, arn:<partition>:kms:<region>:<account>:key/<id>",
+      );
+      for (const [prop, arn] of [["config.destination.keyArn", d.keyArn], ["config.destination.bucketArn", d.bucketArn]] as const) {
+        requireProp(arnPartition(arn) === partition, path, prop, `must be in partition ${partition}, like the source region ${p.region}`, arn, `use arn:${partition}:...`);
+      }
+      requireProp(d.bucketArn.split(":::")[1] !== p.config.source.bucket.name, path, "config.destination.bucketArn", "must name a bucket other than the source bucket", d.bucketArn, "name the destination account's bucket");
+    }
+  }
+}
+
+/** Adds an explicit dependency (`depends_on`) of `resource` on `on`. */
+function dependOn(resource: TerraformResource, on: TerraformResource): void {
+  resource.dependsOn = [...(resource.dependsOn ?? []), dependable(on)];
+}

@@ -1,0 +1,148 @@
+import { ConfigError, ConstructPropError, type CrossAccountReplicationConfig, type EnvironmentConfig, parseEnvironment } from "@sse-kms/config";
+import { EnvironmentStack } from "@sse-kms/stack";
+import { Testing } from "cdktf";
+import { CrossAccountReplicationBlueprint, type CrossAccountReplicationBlueprintProps } from "./blueprint";
+import { environment, rawEnvironment, type Json } from "./test-support";
+
+const REP = "blueprints.cross-account-replication";
+const KEY_ID = "1234abcd-12ab-44cd-86ef-1234567890ab";
+
+/** The problems (path: message) of an environment file after `change`. */
+function problems(name: string, change: (rep: Json, raw: Json) => void): string[] {
+  const raw = rawEnvironment(name);
+  change(raw.blueprints["cross-account-replication"], raw);
+  try {
+    parseEnvironment(raw, "env.json");
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+const existing = (account: string, keyArn: string, bucketArn = `arn:aws:s3:::acme-vault-${account}`) => ({ mode: "existing", account, bucketArn, keyArn });
+
+describe("configuration errors name the field", () => {
+  test.each([
+    ["create destination in the source account", "prod", (rep: Json) => (rep.destination.account = "333333333333"), `${REP}.destination.account: must differ from the environment's account (this blueprint replicates across accounts)`],
+    [
+      "existing destination in the source account",
+      "staging",
+      (rep: Json) => (rep.destination = existing("222222222222", `arn:aws:kms:eu-central-1:222222222222:key/${KEY_ID}`)),
+      `${REP}.destination.account: must differ from the environment's account (this blueprint replicates across accounts)`,
+    ],
+    [
+      "existing key of another account than the destination",
+      "staging",
+      (rep: Json) => (rep.destination = existing("555555555555", `arn:aws:kms:eu-central-1:666666666666:key/${KEY_ID}`)),
+      `${REP}.destination.keyArn: must be a key of the destination account 555555555555`,
+    ],
+    [
+      "existing key ARN in an unknown region (the destination region comes from it)",
+      "staging",
+      (rep: Json) => (rep.destination = existing("555555555555", `arn:aws:kms:eu-middle-9:555555555555:key/${KEY_ID}`)),
+      `${REP}.destination.keyArn: names region "eu-middle-9", which is not a known AWS region; the destination region is taken from the key ARN (the key must be in the destination bucket's region)`,
+    ],
+    [
+      "existing destination given a region (it is the key's region: no second source of truth)",
+      "staging",
+      (rep: Json) => (rep.destination.region = "eu-central-1"),
+      `${REP}.destination.region: unknown field (check its spelling against the schema; unknown fields are errors)`,
+    ],
+    [
+      "existing destination bucket equal to the source bucket",
+      "staging",
+      (rep: Json) => (rep.destination.bucketArn = `arn:aws:s3:::${rep.source.bucket.name}`),
+      `${REP}.destination.bucketArn: must name a bucket other than the source bucket (replication copies into another account's bucket)`,
+    ],
+    [
+      "existing key ARN that is an alias",
+      "staging",
+      (rep: Json) => (rep.destination.keyArn = "arn:aws:kms:eu-central-1:555555555555:alias/backup"),
+      `${REP}.destination.keyArn: must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    ],
+    ["created destination bucket equal to the source bucket", "prod", (rep: Json) => (rep.destination.bucket.name = rep.source.bucket.name), `${REP}.destination.bucket.name: bucket names are global: the same name is already used by ${REP}.source.bucket.name`],
+    ["source without versioning", "prod", (rep: Json) => (rep.source.bucket.versioning = false), `${REP}.source.bucket.versioning: must be true: replication needs versioning on the source and destination buckets`],
+    ["created destination without versioning", "prod", (rep: Json) => (rep.destination.bucket.versioning = false), `${REP}.destination.bucket.versioning: must be true: replication needs versioning on the source and destination buckets`],
+    ["created destination in another partition", "prod", (rep: Json) => (rep.destination.region = "cn-north-1"), `${REP}.destination.region: must be in partition aws, like the source region us-east-1`],
+    ["bad role name", "prod", (rep: Json) => (rep.replicationRoleName = "prod replication"), `${REP}.replicationRoleName: must be an IAM role name: 1-64 of letters, digits and +=,.@_-`],
+    ["bad destination mode", "prod", (rep: Json) => (rep.destination.mode = "import"), `${REP}.destination.mode: mode must be create or existing`],
+    ["destination assume_role that is not a role ARN", "prod", (rep: Json) => (rep.destination.assumeRoleArn = "arn:aws:iam::444444444444:user/deploy"), `${REP}.destination.assumeRoleArn: must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy`],
+  ])("%s", (_rule, env, change, expected) => {
+    expect(problems(env, change)).toContain(expected);
+  });
+
+  test("the shipped configurations are valid", () => {
+    expect(problems("staging", () => undefined)).toEqual([]);
+    expect(problems("prod", () => undefined)).toEqual([]);
+  });
+});
+
+describe("construct errors name the construct path, the prop, the value and the fix", () => {
+  const build = (env: EnvironmentConfig, change: (p: { -readonly [K in keyof CrossAccountReplicationBlueprintProps]: CrossAccountReplicationBlueprintProps[K] }) => void) => {
+    const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "cross-account-replication" });
+    const props = {
+      environmentName: env.name,
+      account: env.account,
+      region: env.region,
+      config: structuredClone(env.blueprints["cross-account-replication"]!) as CrossAccountReplicationConfig,
+      preventDestroy: stack.preventDestroy,
+    };
+    change(props);
+    return () => new CrossAccountReplicationBlueprint(stack, "replication", props);
+  };
+  const prod = environment("prod");
+  const staging = environment("staging");
+  const at = "prod-cross-account-replication/replication";
+
+  test.each([
+    [
+      "destination account equal to the source account",
+      prod,
+      (p: Json) => (p.config.destination.account = "333333333333"),
+      `${at}: config.destination.account must differ from the source account: this blueprint replicates across accounts (got "333333333333"). Fix: name the backup account, or use same-account replication (not this blueprint)`,
+    ],
+    ["source account not 12 digits", prod, (p: Json) => (p.account = "3333"), `${at}: account must be a 12-digit AWS account id (got "3333"). Fix: pass the source account id as a 12-digit string`],
+    ["unknown source region", prod, (p: Json) => (p.region = "us-east-7"), `${at}: region must be a known AWS region (got "us-east-7"). Fix: use a region name such as eu-west-1`],
+    ["source without versioning", prod, (p: Json) => (p.config.source.bucket.versioning = false), `${at}: config.source.bucket.versioning must be true: S3 replication needs versioning on the source bucket (got false). Fix: set versioning to true (the default)`],
+    ["created destination without versioning", prod, (p: Json) => (p.config.destination.bucket.versioning = false), `${at}: config.destination.bucket.versioning must be true: S3 replication needs versioning on the destination bucket (got false). Fix: set versioning to true (the default)`],
+    ["created destination in another partition", prod, (p: Json) => (p.config.destination.region = "us-gov-west-1"), `${at}: config.destination.region must be in partition aws, like the source region us-east-1 (got "us-gov-west-1"). Fix: replicate within one partition`],
+    ["bad role name", prod, (p: Json) => (p.config.replicationRoleName = "a/b"), `${at}: config.replicationRoleName must be an IAM role name: 1-64 of letters, digits and +=,.@_- (got "a/b"). Fix: choose a valid role name`],
+    [
+      "no environment name and no role name",
+      prod,
+      (p: Json) => (p.environmentName = ""),
+      `${at}: environmentName must be an environment name (it forms the default role name <env>-s3-replication) (got ""). Fix: pass the environment's name, or set config.replicationRoleName`,
+    ],
+  ])("%s", (_rule, env, change, message) => {
+    expect(build(env, change)).toThrow(ConstructPropError);
+    expect(build(env, change)).toThrow(message);
+  });
+
+  const st = "staging-cross-account-replication/replication";
+  test.each([
+    [
+      "existing key of another account",
+      (p: Json) => (p.config.destination.keyArn = `arn:aws:kms:eu-central-1:666666666666:key/${KEY_ID}`),
+      `${st}: config.destination.keyArn must be a key of the destination account 555555555555 (got "arn:aws:kms:eu-central-1:666666666666:key/${KEY_ID}"). Fix: use the ARN of the destination account's key (not an alias)`,
+    ],
+    [
+      "existing key in an unknown region",
+      (p: Json) => (p.config.destination.keyArn = `arn:aws:kms:mars-1:555555555555:key/${KEY_ID}`),
+      `${st}: config.destination.keyArn must name a known AWS region: the destination region is taken from the key ARN`,
+    ],
+    [
+      "existing bucket in another partition",
+      (p: Json) => (p.config.destination.bucketArn = "arn:aws-cn:s3:::acme-vault"),
+      `${st}: config.destination.bucketArn must be in partition aws, like the source region eu-central-1 (got "arn:aws-cn:s3:::acme-vault"). Fix: use arn:aws:...`,
+    ],
+    [
+      "existing bucket equal to the source bucket",
+      (p: Json) => (p.config.destination.bucketArn = "arn:aws:s3:::acme-staging-replicated-222222222222"),
+      `${st}: config.destination.bucketArn must name a bucket other than the source bucket`,
+    ],
+  ])("%s", (_rule, change, message) => {
+    expect(build(staging, change)).toThrow(ConstructPropError);
+    expect(build(staging, change)).toThrow(message);
+  });
+});
