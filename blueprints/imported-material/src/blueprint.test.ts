@@ -108,7 +108,7 @@ describe("opt-ins", () => {
 
   test("a rotation period is refused for imported material", () => {
     expect(() =>
-      parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], key: { ...base.blueprints["imported-material"].key, rotationPeriodInDays: 365 } } } }),
+      parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], key: { ...base.blueprints["imported-material"]!.key, rotationPeriodInDays: 365 } } } }),
     ).toThrow(/blueprints\.imported-material\.key\.rotationPeriodInDays: unknown field/);
   });
 });

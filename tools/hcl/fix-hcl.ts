@@ -1,0 +1,70 @@
+/**
+ * cdktf 0.21's HCL rendering (`cdktf synth --hcl`) writes a string attribute that holds a
+ * Terraform reference without escaping its quotes: a bucket policy that names
+ * `${aws_kms_key.data.arn}` comes out as `policy = "{"Version":...}"`, which is not valid HCL.
+ * (Strings without references are escaped correctly.) We repair those attributes from the JSON
+ * rendering of the same stack, which is exact.
+ */
+
+/** An HCL quoted template for a string: quotes, backslashes and control characters escaped,
+ * `${...}` kept as interpolation (it is one in the JSON output too), `%{` escaped. */
+export function hclString(value: string): string {
+  const escaped = value
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t")
+    .replace(/%\{/g, "%%{");
+  return `"${escaped}"`;
+}
+
+/** Reads an HCL quoted string literal (the inverse of {@link hclString}). */
+export function parseHclString(literal: string): string {
+  if (!literal.startsWith('"') || !literal.endsWith('"')) throw new Error(`not an HCL string literal: ${literal.slice(0, 40)}`);
+  const body = literal.slice(1, -1);
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "\\") {
+      const n = body[++i];
+      out += n === "n" ? "\n" : n === "r" ? "\r" : n === "t" ? "\t" : n;
+    } else if (c === "%" && body.startsWith("%%{", i)) {
+      out += "%{";
+      i += 2;
+    } else if (c === '"') {
+      throw new Error(`unescaped quote at ${i} in HCL string literal: ${literal.slice(0, 60)}...`);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+type Blocks = Record<string, Record<string, unknown>>;
+
+/** The synthesized JSON parts whose string attributes are checked: resources and outputs. */
+export interface StackJson {
+  readonly resource?: Record<string, Blocks>;
+  readonly output?: Blocks;
+}
+
+/** The HCL text with every broken string attribute of the stack's resources and outputs repaired. */
+export function repairHcl(hcl: string, stackJson: StackJson): { text: string; repaired: string[] } {
+  let text = hcl;
+  const repaired: string[] = [];
+  const blocks: [string, Record<string, unknown>][] = [
+    ...Object.entries(stackJson.resource ?? {}).flatMap(([type, byName]) => Object.entries(byName).map(([n, c]) => [`${type}.${n}`, c] as [string, Record<string, unknown>])),
+    ...Object.entries(stackJson.output ?? {}).map(([n, c]) => [`output.${n}`, c] as [string, Record<string, unknown>]),
+  ];
+  for (const [address, config] of blocks) {
+    for (const [attribute, value] of Object.entries(config)) {
+      if (typeof value !== "string" || !value.includes('"') || !value.includes("${")) continue;
+      const broken = `${attribute} = "${value}"`;
+      if (!text.includes(broken)) continue;
+      text = text.split(broken).join(`${attribute} = ${hclString(value)}`);
+      repaired.push(`${address}.${attribute}`);
+    }
+  }
+  return { text, repaired };
+}

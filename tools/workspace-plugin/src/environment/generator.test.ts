@@ -1,0 +1,285 @@
+/**
+ * The environment generator on an in-memory Nx tree: the files it writes, that their
+ * environment.json passes the environment schema, and that bad options are refused with the very
+ * lines `npm run validate` prints (formatProblem of parseEnvironment's problems).
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Tree, installPackagesTask, logger } from "@nx/devkit";
+import { createTreeWithEmptyWorkspace } from "@nx/devkit/testing";
+import { BucketName, ConfigError, formatProblem, parseEnvironment } from "@sse-kms/config";
+import { type EnvironmentGeneratorOptions, buildEnvironmentConfig, environmentGenerator, normalizeOptions } from "./generator";
+
+jest.mock("@nx/devkit", () => ({ ...jest.requireActual("@nx/devkit"), installPackagesTask: jest.fn() }));
+
+const repoRoot = resolve(__dirname, "../../../..");
+const ACCOUNT_LINE =
+  'apps/qa/environment.json: account: must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count) (got "123")';
+
+let tree: Tree;
+beforeEach(() => {
+  tree = createTreeWithEmptyWorkspace();
+  jest.mocked(installPackagesTask).mockClear();
+  jest.spyOn(logger, "info").mockImplementation(() => undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+const base: EnvironmentGeneratorOptions = { name: "qa", account: "123456789012", region: "eu-central-1" };
+
+function readJson(path: string): Record<string, unknown> {
+  const text = tree.read(path, "utf-8");
+  if (text === null) throw new Error(`${path} was not written`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** The lines `npm run validate` prints for this content at apps/<name>/environment.json. */
+function validateLines(content: unknown, name: string): string[] {
+  try {
+    parseEnvironment(content, `apps/${name}/environment.json`);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems.map(formatProblem);
+  }
+}
+
+/** Runs the generator and returns the lines of the error it throws (the first is the title). */
+async function refusal(options: EnvironmentGeneratorOptions): Promise<string[]> {
+  const before = tree.listChanges().length;
+  try {
+    await environmentGenerator(tree, options);
+  } catch (e) {
+    expect(tree.listChanges()).toHaveLength(before); // nothing written
+    return (e as Error).message.split("\n");
+  }
+  throw new Error("the generator did not refuse");
+}
+
+describe("files", () => {
+  test("writes apps/<name> with the five files of apps/dev (minus its snapshots)", async () => {
+    await environmentGenerator(tree, base);
+    const written = tree.listChanges().map((c) => c.path).filter((p) => p.startsWith("apps/")).sort();
+    expect(written).toEqual([
+      "apps/qa/environment.json",
+      "apps/qa/environment.test.ts",
+      "apps/qa/jest.config.js",
+      "apps/qa/package.json",
+      "apps/qa/tsconfig.json",
+    ]);
+  });
+
+  test("package.json, tsconfig.json, jest.config.js and environment.test.ts are apps/dev's, renamed", async () => {
+    await environmentGenerator(tree, base);
+    const dev = (file: string) => readFileSync(join(repoRoot, "apps/dev", file), "utf8");
+    const devPackage = JSON.parse(dev("package.json")) as Record<string, unknown>;
+    expect(readJson("apps/qa/package.json")).toEqual(JSON.parse(JSON.stringify(devPackage).replace(/\bdev\b/g, "qa")));
+    expect(readJson("apps/qa/package.json")).toMatchObject({
+      name: "@sse-kms/app-qa",
+      scripts: { plan: "cd ../.. && node tools/build.mjs --quiet plan && node dist/plan.js --env qa" },
+      nx: { tags: ["type:app"] },
+    });
+    expect(readJson("apps/qa/tsconfig.json")).toEqual(JSON.parse(dev("tsconfig.json")));
+    expect(tree.read("apps/qa/jest.config.js", "utf-8")).toBe(dev("jest.config.js").replace("app-dev", "app-qa"));
+    expect(tree.read("apps/qa/environment.test.ts", "utf-8")).toBe(dev("environment.test.ts"));
+  });
+
+  test("environment.json validates, points at the JSON Schema, and derives its names from name, account and region", async () => {
+    await environmentGenerator(tree, base);
+    const content = readJson("apps/qa/environment.json");
+    expect(validateLines(content, "qa")).toEqual([]);
+    // The $schema path resolves from apps/qa to the committed JSON Schema.
+    expect(content.$schema).toBe("../../packages/config/schema/environment.schema.json");
+    expect(() => readFileSync(join(repoRoot, "apps/qa", String(content.$schema)))).not.toThrow();
+    const env = parseEnvironment(content, "apps/qa/environment.json");
+    expect(env).toMatchObject({ name: "qa", account: "123456789012", region: "eu-central-1", production: false });
+    expect(Object.keys(env.blueprints)).toEqual(["customer-managed"]);
+    expect(env.blueprints["customer-managed"]).toMatchObject({
+      key: {
+        name: "data",
+        alias: "alias/qa-data",
+        administrators: ["arn:aws:iam::123456789012:role/platform-key-admin"],
+        users: ["arn:aws:iam::123456789012:role/app-data"],
+      },
+      buckets: [{ name: "qa-data-123456789012" }],
+    });
+  });
+
+  test("every blueprint: valid, distinct aliases and bucket names, the destination in the destination account", async () => {
+    await environmentGenerator(tree, {
+      ...base,
+      blueprints: "customer-managed,imported-material,cross-account-replication",
+      destinationAccount: "210987654321",
+      destinationRegion: "eu-west-1",
+    });
+    const content = readJson("apps/qa/environment.json");
+    expect(validateLines(content, "qa")).toEqual([]);
+    const env = parseEnvironment(content);
+    expect(Object.keys(env.blueprints)).toEqual(["customer-managed", "imported-material", "cross-account-replication"]);
+    expect(env.blueprints["imported-material"]).toMatchObject({ key: { name: "byok", alias: "alias/qa-byok" }, buckets: [{ name: "qa-byok-123456789012" }] });
+    const rep = env.blueprints["cross-account-replication"];
+    expect(rep?.source).toMatchObject({ key: { alias: "alias/qa-replicated" }, bucket: { name: "qa-replicated-123456789012" } });
+    expect(rep?.destination).toMatchObject({
+      mode: "create",
+      account: "210987654321",
+      region: "eu-west-1",
+      assumeRoleArn: "arn:aws:iam::210987654321:role/platform-deploy",
+      key: { alias: "alias/qa-backup", administrators: ["arn:aws:iam::210987654321:role/platform-key-admin"] },
+      bucket: { name: "qa-backup-210987654321" },
+    });
+  });
+
+  test("the destination region defaults to the environment's", async () => {
+    await environmentGenerator(tree, { ...base, blueprints: ["cross-account-replication"], destinationAccount: "210987654321" });
+    expect(readJson("apps/qa/environment.json")).toMatchObject({
+      blueprints: { "cross-account-replication": { destination: { region: "eu-central-1" } } },
+    });
+  });
+
+  test.each([
+    ["us-gov-west-1", "aws-us-gov"],
+    ["cn-north-1", "aws-cn"],
+    ["us-east-1", "aws"],
+  ])("region %s: every ARN is in partition %s", async (region, partition) => {
+    await environmentGenerator(tree, { ...base, region, blueprints: "customer-managed,imported-material" });
+    const text = tree.read("apps/qa/environment.json", "utf-8") ?? "";
+    const arns = text.match(/"arn:[^"]*"/g) ?? [];
+    expect(arns.length).toBeGreaterThan(0);
+    for (const arn of arns) expect(arn.startsWith(`"arn:${partition}:iam::`)).toBe(true);
+    expect(validateLines(JSON.parse(text), "qa")).toEqual([]);
+  });
+
+  test("the longest valid name and a leading-zero account still make valid bucket names", async () => {
+    const name = "a-twenty-char-name-1";
+    await environmentGenerator(tree, {
+      name,
+      account: "012345678901",
+      region: "eu-west-1",
+      blueprints: "customer-managed,imported-material,cross-account-replication",
+      destinationAccount: "000000000001",
+    });
+    const content = readJson(`apps/${name}/environment.json`);
+    expect(validateLines(content, name)).toEqual([]);
+    expect(content.account).toBe("012345678901");
+    for (const bucket of (tree.read(`apps/${name}/environment.json`, "utf-8") ?? "").match(/[a-z0-9-]+-\d{12}(?=")/g) ?? []) {
+      expect(BucketName.safeParse(bucket).success).toBe(true);
+    }
+  });
+
+  test("numeric CLI values (Nx parses --account 123456789012 as a number) become strings", async () => {
+    await environmentGenerator(tree, { ...base, account: 123456789012 });
+    expect(readJson("apps/qa/environment.json").account).toBe("123456789012");
+  });
+
+  test("--blueprints: comma-separated or a list, blanks and duplicates ignored", async () => {
+    await environmentGenerator(tree, { ...base, blueprints: [" imported-material", "customer-managed", "imported-material", ""] });
+    // Written in the catalog's fixed order.
+    expect(Object.keys(readJson("apps/qa/environment.json").blueprints as object)).toEqual(["customer-managed", "imported-material"]);
+  });
+});
+
+describe("install and next steps", () => {
+  test("the callback runs npm install (even though the root package.json did not change) and says what comes next", async () => {
+    const callback = await environmentGenerator(tree, base);
+    expect(installPackagesTask).not.toHaveBeenCalled();
+    callback();
+    expect(installPackagesTask).toHaveBeenCalledWith(tree, true);
+    const printed = jest.mocked(logger.info).mock.calls.map((c) => String(c[0])).join("\n");
+    expect(printed).toContain("npm run synth");
+    expect(printed).toContain("npm run lock:update");
+  });
+
+  test("--skipInstall: no install, and the message tells to run npm install", async () => {
+    const callback = await environmentGenerator(tree, { ...base, skipInstall: true });
+    callback();
+    expect(installPackagesTask).not.toHaveBeenCalled();
+    const printed = jest.mocked(logger.info).mock.calls.map((c) => String(c[0])).join("\n");
+    expect(printed).toMatch(/npm install +run it now: the npm workspace and package-lock.json must learn @sse-kms\/app-qa, or npm ci fails/);
+  });
+});
+
+describe("refusals: the lines of npm run validate", () => {
+  test("a bad account: exactly validate's line for that field", async () => {
+    const lines = await refusal({ ...base, account: "123" });
+    expect(lines.slice(1)).toEqual([ACCOUNT_LINE]);
+    expect(lines[0]).toMatch(/^cannot generate apps\/qa: .*nothing was written:$/);
+  });
+
+  test("each line shown is one validate prints for the same file; the derived fields' consequences are left out", async () => {
+    const options = { ...base, account: "123", region: "eu-west-1a" };
+    const lines = (await refusal(options)).slice(1);
+    expect(lines).toEqual([
+      ACCOUNT_LINE,
+      'apps/qa/environment.json: region: must be a known AWS region name such as eu-west-1 or us-east-1 (availability zones like eu-west-1a are not regions) (got "eu-west-1a")',
+    ]);
+    // validate on the file these options would make also reports the ARNs built from the bad account.
+    const validate = validateLines(buildEnvironmentConfig(normalizeOptions(options)), "qa");
+    for (const line of lines) expect(validate).toContain(line);
+    expect(validate.filter((l) => !lines.includes(l))).toEqual([
+      expect.stringMatching(/^apps\/qa\/environment.json: blueprints.customer-managed.key.administrators\[0\]: .*\(got "arn:aws:iam::123:role\/platform-key-admin"\)$/),
+      expect.stringMatching(/^apps\/qa\/environment.json: blueprints.customer-managed.key.users\[0\]: .*\(got "arn:aws:iam::123:role\/app-data"\)$/),
+    ]);
+  });
+
+  test("a name the schema rejects (and no folder is created for it)", async () => {
+    for (const name of ["QA", "../evil", "1qa", "a-name-longer-than-20-chars", ""]) {
+      const lines = await refusal({ ...base, name });
+      expect(lines.slice(1)).toEqual([
+        `apps/${name}/environment.json: name: must be 1-20 characters: a lowercase letter, then lowercase letters, digits or '-' (got ${JSON.stringify(name)})`,
+      ]);
+    }
+    expect(tree.children("apps")).toEqual([]);
+  });
+
+  test("the replication destination: same account as the environment, a region of another partition", async () => {
+    const rep = { ...base, blueprints: "cross-account-replication" };
+    expect((await refusal({ ...rep, destinationAccount: "123456789012" })).slice(1)).toEqual([
+      "apps/qa/environment.json: blueprints.cross-account-replication.destination.account: must differ from the environment's account (this blueprint replicates across accounts) (got \"123456789012\")",
+    ]);
+    expect((await refusal({ ...rep, destinationAccount: "210987654321", destinationRegion: "cn-north-1" })).slice(1)).toEqual([
+      'apps/qa/environment.json: blueprints.cross-account-replication.destination.region: must be in partition aws, like the source region eu-central-1 (got "cn-north-1")',
+    ]);
+    expect((await refusal({ ...rep, destinationAccount: "42" })).slice(1)).toEqual([
+      'apps/qa/environment.json: blueprints.cross-account-replication.destination.account: must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count) (got "42")',
+    ]);
+  });
+
+  test("an empty --blueprints: validate's 'enable at least one blueprint'", async () => {
+    expect((await refusal({ ...base, blueprints: "" })).slice(1)).toEqual([
+      "apps/qa/environment.json: blueprints: enable at least one blueprint (customer-managed, imported-material, cross-account-replication) (got {})",
+    ]);
+  });
+});
+
+describe("refusals: what the schema cannot see", () => {
+  test("an existing apps/<name>", async () => {
+    tree.write("apps/qa/README.md", "someone's folder");
+    expect(await refusal(base)).toEqual([
+      "apps/qa already exists: nothing was generated. Choose another --name, or edit apps/qa/environment.json by hand.",
+    ]);
+  });
+
+  test("an environment name already used by another folder", async () => {
+    tree.write("apps/quality/environment.json", JSON.stringify({ name: "qa" }));
+    expect(await refusal(base)).toEqual(['apps/quality/environment.json already uses the environment name "qa": nothing was generated. Choose another --name.']);
+  });
+
+  test("unknown blueprints, listing the known ones", async () => {
+    expect(await refusal({ ...base, blueprints: "customer-managed,cmk,byok" })).toEqual([
+      'unknown blueprints "cmk", "byok" in --blueprints; the known blueprints are: customer-managed, imported-material, cross-account-replication',
+    ]);
+  });
+
+  test("cross-account-replication without --destination-account: how to add it by hand", async () => {
+    const lines = await refusal({ ...base, blueprints: "customer-managed,cross-account-replication" });
+    expect(lines[0]).toBe("the cross-account-replication blueprint needs a destination account: nothing was generated.");
+    const text = lines.join("\n");
+    expect(text).toContain("--destination-account");
+    expect(text).toContain('add "blueprints.cross-account-replication" to apps/qa/environment.json by hand');
+    expect(text).toContain("npm run validate -- apps/qa/environment.json");
+  });
+
+  test("destination options without the cross-account-replication blueprint", async () => {
+    const lines = await refusal({ ...base, destinationAccount: "210987654321" });
+    expect(lines[0]).toMatch(/^--destination-account and --destination-region configure the cross-account-replication blueprint only/);
+  });
+});
