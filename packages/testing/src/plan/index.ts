@@ -8,3 +8,4 @@ export * from "./schema-hints";
 export * from "./predict";
 export * from "./partial";
 export * from "./matchers";
+export * from "./against-state";
