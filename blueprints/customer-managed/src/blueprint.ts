@@ -1,6 +1,6 @@
 import type { CustomerManagedConfig } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
-import { EncryptedBucket } from "@sse-kms/bucket-encryption";
+import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
 import { EncryptionKey } from "@sse-kms/key";
 import { TerraformOutput, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
@@ -49,18 +49,8 @@ export class CustomerManagedKeyBlueprint extends Construct {
       provider: props.provider,
     });
     this.alias = new KeyAlias(this, "Alias", { aliasName: k.alias, targetKeyId: this.key.keyId, provider: props.provider });
-    this.buckets = config.buckets.map(
-      (b) =>
-        new EncryptedBucket(this, b.name, {
-          bucketName: b.name,
-          region: props.region,
-          encryptionKey: this.key,
-          versioned: b.versioning,
-          requireEncryptionHeader: b.requireEncryptionHeader,
-          forceDestroy: b.forceDestroy,
-          preventDestroy: props.preventDestroy,
-          provider: props.provider,
-        }),
+    this.buckets = config.buckets.map((b) =>
+      bucketFromSettings(this, b, { region: props.region, encryptionKey: this.key, preventDestroy: props.preventDestroy, provider: props.provider }),
     );
 
     new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the customer-managed key" }).overrideLogicalId(`${k.name}_key_arn`);

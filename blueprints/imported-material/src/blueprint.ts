@@ -1,6 +1,6 @@
 import type { ImportedMaterialConfig } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
-import { EncryptedBucket } from "@sse-kms/bucket-encryption";
+import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
 import { EncryptionKey } from "@sse-kms/key";
 import { Annotations, TerraformOutput, type TerraformProvider, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
@@ -85,18 +85,8 @@ export class ImportedMaterialBlueprint extends Construct {
       provider: props.provider,
     });
     this.alias = new KeyAlias(this, "Alias", { aliasName: k.alias, targetKeyId: this.key.keyId, provider: props.provider });
-    this.buckets = config.buckets.map(
-      (b) =>
-        new EncryptedBucket(this, b.name, {
-          bucketName: b.name,
-          region: props.region,
-          encryptionKey: this.key,
-          versioned: b.versioning,
-          requireEncryptionHeader: b.requireEncryptionHeader,
-          forceDestroy: b.forceDestroy,
-          preventDestroy: props.preventDestroy,
-          provider: props.provider,
-        }),
+    this.buckets = config.buckets.map((b) =>
+      bucketFromSettings(this, b, { region: props.region, encryptionKey: this.key, preventDestroy: props.preventDestroy, provider: props.provider }),
     );
     new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the EXTERNAL-origin key" }).overrideLogicalId(`${k.name}_key_arn`);
     new TerraformOutput(this, "key_id", { value: this.key.keyId, description: "Key id, for sse-kms-key-material import --key-id" }).overrideLogicalId(`${k.name}_key_id`);

@@ -1,13 +1,7 @@
-import { AliasName, requireProp, terraformName } from "@sse-kms/config";
+import { reserveAddress, AliasName, requireProp, terraformName } from "@sse-kms/config";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { type TerraformProvider, TerraformStack } from "cdktf";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-
-/**
- * Pinned addresses already taken, per stack. Two alias names that map to one address
- * (`alias/prod-data`, `alias/prod_data`) would otherwise be merged silently into one resource.
- */
-const PINNED_ADDRESSES = new WeakMap<TerraformStack, Map<string, string>>();
 
 /** Properties of a {@link KeyAlias}. */
 export interface KeyAliasProps {
@@ -43,15 +37,7 @@ export class KeyAlias extends Construct {
     });
     const logicalId = props.terraformName ?? terraformName(props.aliasName.slice("alias/".length));
     const address = `aws_kms_alias.${logicalId}`;
-    const stack = TerraformStack.of(this);
-    const taken = PINNED_ADDRESSES.get(stack) ?? new Map<string, string>();
-    PINNED_ADDRESSES.set(stack, taken);
-    requireProp(
-      !taken.has(address), this.node.path, props.terraformName === undefined ? "aliasName" : "terraformName",
-      `must give a Terraform address of its own: ${address} is already used by ${taken.get(address)}`,
-      props.terraformName ?? props.aliasName, "choose another alias name, or set terraformName explicitly",
-    );
-    taken.set(address, this.node.path);
+    reserveAddress(this, address, props.terraformName === undefined ? "aliasName" : "terraformName", props.terraformName ?? props.aliasName, "choose another alias name, or set terraformName explicitly");
     this.resource.overrideLogicalId(logicalId);
     this.aliasArn = this.resource.arn;
   }

@@ -1,4 +1,4 @@
-import { BucketName, ConstructPropError, partitionOf, requireProp, terraformName } from "@sse-kms/config";
+import { reserveAddress, BucketName, type BucketSettings, ConstructPropError, partitionOf, requireProp, terraformName } from "@sse-kms/config";
 import {
   type PolicyDocument,
   type PolicyStatement,
@@ -13,14 +13,8 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { Lazy, type TerraformProvider, TerraformStack } from "cdktf";
+import { Lazy, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-
-/**
- * Pinned addresses already taken, per stack. Two bucket names that map to one address
- * (`my-data`, `my.data`) would otherwise be merged silently into one set of resources.
- */
-const PINNED_ADDRESSES = new WeakMap<TerraformStack, Map<string, string>>();
 
 /** The key a bucket is encrypted with. `@sse-kms/key`'s EncryptionKey implements it. */
 export interface IBucketKey {
@@ -101,15 +95,7 @@ export class EncryptedBucket extends Construct {
     this.bucketArn = bucketArnOf(partitionOf(props.region), props.bucketName);
     const name = props.terraformName ?? terraformName(props.bucketName);
     const provider = props.provider;
-    const stack = TerraformStack.of(this);
-    const taken = PINNED_ADDRESSES.get(stack) ?? new Map<string, string>();
-    PINNED_ADDRESSES.set(stack, taken);
-    requireProp(
-      !taken.has(name), this.node.path, props.terraformName === undefined ? "bucketName" : "terraformName",
-      `must give a Terraform address of its own: aws_s3_bucket.${name} is already used by ${taken.get(name)}`,
-      props.terraformName ?? props.bucketName, "choose another bucket name, or set terraformName explicitly",
-    );
-    taken.set(name, this.node.path);
+    reserveAddress(this, `aws_s3_bucket.${name}`, props.terraformName === undefined ? "bucketName" : "terraformName", props.terraformName ?? props.bucketName, "choose another bucket name, or set terraformName explicitly");
 
     this.resource = new S3Bucket(this, "Resource", {
       bucket: props.bucketName,
@@ -221,4 +207,21 @@ export class EncryptedBucket extends Construct {
       requireProp(p.encryptionKey === undefined, path, "encryptionKey", "must not be set with encryption aws-managed", "(key)", "remove encryptionKey or use encryption kms");
     }
   }
+}
+
+/** What every bucket of a blueprint shares; see {@link bucketFromSettings}. */
+export type SharedBucketProps = Omit<EncryptedBucketProps, "bucketName" | "versioned" | "requireEncryptionHeader" | "forceDestroy">;
+
+/**
+ * An {@link EncryptedBucket} from one validated `buckets[]` entry of an environment file, under
+ * the construct id of its name (the address is pinned from the name, not from the tree).
+ */
+export function bucketFromSettings(scope: Construct, settings: BucketSettings, shared: SharedBucketProps): EncryptedBucket {
+  return new EncryptedBucket(scope, settings.name, {
+    ...shared,
+    bucketName: settings.name,
+    versioned: settings.versioning,
+    requireEncryptionHeader: settings.requireEncryptionHeader,
+    forceDestroy: settings.forceDestroy,
+  });
 }

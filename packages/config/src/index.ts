@@ -7,3 +7,4 @@ export * from "./environment";
 export * from "./validate";
 export * from "./json-schema";
 export * from "./construct-error";
+export * from "./pin-address";

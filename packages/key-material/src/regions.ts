@@ -1,25 +1,15 @@
 import { UsageError } from "./errors";
 
+import { KNOWN_REGIONS, REGIONS_BY_PARTITION } from "@sse-kms/config/src/regions";
+
 /**
- * AWS regions, by partition, where KMS runs. Kept in step with `REGIONS_BY_PARTITION` in
- * `@sse-kms/config` (packages/config/src/primitives.ts); duplicated on purpose so that the
- * air-gapped `wrap` path and this CLI carry no dependency on the config package (and zod).
+ * AWS regions, by partition: the one table of `@sse-kms/config`, imported from its zod-free
+ * module so that the air-gapped `wrap` path and this CLI do not load the config schemas.
  */
-export const KMS_REGIONS_BY_PARTITION = {
-  aws: [
-    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-    "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1",
-    "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
-    "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
-    "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-  ],
-  "aws-cn": ["cn-north-1", "cn-northwest-1"],
-  "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
-} as const;
+export const KMS_REGIONS_BY_PARTITION = REGIONS_BY_PARTITION;
 
 /** Every region name `--region` accepts. */
-export const KMS_REGIONS: readonly string[] = Object.values(KMS_REGIONS_BY_PARTITION).flat();
+export const KMS_REGIONS: readonly string[] = KNOWN_REGIONS;
 
 /**
  * Checks `--region`. Throws a {@link UsageError} naming the problem for an unknown region, with a

@@ -1,4 +1,4 @@
-import { ConstructPropError, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf, requireProp, terraformName } from "@sse-kms/config";
+import { reserveAddress, ConstructPropError, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf, requireProp, terraformName } from "@sse-kms/config";
 import {
   type KeyScope,
   type PolicyDocument,
@@ -12,19 +12,13 @@ import {
 } from "@sse-kms/policy";
 import { KmsExternalKey } from "@cdktf/provider-aws/lib/kms-external-key";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Lazy, type TerraformProvider, TerraformStack, Token } from "cdktf";
+import { Lazy, type TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 
 export type KeyOrigin = "AWS_KMS" | "EXTERNAL";
 
 /** RFC 3339 date-time (what the AWS provider's `valid_to` accepts); `Date.parse` alone takes far more. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-/**
- * Pinned addresses already taken, per stack. Two names that map to one address (`prod-data`,
- * `prod_data`) would otherwise be merged silently into one resource at synth: one key would vanish.
- */
-const PINNED_ADDRESSES = new WeakMap<TerraformStack, Map<string, string>>();
 
 /** Properties of an {@link EncryptionKey}. */
 export interface EncryptionKeyProps {
@@ -153,15 +147,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     }
     const logicalId = props.terraformName ?? terraformName(props.name);
     const address = `${this.resource.terraformResourceType}.${logicalId}`;
-    const stack = TerraformStack.of(this);
-    const taken = PINNED_ADDRESSES.get(stack) ?? new Map<string, string>();
-    PINNED_ADDRESSES.set(stack, taken);
-    requireProp(
-      !taken.has(address), this.node.path, props.terraformName === undefined ? "name" : "terraformName",
-      `must give a Terraform address of its own: ${address} is already used by ${taken.get(address)}`,
-      props.terraformName ?? props.name, "choose another name, or set terraformName explicitly",
-    );
-    taken.set(address, this.node.path);
+    reserveAddress(this, address, props.terraformName === undefined ? "name" : "terraformName", props.terraformName ?? props.name, "choose another name, or set terraformName explicitly");
     this.resource.overrideLogicalId(logicalId);
     this.keyArn = this.resource.arn;
     this.keyId = this.resource.id; // both resource types use the key id as their id

@@ -1,0 +1,22 @@
+import { TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
+import { requireProp } from "./construct-error";
+
+/**
+ * Terraform addresses already pinned, per stack. Two names that map to one address (`my-data`
+ * and `my.data` both give `my_data`) would otherwise be merged silently into one resource:
+ * cdktf does not check that overridden logical ids are unique.
+ */
+const PINNED = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * Reserves `address` (e.g. `aws_kms_key.data`) in the stack of `construct`, or throws a
+ * ConstructPropError naming both constructs. `prop`/`value` name the input that chose the address.
+ */
+export function reserveAddress(construct: IConstruct, address: string, prop: string, value: unknown, fix: string): void {
+  const stack = TerraformStack.of(construct);
+  const taken = PINNED.get(stack) ?? new Map<string, string>();
+  PINNED.set(stack, taken);
+  requireProp(!taken.has(address), construct.node.path, prop, `must give a Terraform address of its own: ${address} is already used by ${taken.get(address)}`, value, fix);
+  taken.set(address, construct.node.path);
+}

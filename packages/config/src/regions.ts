@@ -1,0 +1,35 @@
+/**
+ * AWS partitions and regions: plain data with no dependency (not even zod), so small tools such
+ * as the air-gapped key-material CLI can bundle it alone (`@sse-kms/config/src/regions`).
+ */
+
+/** AWS partitions and the regions we know in each. */
+export const REGIONS_BY_PARTITION = {
+  aws: [
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1",
+    "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+    "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
+    "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  ],
+  "aws-cn": ["cn-north-1", "cn-northwest-1"],
+  "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
+} as const;
+
+export type Partition = keyof typeof REGIONS_BY_PARTITION;
+export const PARTITIONS = Object.keys(REGIONS_BY_PARTITION) as Partition[];
+export const KNOWN_REGIONS: readonly string[] = Object.values(REGIONS_BY_PARTITION).flat();
+
+/** The partition a known region belongs to. Throws for an unknown region. */
+export function partitionOf(region: string): Partition {
+  for (const p of PARTITIONS) {
+    if ((REGIONS_BY_PARTITION[p] as readonly string[]).includes(region)) return p;
+  }
+  throw new Error(`unknown region "${region}"`);
+}
+
+/** The DNS suffix of a partition's service endpoints (for `kms:ViaService`). */
+export function dnsSuffixOf(partition: Partition): string {
+  return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}
