@@ -27,10 +27,11 @@ export default [
       "no-restricted-imports": [
         "error",
         {
-          paths: [
+          // Any provider package's barrel, under cdktf or CDK Terrain (cdktn) alike.
+          patterns: [
             {
-              name: "@cdktf/provider-aws",
-              message: "Import the resource from its deep path, e.g. @cdktf/provider-aws/lib/kms-key: the barrel makes synth ~10x slower.",
+              regex: "^@cdkt[fn]/provider-[a-z0-9-]+$",
+              message: "Import the resource from its deep path (<provider package>/lib/<resource>): the barrel makes synth ~10x slower.",
             },
           ],
         },

@@ -5,6 +5,7 @@
  * line per problem (`<file>: <field.path>: <message> (got <value>)`), not a stack trace.
  */
 import { ConfigError } from "@sse-kms/config";
+import { AnnotationMetadataEntryType } from "cdktf";
 import { GuardrailViolationError } from "@sse-kms/guardrails";
 import { createApp, findRepoRoot } from "@sse-kms/blueprint-catalog";
 
@@ -15,7 +16,7 @@ function main(): number {
     app.synth();
     // Synth warnings (material in state, expiring material, ...) go to stderr, one line each.
     for (const c of app.node.findAll()) {
-      for (const m of c.node.metadata) if (m.type === "@cdktf/warn") console.error(`warning: ${String(m.data)}`);
+      for (const m of c.node.metadata) if (m.type === AnnotationMetadataEntryType.WARN) console.error(`warning: ${String(m.data)}`);
     }
     if (!process.env.CDKTF_OUTDIR) {
       const names = app.node.children.map((c) => c.node.id).filter((id) => id.includes("-")).sort();

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { type EnvironmentConfig, type EnvironmentConfigInput, loadEnvironmentFile, parseEnvironment } from "@sse-kms/config";
 import { EnvironmentStack } from "@sse-kms/stack";
-import { Testing } from "cdktf";
+import { AnnotationMetadataEntryType, Testing } from "cdktf";
 import { ImportedMaterialBlueprint, KEY_MATERIAL_VARIABLE } from "./blueprint";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,7 +15,7 @@ function build(env: EnvironmentConfig) {
     account: env.account, region: env.region, config: env.blueprints["imported-material"]!, preventDestroy: stack.preventDestroy,
   });
   const json = JSON.parse(Testing.synth(stack)) as Json;
-  const warnings = blueprint.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+  const warnings = blueprint.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
   return { json, warnings, stack };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { EncryptionKey } from "@sse-kms/key";
-import { Aspects, type TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { AnnotationMetadataEntryType, Aspects, type TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
 import {
   ACCOUNT,
@@ -235,7 +235,7 @@ describe("suppressions", () => {
     const { stack, bucket } = shippedStack();
     suppress(bucket, "SKB-S3-1", "left over from the aws/s3 days, should be removed");
     Testing.synth(stack);
-    const warnings = bucket.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    const warnings = bucket.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
     expect(warnings).toEqual([
       "guardrail suppression of SKB-S3-1 silences nothing here: remove it (reason given: left over from the aws/s3 days, should be removed)",
     ]);

@@ -3,7 +3,7 @@
  * this project's output (DESIGN.md), with Terraform references only inside string values, so they
  * can be parsed and evaluated without a provider.
  */
-import { KEY_ADMIN_ACTIONS, KEY_CRYPTOGRAPHIC_ACTIONS, KEY_IMPORT_ACTIONS, actionMatches } from "@sse-kms/policy";
+import { KEY_ADMIN_ACTIONS, KEY_CRYPTOGRAPHIC_ACTIONS, KEY_IMPORT_ACTIONS, KEY_MULTI_REGION_ADMIN_ACTIONS, actionMatches } from "@sse-kms/policy";
 import { isObject, strings } from "./json";
 import type { Json, JsonObject, RuleContext, SynthesizedResource } from "./types";
 
@@ -67,7 +67,7 @@ export const actionsOf = (s: RawStatement): string[] => strings(s.Action);
 export const hasNotAction = (s: RawStatement): boolean => s.NotAction !== undefined;
 
 /** Every action KMS knows in our tables: a pattern matching all of them is `kms:*` in effect. */
-const ALL_KNOWN_KMS_ACTIONS: readonly string[] = [...KEY_ADMIN_ACTIONS, ...KEY_IMPORT_ACTIONS, ...KEY_CRYPTOGRAPHIC_ACTIONS];
+const ALL_KNOWN_KMS_ACTIONS: readonly string[] = [...KEY_ADMIN_ACTIONS, ...KEY_MULTI_REGION_ADMIN_ACTIONS, ...KEY_IMPORT_ACTIONS, ...KEY_CRYPTOGRAPHIC_ACTIONS];
 
 /** Whether an Allow statement grants every KMS action (`kms:*`, `*`, or an Allow with NotAction). */
 export function grantsFullKmsAccess(s: RawStatement): boolean {
@@ -94,7 +94,7 @@ export const cryptoActionsGranted = (s: RawStatement): string[] => grantedFrom(s
  * Actions that make a principal a key administrator: every action of the administration table that
  * changes the key or its policy (the read-only Describe/Get/List ones are harmless for users too).
  */
-export const KEY_ADMIN_DEFINING_ACTIONS: readonly string[] = [...KEY_ADMIN_ACTIONS, ...KEY_IMPORT_ACTIONS].filter(
+export const KEY_ADMIN_DEFINING_ACTIONS: readonly string[] = [...KEY_ADMIN_ACTIONS, ...KEY_MULTI_REGION_ADMIN_ACTIONS, ...KEY_IMPORT_ACTIONS].filter(
   (a) => !/^kms:(Describe|Get|List)/.test(a),
 );
 

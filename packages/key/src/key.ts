@@ -171,8 +171,8 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   policyDocument(): PolicyDocument {
     const statements: PolicyStatement[] = [];
     if (this.props.allowRootFullAccess) statements.push(rootFullAccessStatement(this.scope));
-    else if (this.props.rootManagement ?? true) statements.push(rootManagementStatement(this.scope, this.origin));
-    if (this.administrators.length > 0) statements.push(keyAdministratorsStatement(this.administrators, this.origin));
+    else if (this.props.rootManagement ?? true) statements.push(rootManagementStatement(this.scope, this.origin, this.props.multiRegion ?? false));
+    if (this.administrators.length > 0) statements.push(keyAdministratorsStatement(this.administrators, this.origin, this.props.multiRegion ?? false));
     if (this.users.length > 0) {
       statements.push(keyUseViaS3Statement({ principals: this.users, scope: this.scope, bucketArns: this.bucketScope }));
     }

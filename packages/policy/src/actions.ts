@@ -24,7 +24,6 @@ export const KEY_ADMIN_ACTIONS = [
   "kms:ListKeyRotations",
   "kms:ListResourceTags",
   "kms:PutKeyPolicy",
-  "kms:ReplicateKey",
   "kms:RevokeGrant",
   "kms:RotateKeyOnDemand",
   "kms:ScheduleKeyDeletion",
@@ -32,8 +31,14 @@ export const KEY_ADMIN_ACTIONS = [
   "kms:UntagResource",
   "kms:UpdateAlias",
   "kms:UpdateKeyDescription",
-  "kms:UpdatePrimaryRegion",
 ] as const;
+
+/**
+ * Extra administration of multi-Region keys only. `kms:ReplicateKey` creates a replica with the
+ * same key material under a key policy the caller writes, so it is granted only where the key is
+ * multi-Region (where it is needed), never by default.
+ */
+export const KEY_MULTI_REGION_ADMIN_ACTIONS = ["kms:ReplicateKey", "kms:UpdatePrimaryRegion"] as const;
 
 /** Extra administration of EXTERNAL-origin keys: the import ceremony. Still no cryptographic use. */
 export const KEY_IMPORT_ACTIONS = [

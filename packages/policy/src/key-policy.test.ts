@@ -33,6 +33,10 @@ describe("keyAdminActions", () => {
     expect(keyAdminActions("AWS_KMS")).toEqual([...KEY_ADMIN_ACTIONS]);
     expect(keyAdminActions("EXTERNAL")).toEqual([...KEY_ADMIN_ACTIONS, ...KEY_IMPORT_ACTIONS]);
     expect(keyAdminActions("AWS_KMS")).not.toContain("kms:ImportKeyMaterial");
+    // Replication of key material is granted only to multi-Region keys.
+    expect(keyAdminActions("AWS_KMS")).not.toContain("kms:ReplicateKey");
+    expect(keyAdminActions("AWS_KMS", true)).toEqual([...KEY_ADMIN_ACTIONS, "kms:ReplicateKey", "kms:UpdatePrimaryRegion"]);
+    expect(keyAdminActions("EXTERNAL", true)).toEqual([...KEY_ADMIN_ACTIONS, ...KEY_IMPORT_ACTIONS, "kms:ReplicateKey", "kms:UpdatePrimaryRegion"]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, KEY_USE_VIA_S3_ACTIONS } from "./actions";
+import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, KEY_MULTI_REGION_ADMIN_ACTIONS, KEY_USE_VIA_S3_ACTIONS } from "./actions";
 import { accountRootArn, bucketObjectsArn, s3ViaService } from "./arn";
 import type { PolicyStatement } from "./document";
 
@@ -14,21 +14,25 @@ export interface KeyScope {
   readonly dnsSuffix?: string;
 }
 
-/** Administration actions for a key of the given origin. */
-export function keyAdminActions(origin: "AWS_KMS" | "EXTERNAL"): string[] {
-  return origin === "EXTERNAL" ? [...KEY_ADMIN_ACTIONS, ...KEY_IMPORT_ACTIONS] : [...KEY_ADMIN_ACTIONS];
+/** Administration actions for a key of the given origin (and, for multi-Region keys, replication). */
+export function keyAdminActions(origin: "AWS_KMS" | "EXTERNAL", multiRegion = false): string[] {
+  return [
+    ...KEY_ADMIN_ACTIONS,
+    ...(origin === "EXTERNAL" ? KEY_IMPORT_ACTIONS : []),
+    ...(multiRegion ? KEY_MULTI_REGION_ADMIN_ACTIONS : []),
+  ];
 }
 
 /**
  * The account root may manage the key (the recovery path: IAM policies in the account can then
  * grant management), but gets no cryptographic action, so IAM alone can never grant decryption.
  */
-export function rootManagementStatement(scope: KeyScope, origin: "AWS_KMS" | "EXTERNAL"): PolicyStatement {
+export function rootManagementStatement(scope: KeyScope, origin: "AWS_KMS" | "EXTERNAL", multiRegion = false): PolicyStatement {
   return {
     Sid: "KeyManagementByAccountRoot",
     Effect: "Allow",
     Principal: { AWS: accountRootArn(scope.partition, scope.account) },
-    Action: keyAdminActions(origin),
+    Action: keyAdminActions(origin, multiRegion),
     Resource: "*",
   };
 }
@@ -45,12 +49,12 @@ export function rootFullAccessStatement(scope: KeyScope): PolicyStatement {
 }
 
 /** Named administrators manage the key lifecycle, with no cryptographic actions. */
-export function keyAdministratorsStatement(administrators: readonly string[], origin: "AWS_KMS" | "EXTERNAL"): PolicyStatement {
+export function keyAdministratorsStatement(administrators: readonly string[], origin: "AWS_KMS" | "EXTERNAL", multiRegion = false): PolicyStatement {
   return {
     Sid: "KeyAdministration",
     Effect: "Allow",
     Principal: { AWS: [...administrators] },
-    Action: keyAdminActions(origin),
+    Action: keyAdminActions(origin, multiRegion),
     Resource: "*",
   };
 }

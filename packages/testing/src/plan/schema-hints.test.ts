@@ -62,7 +62,10 @@ describe.each(MODULES)("schema hints for @cdktf/provider-aws/lib/%s", (mod) => {
 
   it("lists the type in COMPUTED_ATTRIBUTES, including every computed-only scalar attribute", () => {
     expect(COMPUTED_ATTRIBUTES[type]).toBeDefined();
-    const body = dts.slice(dts.search(/class \w+ extends cdktf\.TerraformResource/));
+    // Any binding namespace (cdktf today, cdktn after the move): a failed search must fail the test.
+    const at = dts.search(/class \w+ extends \w+\.TerraformResource/);
+    expect(at).toBeGreaterThanOrEqual(0);
+    const body = dts.slice(at);
     const setters = new Set([...body.matchAll(/ set (\w+)\(/g)].map((m) => m[1]));
     const computedOnly = [...body.matchAll(/ get (\w+)\(\): ([^;{]+)/g)]
       .filter(([, name, ret]) => !setters.has(name) && !name!.endsWith("Input") && !/(OutputReference|List)\b/.test(ret!))
