@@ -1,7 +1,7 @@
 import { type CrossAccountReplicationConfig, KNOWN_REGIONS, arnAccount, arnPartition, arnRegion, partitionOf, requireProp } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
-import { EncryptionKey } from "@sse-kms/key";
+import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
 import {
   canonicalStatement,
   renderPolicy,
@@ -106,19 +106,11 @@ export class CrossAccountReplicationBlueprint extends Construct {
 
     // --- Source account -------------------------------------------------------------------------
     this.sourceKey = new EncryptionKey(this, "SourceKey", {
-      name: src.key.name,
+      ...keyPropsFromSettings(src.key),
       terraformName: keyTerraformName("source", src.key.name),
       account: props.account,
       region: props.region,
       description: src.key.description ?? `${src.key.name} (replication source, SSE-KMS, managed by sse-kms-blueprints)`,
-      keySpec: src.key.keySpec,
-      rotationPeriodInDays: src.key.rotationPeriodInDays,
-      deletionWindowInDays: src.key.deletionWindowInDays,
-      multiRegion: src.key.multiRegion,
-      administrators: src.key.administrators,
-      users: src.key.users,
-      rootManagement: src.key.rootManagement,
-      allowRootFullAccess: src.key.allowRootFullAccess,
       preventDestroy: props.preventDestroy,
       provider: props.provider,
     });
@@ -163,19 +155,11 @@ export class CrossAccountReplicationBlueprint extends Construct {
           tags: props.destinationTags,
         }));
       this.destinationKey = new EncryptionKey(this, "DestinationKey", {
-        name: d.key.name,
+        ...keyPropsFromSettings(d.key),
         terraformName: keyTerraformName("destination", d.key.name),
         account: d.account,
         region: d.region,
         description: d.key.description ?? `${d.key.name} (replication destination, SSE-KMS, managed by sse-kms-blueprints)`,
-        keySpec: d.key.keySpec,
-        rotationPeriodInDays: d.key.rotationPeriodInDays,
-        deletionWindowInDays: d.key.deletionWindowInDays,
-        multiRegion: d.key.multiRegion,
-        administrators: d.key.administrators,
-        users: d.key.users,
-        rootManagement: d.key.rootManagement,
-        allowRootFullAccess: d.key.allowRootFullAccess,
         preventDestroy: props.preventDestroy,
         provider: this.destinationProvider,
       });

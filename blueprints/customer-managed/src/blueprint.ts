@@ -1,7 +1,7 @@
 import type { CustomerManagedConfig } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
-import { EncryptionKey } from "@sse-kms/key";
+import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
 import { TerraformOutput, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
@@ -33,18 +33,9 @@ export class CustomerManagedKeyBlueprint extends Construct {
     const { config } = props;
     const k = config.key;
     this.key = new EncryptionKey(this, k.name, {
-      name: k.name,
+      ...keyPropsFromSettings(k),
       account: props.account,
       region: props.region,
-      description: k.description,
-      keySpec: k.keySpec,
-      rotationPeriodInDays: k.rotationPeriodInDays,
-      deletionWindowInDays: k.deletionWindowInDays,
-      multiRegion: k.multiRegion,
-      administrators: k.administrators,
-      users: k.users,
-      rootManagement: k.rootManagement,
-      allowRootFullAccess: k.allowRootFullAccess,
       preventDestroy: props.preventDestroy,
       provider: props.provider,
     });

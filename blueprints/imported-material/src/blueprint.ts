@@ -1,7 +1,7 @@
 import type { ImportedMaterialConfig } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
-import { EncryptionKey } from "@sse-kms/key";
+import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
 import { Annotations, TerraformOutput, type TerraformProvider, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 
@@ -64,18 +64,11 @@ export class ImportedMaterialBlueprint extends Construct {
       );
     }
     this.key = new EncryptionKey(this, k.name, {
-      name: k.name,
+      ...keyPropsFromSettings(k),
       origin: "EXTERNAL",
       account: props.account,
       region: props.region,
       description: k.description ?? `${k.name} (imported key material, SSE-KMS, managed by sse-kms-blueprints)`,
-      keySpec: k.keySpec,
-      deletionWindowInDays: k.deletionWindowInDays,
-      multiRegion: k.multiRegion,
-      administrators: k.administrators,
-      users: k.users,
-      rootManagement: k.rootManagement,
-      allowRootFullAccess: k.allowRootFullAccess,
       preventDestroy: props.preventDestroy,
       keyMaterialBase64: this.materialVariable?.stringValue,
       // valid_to only means something when Terraform imports the material: on a key waiting in

@@ -1,4 +1,4 @@
-import { reserveAddress, ConstructPropError, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf, requireProp, terraformName } from "@sse-kms/config";
+import { ConstructPropError, type KeySettings, reserveAddress, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf, requireProp, terraformName } from "@sse-kms/config";
 import {
   type KeyScope,
   type PolicyDocument,
@@ -233,4 +233,33 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       }
     }
   }
+}
+
+/** The key settings of an environment file (`key` of a blueprint), as the config package validates them. */
+export type KeySettingsLike = Omit<KeySettings, "alias" | "rotationPeriodInDays" | "keySpec"> & {
+  readonly rotationPeriodInDays?: number;
+  readonly keySpec?: string;
+};
+
+/**
+ * The {@link EncryptionKeyProps} that come from a validated `key` block: name, description, spec,
+ * rotation, deletion window, multi-Region, administrators, users and root access. The caller adds
+ * where the key lives (account, region, provider) and what the environment decides (preventDestroy).
+ */
+export function keyPropsFromSettings(k: KeySettingsLike): Pick<
+  EncryptionKeyProps,
+  "name" | "description" | "keySpec" | "rotationPeriodInDays" | "deletionWindowInDays" | "multiRegion" | "administrators" | "users" | "rootManagement" | "allowRootFullAccess"
+> {
+  return {
+    name: k.name,
+    description: k.description,
+    keySpec: k.keySpec,
+    rotationPeriodInDays: k.rotationPeriodInDays,
+    deletionWindowInDays: k.deletionWindowInDays,
+    multiRegion: k.multiRegion,
+    administrators: k.administrators,
+    users: k.users,
+    rootManagement: k.rootManagement,
+    allowRootFullAccess: k.allowRootFullAccess,
+  };
 }
