@@ -43,9 +43,17 @@ export interface CreateAppOptions {
   readonly environments?: readonly EnvironmentConfig[];
 }
 
-/** The cdktf app with every environment's stacks. Stack traces are off: they hold machine paths. */
+/**
+ * The cdktf app with every environment's stacks. Stack traces are off: they hold machine paths.
+ *
+ * cdktf's own construct validations are skipped: the only ones our stacks carry are the
+ * provider-presence check (every EnvironmentStack creates its providers, and the guardrail pack
+ * checks them) and the `cloud` backend's Terraform version check, which runs `terraform version`
+ * at every synth and fails synth where no Terraform is installed (CI, `npm test`). Terraform
+ * itself refuses a `cloud` block below 1.1 when it runs, so nothing is lost.
+ */
 export function createApp(repoRoot: string, options: CreateAppOptions = {}): App {
-  const app = new App({ outdir: options.outdir, stackTraces: false });
+  const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: true });
   for (const env of options.environments ?? loadEnvironments(repoRoot)) buildEnvironment(app, env);
   return app;
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { delimiter, join, relative } from "node:path";
 import { environmentFiles, findRepoRoot } from "./app";
 
 const repoRoot = findRepoRoot(__dirname);
@@ -31,7 +31,13 @@ function checkout(prefix: string): string {
   return dir;
 }
 
-describe("synth output is byte-identical from two checkout paths", () => {
+/** PATH without any folder that holds a terraform (or tofu) binary: synth must not need one. */
+const pathWithoutTerraform = (process.env.PATH ?? "")
+  .split(delimiter)
+  .filter((dir) => dir && !existsSync(join(dir, "terraform")) && !existsSync(join(dir, "tofu")))
+  .join(delimiter);
+
+describe("synth output is byte-identical from two checkout paths, without Terraform installed", () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -42,7 +48,7 @@ describe("synth output is byte-identical from two checkout paths", () => {
     const [a, b] = [checkout("sse-kms-a-"), checkout("sse-kms-checkout-b-")];
     dirs.push(a, b);
     for (const dir of [a, b]) {
-      const run = spawnSync(process.execPath, ["dist/app.js"], { cwd: dir, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: "" } });
+      const run = spawnSync(process.execPath, ["dist/app.js"], { cwd: dir, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: "", PATH: pathWithoutTerraform } });
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
     }
