@@ -5,7 +5,7 @@ import nx from "@nx/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default [
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/cdktf.out/**", "**/.nx/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/cdktf.out/**", "**/cdktf.out.hcl/**", "**/.nx/**", "**/*.js", "**/*.mjs", "**/*.cjs", "tools/bench/baseline/**"] },
   {
     files: ["**/*.ts"],
     languageOptions: { parser: tseslint.parser },

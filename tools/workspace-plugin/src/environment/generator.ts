@@ -224,8 +224,6 @@ export function packageJsonOf(name: string): Record<string, unknown> {
     private: true,
     scripts: {
       test: "jest",
-      typecheck: "tsc -p tsconfig.json",
-      lint: "eslint .",
       plan: `cd ../.. && node tools/build.mjs --quiet plan && node dist/plan.js --env ${name}`,
     },
     dependencies: {
