@@ -2,9 +2,10 @@
 // Bundles the repo's entry points with esbuild: workspace TypeScript is compiled in,
 // third-party packages (cdktf, @cdktf/provider-aws/lib/*, zod, ...) stay external and are
 // loaded from node_modules. No type checking here: that is the cached `typecheck` target.
-// Usage: node tools/build.mjs [--quiet] [name...]   (names: keys of ENTRIES; default: all)
-import { build } from "esbuild";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+// Usage: node tools/build.mjs [--quiet] [--if-stale] [name...]   (names: keys of ENTRIES; default: all)
+// --if-stale skips an entry whose recorded inputs (esbuild's own list of the files it read, next
+// to the bundle as <out>.inputs.json) are unchanged, as are this script and package-lock.json.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,11 +35,42 @@ const externalThirdParty = {
   },
 };
 
-/** Builds the named entries (default: all). Throws on an unknown name. */
-export async function buildAll(names = Object.keys(ENTRIES)) {
+/** Files every bundle depends on besides its sources. */
+const ALWAYS_INPUTS = ["tools/build.mjs", "package-lock.json"];
+
+const stamp = (file) => {
+  const st = statSync(join(root, file));
+  return [file, st.size, st.mtimeMs];
+};
+
+/**
+ * True when the entry's bundle exists and none of the files esbuild read to build it (nor this
+ * script, nor package-lock.json) changed size or mtime since. Needs no esbuild: cheap enough to
+ * run before every synth.
+ */
+export function isFresh(name) {
+  const [, out] = ENTRIES[name];
+  const record = join(root, `${out}.inputs.json`);
+  if (!existsSync(join(root, out)) || !existsSync(record)) return false;
+  try {
+    const inputs = JSON.parse(readFileSync(record, "utf8"));
+    return inputs.every(([file, size, mtime]) => {
+      const [, s, m] = stamp(file);
+      return s === size && m === mtime;
+    });
+  } catch {
+    return false; // unreadable record or a deleted input
+  }
+}
+
+/** Builds the named entries (default: all), or with `ifStale` only those that are not fresh. */
+export async function buildAll(names = Object.keys(ENTRIES), { ifStale = false } = {}) {
   for (const n of names) if (!(n in ENTRIES)) throw new Error(`unknown build entry "${n}" (known: ${Object.keys(ENTRIES).join(", ")})`);
+  const todo = ifStale ? names.filter((n) => !isFresh(n)) : names;
+  if (todo.length === 0) return [];
+  const { build } = await import("esbuild");
   await Promise.all(
-    names.map((n) => ENTRIES[n]).map(async ([entry, out]) => {
+    todo.map((n) => ENTRIES[n]).map(async ([entry, out]) => {
       const result = await build({
         entryPoints: [join(root, entry)],
         outfile: join(root, out),
@@ -51,7 +83,12 @@ export async function buildAll(names = Object.keys(ENTRIES)) {
         logLevel: "warning",
         plugins: [externalThirdParty],
         write: false,
+        metafile: true,
+        absWorkingDir: root,
       });
+      // What this bundle was built from, for isFresh().
+      const inputs = [...Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/")).sort(), ...ALWAYS_INPUTS].map(stamp);
+      result.outputFiles.push({ path: join(root, `${out}.inputs.json`), contents: Buffer.from(`${JSON.stringify(inputs)}\n`) });
       // Write each file to a temporary name and rename it: tests that build in parallel never
       // see a half-written bundle.
       for (const file of result.outputFiles) {
@@ -62,14 +99,15 @@ export async function buildAll(names = Object.keys(ENTRIES)) {
       }
     }),
   );
+  return todo;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = process.hrtime.bigint();
   const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-  await buildAll(names.length > 0 ? names : undefined);
+  const built = await buildAll(names.length > 0 ? names : undefined, { ifStale: process.argv.includes("--if-stale") });
   if (!process.argv.includes("--quiet")) {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    console.log(`built ${names.length > 0 ? names.join(", ") : "all entry points"} in ${ms.toFixed(0)} ms`);
+    console.log(built.length > 0 ? `built ${built.join(", ")} in ${ms.toFixed(0)} ms` : "every bundle is up to date");
   }
 }

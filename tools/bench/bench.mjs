@@ -119,9 +119,11 @@ const BIN = (name) => join(root, "node_modules", ".bin", name);
 function synthSection() {
   const synthScript = pkg.scripts?.synth;
   if (!synthScript) throw new Error('package.json has no "synth" script');
-  const coldSteps = parseScript(synthScript);
-  const buildStep = coldSteps.findIndex(([, args]) => args[0] === "tools/build.mjs");
-  const warmSteps = coldSteps.map((s, i) => (i === buildStep ? [s[0], ["tools/bench/fresh-build.mjs", ...s[1].slice(1)]] : s));
+  // `npm run synth` is one process (tools/synth.mjs): cold = --force (bundle rebuilt, output
+  // cache bypassed); warm = nothing changed since the last synth (bundle reused, output cache hit).
+  const coldSteps = [...parseScript(synthScript).map(([c, a]) => [c, [...a]])];
+  coldSteps[coldSteps.length - 1][1].push("--force");
+  const warmSteps = parseScript(synthScript);
   const tsNode = existsSync(BIN("ts-node"));
   const baselineDir = join(here, "baseline");
   // npx runs in the nearest folder with a package.json (hence baseline/package.json; without it
@@ -134,21 +136,12 @@ function synthSection() {
   const cacheReport = join(mkdtempSync(join(tmpdir(), "sse-kms-bench-cache-")), "report.txt");
   const variants = [
     { id: "floor", label: `floor: node -e 'require("cdktf")'`, steps: [[NODE, ["-e", 'require("cdktf")']]] },
-    { id: "cold", label: `synth, cold: ${synthScript}`, steps: coldSteps },
+    { id: "cold", label: `synth, cold: ${synthScript} --force`, steps: coldSteps },
     {
       id: "warm",
       label: `synth, warm: ${warmSteps.map(([c, a]) => `${c === NODE ? "node" : c} ${a.join(" ")}`).join(" && ")}`,
       steps: warmSteps,
       needsFresh: true,
-    },
-    { id: "once", label: "proposal: one process, bundle reused (node tools/bench/synth-once.mjs)", steps: [[NODE, ["tools/bench/synth-once.mjs"]]], needsFresh: true, info: true },
-    {
-      id: "cached",
-      label: "proposal: synth output cache, nothing changed (node tools/bench/synth-cached.mjs)",
-      steps: [[NODE, ["tools/bench/synth-cached.mjs"]]],
-      env: { ...QUIET_ENV, SSE_KMS_BENCH_CACHE_REPORT: cacheReport },
-      needsFresh: true,
-      info: true,
     },
     { id: "npm", label: "npm run synth (the same, plus npm's own start-up)", steps: [["npm", ["run", "--silent", "synth"]]], info: true },
     { id: "cli", label: "npx cdktf synth at the root (cdktf.json runs the same bundle)", steps: [["npx", ["--no", "cdktf", "synth"]]], env: CLI_ENV, info: true },
@@ -173,7 +166,7 @@ function synthSection() {
     if (v.needsFresh && !isFresh()) {
       // Sources changed since the last build (someone is editing): rebuild unmeasured, so that
       // the warm figure stays "nothing changed".
-      runSteps([coldSteps[buildStep >= 0 ? buildStep : 0]], { cwd: root, env: QUIET_ENV });
+      runSteps(coldSteps, { cwd: root, env: QUIET_ENV });
       if (measured) results.synth.variants[v.id].rebuiltBeforeRun++;
     }
     const r = runSteps(v.steps, { cwd: v.cwd ?? root, env: v.env ?? QUIET_ENV });
