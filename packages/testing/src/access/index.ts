@@ -12,3 +12,4 @@ export { KMS_KEY_TYPES, ReferenceResolver, UnresolvableReferenceError } from "./
 export { placeholderId, partitionOfRegion, dnsSuffixOfPartition, type ProviderScope } from "./scope";
 export { simulateAccess, inventoryOf } from "./simulate";
 export { accessMatchers, registerAccessMatchers, type AccessMatchers, type DenyKind } from "./matchers";
+export { sseKmsAccessProofs, type SseKmsProofSubject } from "./proofs";
