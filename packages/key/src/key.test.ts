@@ -3,7 +3,7 @@ import { ConstructPropError } from "@sse-kms/config";
 import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, type PolicyStatement, cryptographicActionsIn } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { EncryptionKey, type EncryptionKeyProps } from "./key";
+import { EncryptionKey, type EncryptionKeyProps, KEY_POLICY_MAX_BYTES } from "./key";
 
 const ACCOUNT = "123456789012";
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
@@ -515,5 +515,32 @@ describe("validation errors", () => {
   it("names the full construct path of a nested key", () => {
     const err = errorOf({ deletionWindowInDays: 3 }, (stack) => new Construct(new Construct(stack, "prod"), "data"));
     expectError(err, "deletionWindowInDays", "between 7 and 30", "3", "test/prod/data/Key");
+  });
+});
+
+describe("KMS's 32 KB key-policy limit", () => {
+  const synthWithBuckets = (count: number) => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "limit");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const key = new EncryptionKey(stack, "Key", {
+      name: "data",
+      account: "111111111111",
+      region: "eu-west-1",
+      users: ["arn:aws:iam::111111111111:role/app"],
+      administrators: ["arn:aws:iam::111111111111:role/admin"],
+    });
+    // 63-character bucket names: S3's maximum, the worst case per bucket.
+    for (let i = 0; i < count; i++) key.scopeUseToBucket(`arn:aws:s3:::${`b${i}-`.padEnd(63, "x")}`);
+    return () => Testing.synth(stack);
+  };
+
+  test("a policy under the limit synthesizes", () => {
+    const json = JSON.parse(synthWithBuckets(150)()) as { resource: { aws_kms_key: { data: { policy: string } } } };
+    expect(Buffer.byteLength(json.resource.aws_kms_key.data.policy)).toBeLessThanOrEqual(KEY_POLICY_MAX_BYTES);
+  });
+
+  test("a policy over the limit fails synth naming the key, its size and the fix", () => {
+    expect(synthWithBuckets(300)).toThrow(/limit\/Key: policy must fit KMS's 32768-byte key-policy limit: it is \d+ bytes with 300 buckets scoped to the key and 2 named principals \(got "\d+ bytes"\)\. Fix: spread the buckets over several keys/);
   });
 });

@@ -20,6 +20,9 @@ export type KeyOrigin = "AWS_KMS" | "EXTERNAL";
 /** RFC 3339 date-time (what the AWS provider's `valid_to` accepts); `Date.parse` alone takes far more. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** KMS's maximum key policy size (PutKeyPolicy, CreateKey): 32 KB. */
+export const KEY_POLICY_MAX_BYTES = 32_768;
+
 /** Properties of an {@link EncryptionKey}. */
 export interface EncryptionKeyProps {
   /**
@@ -123,7 +126,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       description: props.description ?? `${props.name} (SSE-KMS, managed by sse-kms-blueprints)`,
       deletionWindowInDays: props.deletionWindowInDays ?? DELETION_WINDOW_DAYS.default,
       multiRegion: props.multiRegion ?? false,
-      policy: Lazy.stringValue({ produce: () => renderPolicy(this.policyDocument()) }),
+      policy: Lazy.stringValue({ produce: () => this.renderCheckedPolicy() }),
       provider: props.provider,
       tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
@@ -165,6 +168,22 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
 
   scopeUseToBucket(bucketArn: string): void {
     if (!this.bucketScope.includes(bucketArn)) this.bucketScope.push(bucketArn);
+  }
+
+  /**
+   * The rendered key policy, refused at synth when it exceeds KMS's 32 KB key-policy limit (each
+   * bucket scoped through the encryption context adds its bucket and object ARNs): `terraform apply`
+   * would otherwise fail half-way.
+   */
+  private renderCheckedPolicy(): string {
+    const rendered = renderPolicy(this.policyDocument());
+    const bytes = Buffer.byteLength(rendered, "utf8");
+    requireProp(
+      bytes <= KEY_POLICY_MAX_BYTES, this.node.path, "policy",
+      `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals`,
+      `${bytes} bytes`, "spread the buckets over several keys (one key block per group of buckets), or name fewer principals",
+    );
+    return rendered;
   }
 
   /** The key policy as a document (the same one that is rendered into the synthesized output). */
