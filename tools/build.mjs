@@ -38,7 +38,9 @@ const externalThirdParty = {
 /** Files every bundle depends on besides its sources. */
 const ALWAYS_INPUTS = ["tools/build.mjs", "package-lock.json"];
 
+/** [file, size, mtime]; a missing file (e.g. no package-lock.json in a scratch copy) is [file, -1, -1]. */
 const stamp = (file) => {
+  if (!existsSync(join(root, file))) return [file, -1, -1];
   const st = statSync(join(root, file));
   return [file, st.size, st.mtimeMs];
 };

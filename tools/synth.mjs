@@ -24,7 +24,9 @@ const sha = (data) => createHash("sha256").update(data).digest("hex");
 /** Everything the synthesized output depends on, as one hash. */
 function inputKey() {
   const h = createHash("sha256").update(`v1\0${process.version}\0${outdir}\0`);
-  h.update(readFileSync(bundle)).update("\0").update(readFileSync(join(root, "package-lock.json"))).update("\0");
+  h.update(readFileSync(bundle)).update("\0");
+  const lock = join(root, "package-lock.json");
+  h.update(existsSync(lock) ? readFileSync(lock) : "no lockfile").update("\0");
   const apps = join(root, "apps");
   for (const d of readdirSync(apps, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
     const file = join(apps, d, "environment.json");
