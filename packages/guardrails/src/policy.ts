@@ -4,8 +4,8 @@
  * can be parsed and evaluated without a provider.
  */
 import { KEY_ADMIN_ACTIONS, KEY_CRYPTOGRAPHIC_ACTIONS, KEY_IMPORT_ACTIONS, KEY_MULTI_REGION_ADMIN_ACTIONS, actionMatches } from "@sse-kms/policy";
-import { isObject, strings } from "./json";
-import type { Json, JsonObject, RuleContext, SynthesizedResource } from "./types";
+import { failAll, isObject, notApplicable, strings } from "./json";
+import type { Json, JsonObject, RuleContext, RuleResult, SynthesizedResource } from "./types";
 
 /** A statement as found in a document (nothing is trusted to be well-formed). */
 export type RawStatement = JsonObject;
@@ -190,3 +190,18 @@ export const KEY_POLICY_TYPES = [
   "aws_kms_replica_external_key",
   "aws_kms_key_policy",
 ] as const;
+
+/**
+ * The common frame of the key-policy rules: parse the key's inline policy (not applicable when it
+ * is absent or not literal JSON: SKB-KMS-9 reports that), hand its statements and the key's
+ * account to `problemsOf`, and fail with every problem it returns.
+ */
+export function checkKeyPolicy(
+  resource: SynthesizedResource,
+  ctx: RuleContext,
+  problemsOf: (statements: readonly RawStatement[], account: string | undefined) => string[],
+): RuleResult {
+  const policy = parsePolicy(resource.config.policy);
+  if (!policy.ok) return notApplicable(`${policy.reason} (see SKB-KMS-9)`);
+  return failAll(problemsOf(policy.statements, accountOf(resource, ctx)));
+}

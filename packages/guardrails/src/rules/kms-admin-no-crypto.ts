@@ -7,18 +7,7 @@
  * No checkov / cdk-nag equivalent. AWS KMS best practice (separation of duties); the action tables
  * are @sse-kms/policy's KEY_ADMIN_ACTIONS and KEY_CRYPTOGRAPHIC_ACTIONS.
  */
-import { failAll, notApplicable } from "../json";
-import {
-  KEY_ADMIN_DEFINING_ACTIONS,
-  KEY_POLICY_TYPES,
-  accountOf,
-  allPrincipals,
-  cryptoActionsGranted,
-  grantedFrom,
-  isOwnRoot,
-  parsePolicy,
-  statementName,
-} from "../policy";
+import { KEY_ADMIN_DEFINING_ACTIONS, KEY_POLICY_TYPES, allPrincipals, checkKeyPolicy, cryptoActionsGranted, grantedFrom, isOwnRoot, statementName } from "../policy";
 import type { GuardrailRule } from "../types";
 
 export const kmsAdminNoCrypto: GuardrailRule = {
@@ -31,26 +20,25 @@ export const kmsAdminNoCrypto: GuardrailRule = {
   appliesTo: [...KEY_POLICY_TYPES],
   mappings: { other: ["AWS KMS best practices: separation of duties"] },
   check(resource, ctx) {
-    const policy = parsePolicy(resource.config.policy);
-    if (!policy.ok) return notApplicable(`${policy.reason} (see SKB-KMS-9)`);
-    const account = accountOf(resource, ctx);
-    const admins = new Map<string, string>(); // principal -> "kms:PutKeyPolicy (statement X)"
-    policy.statements.forEach((s, i) => {
-      const adminActions = grantedFrom(s, KEY_ADMIN_DEFINING_ACTIONS);
-      if (adminActions.length === 0) return;
-      for (const p of allPrincipals(s)) {
-        if (!isOwnRoot(p, account) && !admins.has(p)) admins.set(p, `${adminActions[0]} (${statementName(s, i)})`);
-      }
+    return checkKeyPolicy(resource, ctx, (statements, account) => {
+      const admins = new Map<string, string>(); // principal -> "kms:PutKeyPolicy (statement X)"
+      statements.forEach((s, i) => {
+        const adminActions = grantedFrom(s, KEY_ADMIN_DEFINING_ACTIONS);
+        if (adminActions.length === 0) return;
+        for (const p of allPrincipals(s)) {
+          if (!isOwnRoot(p, account) && !admins.has(p)) admins.set(p, `${adminActions[0]} (${statementName(s, i)})`);
+        }
+      });
+      const problems: string[] = [];
+      statements.forEach((s, i) => {
+        const crypto = cryptoActionsGranted(s);
+        if (crypto.length === 0) return;
+        for (const p of allPrincipals(s)) {
+          const admin = admins.get(p);
+          if (admin) problems.push(`${p} administers the key (${admin}) and holds ${crypto.join(", ")} (${statementName(s, i)})`);
+        }
+      });
+      return problems;
     });
-    const problems: string[] = [];
-    policy.statements.forEach((s, i) => {
-      const crypto = cryptoActionsGranted(s);
-      if (crypto.length === 0) return;
-      for (const p of allPrincipals(s)) {
-        const admin = admins.get(p);
-        if (admin) problems.push(`${p} administers the key (${admin}) and holds ${crypto.join(", ")} (${statementName(s, i)})`);
-      }
-    });
-    return failAll(problems);
   },
 };

@@ -7,8 +7,7 @@
  * without constraints) and cdk-nag AwsSolutions-IAM5 (wildcard permissions). Those check identity
  * policies; this applies the same idea to key policies.
  */
-import { failAll, notApplicable } from "../json";
-import { KEY_POLICY_TYPES, accountOf, allPrincipals, grantsFullKmsAccess, isOwnRoot, parsePolicy, statementName } from "../policy";
+import { KEY_POLICY_TYPES, allPrincipals, checkKeyPolicy, grantsFullKmsAccess, isOwnRoot, statementName } from "../policy";
 import type { GuardrailRule } from "../types";
 
 export const kmsNoFullAccess: GuardrailRule = {
@@ -21,11 +20,8 @@ export const kmsNoFullAccess: GuardrailRule = {
   appliesTo: [...KEY_POLICY_TYPES],
   mappings: { other: ["related: checkov CKV_AWS_109 / CKV_AWS_111 and cdk-nag AwsSolutions-IAM5 (the same idea for identity policies)"] },
   check(resource, ctx) {
-    const policy = parsePolicy(resource.config.policy);
-    if (!policy.ok) return notApplicable(`${policy.reason} (see SKB-KMS-9)`);
-    const account = accountOf(resource, ctx);
-    return failAll(
-      policy.statements.flatMap((s, i) => {
+    return checkKeyPolicy(resource, ctx, (statements, account) =>
+      statements.flatMap((s, i) => {
         if (!grantsFullKmsAccess(s)) return [];
         const others = allPrincipals(s).filter((p) => !isOwnRoot(p, account));
         return others.length > 0 ? [`${statementName(s, i)} grants every KMS action to ${others.join(", ")}`] : [];

@@ -4,8 +4,7 @@
  *
  * Maps to checkov CKV_AWS_33 ("Ensure KMS key policy does not contain wildcard (*) principal").
  */
-import { failAll, notApplicable } from "../json";
-import { KEY_POLICY_TYPES, hasRestrictingCondition, isAllow, parsePolicy, principalsOf, statementName } from "../policy";
+import { KEY_POLICY_TYPES, checkKeyPolicy, hasRestrictingCondition, isAllow, principalsOf, statementName } from "../policy";
 import type { GuardrailRule } from "../types";
 
 export const kmsNoWildcardPrincipal: GuardrailRule = {
@@ -17,11 +16,9 @@ export const kmsNoWildcardPrincipal: GuardrailRule = {
   fix: "Name the principals (role ARNs, the account root), or add a condition such as kms:CallerAccount, aws:PrincipalAccount or aws:PrincipalOrgID with StringEquals.",
   appliesTo: [...KEY_POLICY_TYPES],
   mappings: { checkov: ["CKV_AWS_33"] },
-  check(resource) {
-    const policy = parsePolicy(resource.config.policy);
-    if (!policy.ok) return notApplicable(`${policy.reason} (see SKB-KMS-9)`);
-    return failAll(
-      policy.statements.flatMap((s, i) =>
+  check(resource, ctx) {
+    return checkKeyPolicy(resource, ctx, (statements) =>
+      statements.flatMap((s, i) =>
         isAllow(s) && principalsOf(s).wildcard && !hasRestrictingCondition(s)
           ? [`${statementName(s, i)} allows a wildcard principal without a restricting condition`]
           : [],

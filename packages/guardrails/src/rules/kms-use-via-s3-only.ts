@@ -6,8 +6,7 @@
  *
  * No checkov / cdk-nag equivalent. AWS KMS documentation, "kms:ViaService".
  */
-import { failAll, notApplicable } from "../json";
-import { KEY_POLICY_TYPES, accountOf, allPrincipals, cryptoActionsGranted, isOwnRoot, parsePolicy, restrictedToS3, statementName } from "../policy";
+import { KEY_POLICY_TYPES, allPrincipals, checkKeyPolicy, cryptoActionsGranted, isOwnRoot, restrictedToS3, statementName } from "../policy";
 import type { GuardrailRule } from "../types";
 
 export const kmsUseViaS3Only: GuardrailRule = {
@@ -20,11 +19,8 @@ export const kmsUseViaS3Only: GuardrailRule = {
   appliesTo: [...KEY_POLICY_TYPES],
   mappings: { other: ["AWS KMS: kms:ViaService condition key"] },
   check(resource, ctx) {
-    const policy = parsePolicy(resource.config.policy);
-    if (!policy.ok) return notApplicable(`${policy.reason} (see SKB-KMS-9)`);
-    const account = accountOf(resource, ctx);
-    return failAll(
-      policy.statements.flatMap((s, i) => {
+    return checkKeyPolicy(resource, ctx, (statements, account) =>
+      statements.flatMap((s, i) => {
         const crypto = cryptoActionsGranted(s);
         if (crypto.length === 0 || restrictedToS3(s)) return [];
         const principals = allPrincipals(s).filter((p) => !isOwnRoot(p, account));
