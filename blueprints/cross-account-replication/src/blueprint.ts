@@ -1,4 +1,4 @@
-import { type CrossAccountReplicationConfig, KNOWN_REGIONS, arnAccount, arnPartition, arnRegion, partitionOf, requireProp } from "@sse-kms/config";
+import { type BucketSettings, type CrossAccountReplicationConfig, type KeySettings, KNOWN_REGIONS, arnAccount, arnPartition, arnRegion, partitionOf, requireProp } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
@@ -105,31 +105,12 @@ export class CrossAccountReplicationBlueprint extends Construct {
     const src = config.source;
 
     // --- Source account -------------------------------------------------------------------------
-    this.sourceKey = new EncryptionKey(this, "SourceKey", {
-      ...keyPropsFromSettings(src.key),
-      terraformName: keyTerraformName("source", src.key.name),
+    ({ key: this.sourceKey, alias: this.sourceAlias, bucket: this.sourceBucket } = this.encryptedSide("source", src, {
       account: props.account,
       region: props.region,
-      description: src.key.description ?? `${src.key.name} (replication source, SSE-KMS, managed by sse-kms-blueprints)`,
       preventDestroy: props.preventDestroy,
       provider: props.provider,
-    });
-    this.sourceAlias = new KeyAlias(this, "SourceAlias", {
-      aliasName: src.key.alias,
-      targetKeyId: this.sourceKey.keyId,
-      terraformName: keyTerraformName("source", src.key.name),
-      provider: props.provider,
-    });
-    this.sourceBucket = new EncryptedBucket(this, "SourceBucket", {
-      bucketName: src.bucket.name,
-      region: props.region,
-      encryptionKey: this.sourceKey,
-      versioned: src.bucket.versioning,
-      requireEncryptionHeader: src.bucket.requireEncryptionHeader,
-      forceDestroy: src.bucket.forceDestroy,
-      preventDestroy: props.preventDestroy,
-      provider: props.provider,
-    });
+    }));
 
     this.role = new IamRole(this, "ReplicationRole", {
       name: model.roleName,
@@ -154,31 +135,12 @@ export class CrossAccountReplicationBlueprint extends Construct {
           alias: DESTINATION_PROVIDER_ALIAS,
           tags: props.destinationTags,
         }));
-      this.destinationKey = new EncryptionKey(this, "DestinationKey", {
-        ...keyPropsFromSettings(d.key),
-        terraformName: keyTerraformName("destination", d.key.name),
+      ({ key: this.destinationKey, alias: this.destinationAlias, bucket: this.destinationBucket } = this.encryptedSide("destination", d, {
         account: d.account,
         region: d.region,
-        description: d.key.description ?? `${d.key.name} (replication destination, SSE-KMS, managed by sse-kms-blueprints)`,
         preventDestroy: props.preventDestroy,
         provider: this.destinationProvider,
-      });
-      this.destinationAlias = new KeyAlias(this, "DestinationAlias", {
-        aliasName: d.key.alias,
-        targetKeyId: this.destinationKey.keyId,
-        terraformName: keyTerraformName("destination", d.key.name),
-        provider: this.destinationProvider,
-      });
-      this.destinationBucket = new EncryptedBucket(this, "DestinationBucket", {
-        bucketName: d.bucket.name,
-        region: d.region,
-        encryptionKey: this.destinationKey,
-        versioned: d.bucket.versioning,
-        requireEncryptionHeader: d.bucket.requireEncryptionHeader,
-        forceDestroy: d.bucket.forceDestroy,
-        preventDestroy: props.preventDestroy,
-        provider: this.destinationProvider,
-      });
+      }));
       destinationKeyArn = this.destinationKey.keyArn;
       const options = policyOptions(model, { sourceKeyArn: this.sourceKey.keyArn, destinationKeyArn });
       this.destinationKey.addToResourcePolicy(replicationDestinationKeyStatement(options));
@@ -266,6 +228,41 @@ export class CrossAccountReplicationBlueprint extends Construct {
         );
       }
     }
+  }
+
+  /**
+   * One side's key (pinned as `aws_kms_key.<side>_<name>`), alias and versioned encrypted bucket,
+   * under construct ids `<Side>Key`, `<Side>Alias`, `<Side>Bucket`.
+   */
+  private encryptedSide(
+    side: "source" | "destination",
+    settings: { readonly key: KeySettings; readonly bucket: BucketSettings },
+    where: { readonly account: string; readonly region: string; readonly preventDestroy?: boolean; readonly provider?: TerraformProvider },
+  ): { key: EncryptionKey; alias: KeyAlias; bucket: EncryptedBucket } {
+    const Side = side === "source" ? "Source" : "Destination";
+    const { key: k, bucket: b } = settings;
+    const terraformName = keyTerraformName(side, k.name);
+    const key = new EncryptionKey(this, `${Side}Key`, {
+      ...keyPropsFromSettings(k),
+      terraformName,
+      account: where.account,
+      region: where.region,
+      description: k.description ?? `${k.name} (replication ${side}, SSE-KMS, managed by sse-kms-blueprints)`,
+      preventDestroy: where.preventDestroy,
+      provider: where.provider,
+    });
+    const alias = new KeyAlias(this, `${Side}Alias`, { aliasName: k.alias, targetKeyId: key.keyId, terraformName, provider: where.provider });
+    const bucket = new EncryptedBucket(this, `${Side}Bucket`, {
+      bucketName: b.name,
+      region: where.region,
+      encryptionKey: key,
+      versioned: b.versioning,
+      requireEncryptionHeader: b.requireEncryptionHeader,
+      forceDestroy: b.forceDestroy,
+      preventDestroy: where.preventDestroy,
+      provider: where.provider,
+    });
+    return { key, alias, bucket };
   }
 
   private validate(p: CrossAccountReplicationBlueprintProps): void {
