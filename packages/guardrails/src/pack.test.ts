@@ -248,3 +248,26 @@ describe("suppressions", () => {
     expect(JSON.stringify(stack.toTerraform())).not.toContain("guardrails_suppressions");
   });
 });
+
+describe("the stack is resolved once for the guardrails and the synthesizer", () => {
+  test("the evaluated resolution is handed to the next toTerraform() only, and equals a fresh one", () => {
+    const { stack } = shippedStack();
+    const viaPack = Testing.synth(stack); // the pack evaluates, then Testing.synth calls toTerraform()
+    expect(Object.prototype.hasOwnProperty.call(stack, "toTerraform")).toBe(false); // one-shot, consumed
+    const fresh = JSON.stringify(stack.toTerraform());
+    expect(JSON.parse(viaPack)).toEqual(JSON.parse(Testing.synth(stack)));
+    expect(fresh).toContain('"aws_kms_key"');
+  });
+
+  test("the synthesizer writes the reused resolution, and recorded suppressions when there are some", () => {
+    const plain = shippedStack().stack;
+    const written = (stack: TerraformStack) =>
+      JSON.parse(readFileSync(join(Testing.fullSynth(stack), "stacks", stack.node.id, "cdk.tf.json"), "utf8")) as Json;
+    expect(written(plain).resource.aws_kms_key.data.enable_key_rotation).toBe(true);
+    expect(Object.prototype.hasOwnProperty.call(plain, "toTerraform")).toBe(false);
+
+    const { stack, bucket } = shippedStack({ encryption: "aws-managed" });
+    suppress(bucket, "SKB-S3-1", "low-compliance scratch bucket: aws/s3 is acceptable here");
+    expect(listSuppressions(written(stack) as JsonObject).map((s) => s.ruleId)).toEqual(["SKB-S3-1"]);
+  });
+});
