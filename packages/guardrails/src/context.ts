@@ -61,7 +61,9 @@ export function contextFromStackJson(stackJson: JsonObject, options: StackContex
   const byType = new Map<string, SynthesizedResource[]>();
   const byAddress = new Map<string, SynthesizedResource>();
   for (const r of resources) {
-    byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
     byAddress.set(r.address, r);
   }
   const variables: Record<string, JsonObject> = {};

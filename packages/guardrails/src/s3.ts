@@ -22,9 +22,45 @@ export function refersToBucket(value: Json | undefined, bucket: SynthesizedResou
   return value === name || PARTITIONS.some((p) => value === `arn:${p}:s3:::${name}`);
 }
 
-/** The resources of a type whose `bucket` attribute names the bucket. */
+/**
+ * The key under which a `bucket` attribute names a bucket, matching {@link refersToBucket}: the
+ * referenced bucket's address, or the literal name (also when written as an ARN).
+ */
+function bucketKeyOf(value: Json | undefined): string | undefined {
+  const ref = wholeReference(value);
+  if (ref) return ["id", "bucket", "arn"].includes(ref.attribute) ? `ref:${ref.address}` : undefined;
+  if (typeof value !== "string") return undefined;
+  const arn = PARTITIONS.map((p) => `arn:${p}:s3:::`).find((prefix) => value.startsWith(prefix));
+  return `name:${arn ? value.slice(arn.length) : value}`;
+}
+
+/** Per context and type: the resources by the bucket they name, built once (rules ask per bucket). */
+const INDEX = new WeakMap<RuleContext, Map<string, Map<string, SynthesizedResource[]>>>();
+
+function indexOf(ctx: RuleContext, type: string): Map<string, SynthesizedResource[]> {
+  const byType = INDEX.get(ctx) ?? new Map<string, Map<string, SynthesizedResource[]>>();
+  INDEX.set(ctx, byType);
+  let index = byType.get(type);
+  if (!index) {
+    index = new Map();
+    for (const r of ctx.byType(type)) {
+      const key = bucketKeyOf(r.config.bucket);
+      if (key === undefined) continue;
+      const list = index.get(key);
+      if (list) list.push(r);
+      else index.set(key, [r]);
+    }
+    byType.set(type, index);
+  }
+  return index;
+}
+
+/** The resources of a type whose `bucket` attribute names the bucket (in synth order). */
 export function attachedTo(ctx: RuleContext, type: string, bucket: SynthesizedResource): SynthesizedResource[] {
-  return ctx.byType(type).filter((r) => refersToBucket(r.config.bucket, bucket));
+  const index = indexOf(ctx, type);
+  const name = bucketNameOf(bucket);
+  const found = new Set([...(index.get(`ref:${bucket.address}`) ?? []), ...(name === undefined ? [] : (index.get(`name:${name}`) ?? []))]);
+  return ctx.byType(type).filter((r) => found.has(r));
 }
 
 /**
@@ -42,7 +78,7 @@ export function bucketArnForms(bucket: SynthesizedResource): { bucket: string[];
 /** Replication configurations in which the bucket is the source (`bucket`) or a destination (`rule.destination.bucket`). */
 export function replicationRoles(ctx: RuleContext, bucket: SynthesizedResource): { source: SynthesizedResource[]; destination: SynthesizedResource[] } {
   const configs = ctx.byType("aws_s3_bucket_replication_configuration");
-  const source = configs.filter((c) => refersToBucket(c.config.bucket, bucket));
+  const source = attachedTo(ctx, "aws_s3_bucket_replication_configuration", bucket);
   const destination = configs.filter((c) =>
     blocks(c.config.rule).some((rule) => blocks(rule.destination).some((d) => refersToBucket(d.bucket, bucket))),
   );
