@@ -11,7 +11,7 @@ import {
   replicationSourceKeyStatement,
   replicationTrustPolicy,
 } from "@sse-kms/policy";
-import { awsProviderConfig } from "@sse-kms/stack";
+import { type EnvironmentStack, awsProviderConfig, blueprintConfigOf } from "@sse-kms/stack";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -95,6 +95,22 @@ export class CrossAccountReplicationBlueprint extends Construct {
   readonly destinationBucket?: EncryptedBucket;
   /** What the owners of an existing destination must add (`existing` mode only). */
   readonly handover?: ReplicationHandover;
+
+  /**
+   * The blueprint in an environment's stack, configured from `blueprints.cross-account-replication`;
+   * the destination provider gets the stack's default tags.
+   */
+  static forStack(stack: EnvironmentStack): CrossAccountReplicationBlueprint {
+    const env = stack.env;
+    return new CrossAccountReplicationBlueprint(stack, "cross-account-replication", {
+      environmentName: env.name,
+      account: env.account,
+      region: env.region,
+      config: blueprintConfigOf(stack, "cross-account-replication"),
+      preventDestroy: stack.preventDestroy,
+      destinationTags: stack.tags,
+    });
+  }
 
   constructor(scope: Construct, id: string, props: CrossAccountReplicationBlueprintProps) {
     super(scope, id);

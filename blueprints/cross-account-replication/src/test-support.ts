@@ -28,20 +28,11 @@ export function environment(name: string, change?: (raw: Json) => void): Environ
   return parseEnvironment(raw, `apps/${name}/environment.json (test variant)`);
 }
 
-/** Builds the blueprint's stack the way the catalog does, and synthesizes it. */
+/** Builds the blueprint's stack as the catalog does (forStack), and synthesizes it. */
 export function build(env: EnvironmentConfig) {
   const app = Testing.app({ stackTraces: false });
   const stack = new EnvironmentStack(app, { env, blueprint: BLUEPRINT });
-  const config = env.blueprints[BLUEPRINT];
-  if (!config) throw new Error(`${env.name} does not enable ${BLUEPRINT}`);
-  const blueprint = new CrossAccountReplicationBlueprint(stack, BLUEPRINT, {
-    environmentName: env.name,
-    account: env.account,
-    region: env.region,
-    config,
-    preventDestroy: stack.preventDestroy,
-    destinationTags: { ...env.tags, "sse-kms-blueprints:stack": stack.node.id },
-  });
+  const blueprint = CrossAccountReplicationBlueprint.forStack(stack);
   const text = Testing.synth(stack);
   return { app, stack, blueprint, text, json: JSON.parse(text) as Json };
 }

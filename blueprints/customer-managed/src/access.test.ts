@@ -20,8 +20,7 @@ const ENVIRONMENTS = readdirSync(appsDir, { withFileTypes: true })
 
 function synth(env: EnvironmentConfig): string {
   const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "customer-managed" });
-  const config = env.blueprints["customer-managed"]!;
-  new CustomerManagedKeyBlueprint(stack, "customer-managed", { account: env.account, region: env.region, config, preventDestroy: stack.preventDestroy });
+  CustomerManagedKeyBlueprint.forStack(stack);
   return Testing.synth(stack);
 }
 

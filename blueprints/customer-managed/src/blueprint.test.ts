@@ -12,9 +12,7 @@ const ENVIRONMENTS = ["dev", "staging", "prod"].map((name) => loadEnvironmentFil
 
 function synth(env: EnvironmentConfig): Json {
   const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "customer-managed" });
-  const config = env.blueprints["customer-managed"];
-  if (!config) throw new Error(`${env.name} does not enable customer-managed`);
-  new CustomerManagedKeyBlueprint(stack, "customer-managed", { account: env.account, region: env.region, config, preventDestroy: stack.preventDestroy });
+  CustomerManagedKeyBlueprint.forStack(stack);
   return JSON.parse(Testing.synth(stack)) as Json;
 }
 

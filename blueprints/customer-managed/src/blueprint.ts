@@ -2,6 +2,7 @@ import type { CustomerManagedConfig } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
+import { type EnvironmentStack, blueprintConfigOf } from "@sse-kms/stack";
 import { TerraformOutput, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
@@ -27,6 +28,13 @@ export class CustomerManagedKeyBlueprint extends Construct {
   readonly key: EncryptionKey;
   readonly alias: KeyAlias;
   readonly buckets: readonly EncryptedBucket[];
+
+  /** The blueprint in an environment's stack, configured from `blueprints.customer-managed`. */
+  static forStack(stack: EnvironmentStack): CustomerManagedKeyBlueprint {
+    const env = stack.env;
+    const config = blueprintConfigOf(stack, "customer-managed");
+    return new CustomerManagedKeyBlueprint(stack, "customer-managed", { account: env.account, region: env.region, config, preventDestroy: stack.preventDestroy });
+  }
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyBlueprintProps) {
     super(scope, id);

@@ -20,8 +20,7 @@ const ENVIRONMENTS = readdirSync(appsDir, { withFileTypes: true })
 
 function synth(env: EnvironmentConfig): string {
   const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "imported-material" });
-  const config = env.blueprints["imported-material"]!;
-  new ImportedMaterialBlueprint(stack, "imported-material", { account: env.account, region: env.region, config, preventDestroy: stack.preventDestroy });
+  ImportedMaterialBlueprint.forStack(stack);
   return Testing.synth(stack);
 }
 

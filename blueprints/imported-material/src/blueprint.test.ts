@@ -11,9 +11,7 @@ const repoRoot = join(__dirname, "../../..");
 function build(env: EnvironmentConfig) {
   const app = Testing.app({ stackTraces: false });
   const stack = new EnvironmentStack(app, { env, blueprint: "imported-material" });
-  const blueprint = new ImportedMaterialBlueprint(stack, "imported-material", {
-    account: env.account, region: env.region, config: env.blueprints["imported-material"]!, preventDestroy: stack.preventDestroy,
-  });
+  const blueprint = ImportedMaterialBlueprint.forStack(stack);
   const json = JSON.parse(Testing.synth(stack)) as Json;
   const warnings = blueprint.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
   return { json, warnings, stack };

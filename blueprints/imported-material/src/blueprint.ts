@@ -2,6 +2,7 @@ import type { ImportedMaterialConfig } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
+import { type EnvironmentStack, blueprintConfigOf } from "@sse-kms/stack";
 import { Annotations, TerraformOutput, type TerraformProvider, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 
@@ -36,6 +37,13 @@ export class ImportedMaterialBlueprint extends Construct {
   readonly buckets: readonly EncryptedBucket[];
   /** The sensitive variable, in the opt-in mode only. */
   readonly materialVariable?: TerraformVariable;
+
+  /** The blueprint in an environment's stack, configured from `blueprints.imported-material`. */
+  static forStack(stack: EnvironmentStack): ImportedMaterialBlueprint {
+    const env = stack.env;
+    const config = blueprintConfigOf(stack, "imported-material");
+    return new ImportedMaterialBlueprint(stack, "imported-material", { account: env.account, region: env.region, config, preventDestroy: stack.preventDestroy });
+  }
 
   constructor(scope: Construct, id: string, props: ImportedMaterialBlueprintProps) {
     super(scope, id);

@@ -1,6 +1,6 @@
 import { type EnvironmentConfigInput, parseEnvironment } from "@sse-kms/config";
 import { Testing } from "cdktf";
-import { EnvironmentStack, stackName } from "./stack";
+import { EnvironmentStack, blueprintConfigOf, stackName } from "./stack";
 
 const base: EnvironmentConfigInput = {
   name: "qa",
@@ -74,5 +74,17 @@ describe("EnvironmentStack", () => {
     expect(synth({}).stack.preventDestroy).toBe(false);
     expect(synth({ production: true }).stack.preventDestroy).toBe(true);
     expect(synth({ production: true, preventDestroy: false }).stack.preventDestroy).toBe(false);
+  });
+
+  test("tags: the environment's tags plus the stack name, as the provider's default_tags", () => {
+    const { stack, json } = synth({});
+    expect(stack.tags).toEqual({ team: "platform", "sse-kms-blueprints:stack": "qa-customer-managed" });
+    expect(json.provider.aws[0].default_tags).toEqual([{ tags: stack.tags }]);
+  });
+
+  test("blueprintConfigOf returns a blueprint's configuration and names the stack when it is not enabled", () => {
+    const { stack } = synth({});
+    expect(blueprintConfigOf(stack, "customer-managed").key.name).toBe("data");
+    expect(() => blueprintConfigOf(stack, "imported-material")).toThrow("qa-customer-managed: environment qa does not enable the imported-material blueprint");
   });
 });

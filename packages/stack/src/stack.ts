@@ -27,21 +27,31 @@ export class EnvironmentStack extends TerraformStack {
   readonly provider: AwsProvider;
   /** Whether keys and buckets in this stack carry prevent_destroy. */
   readonly preventDestroy: boolean;
+  /** Default tags of every AWS provider of the stack: the environment's tags plus the stack name. */
+  readonly tags: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     super(scope, stackName(props.env.name, props.blueprint));
     this.env = props.env;
     this.blueprint = props.blueprint;
     this.preventDestroy = preventDestroyOf(props.env);
+    this.tags = { ...props.env.tags, "sse-kms-blueprints:stack": this.node.id };
     configureBackend(this, this.node.id, props.env.backend);
     this.provider = new AwsProvider(this, "aws", awsProviderConfig({
       region: props.env.region,
       account: props.env.account,
       assumeRoleArn: props.env.assumeRoleArn,
-      tags: { ...props.env.tags, "sse-kms-blueprints:stack": this.node.id },
+      tags: this.tags,
     }));
     Aspects.of(this).add(new GuardrailPack({ production: props.env.production }));
   }
+}
+
+/** The configuration of a blueprint in the stack's environment; throws naming the stack when it is not enabled. */
+export function blueprintConfigOf<B extends keyof EnvironmentConfig["blueprints"]>(stack: EnvironmentStack, blueprint: B): NonNullable<EnvironmentConfig["blueprints"][B]> {
+  const config = stack.env.blueprints[blueprint];
+  if (config === undefined) throw new Error(`${stack.node.id}: environment ${stack.env.name} does not enable the ${blueprint} blueprint`);
+  return config as NonNullable<EnvironmentConfig["blueprints"][B]>;
 }
 
 /** `<env>-<blueprint>` */
