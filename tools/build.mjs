@@ -2,11 +2,17 @@
 // Bundles the repo's entry points with esbuild: workspace TypeScript is compiled in,
 // third-party packages (cdktf, @cdktf/provider-aws/lib/*, zod, ...) stay external and are
 // loaded from node_modules. No type checking here: that is the cached `typecheck` target.
-// Usage: node tools/build.mjs [--quiet] [--if-stale] [name...]   (names: keys of ENTRIES; default: all)
+// Usage: node tools/build.mjs [--quiet] [--if-stale] [name...]   (names: keys of ENTRIES, or
+// "deps"; default: every entry, then the app's dependency bundle)
 // --if-stale skips an entry whose recorded inputs (esbuild's own list of the files it read, next
 // to the bundle as <out>.inputs.json) are unchanged, as are this script and package-lock.json.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+//
+// "deps" (dist/deps.js) is the third-party code the app bundle imports, bundled into one file
+// once per dependency install (tools/deps.mjs explains why and how synth loads it).
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { isBuiltin } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,25 +31,63 @@ export const ENTRIES = {
   "workspace-plugin": ["tools/workspace-plugin/src/environment/generator.ts", "tools/workspace-plugin/dist/environment/generator.js"],
 };
 
-/** Keep every bare import external except our own workspace packages. */
-const externalThirdParty = {
-  name: "external-third-party",
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith("@sse-kms/") ? undefined : { path: args.path, external: true },
-    );
-  },
-};
+/** The app's third-party dependencies in one file (tools/deps.mjs loads it). */
+export const DEPS_OUT = "dist/deps.js";
+
+/**
+ * Every third-party package some workspace declares (dependencies, devDependencies,
+ * peerDependencies of the root and of each workspace), as esbuild `external` patterns (the
+ * package and its subpaths). Our own `@sse-kms/*` packages are compiled in. esbuild applies these
+ * natively, with no JavaScript plugin on the resolve path, so a build runs entirely in esbuild's
+ * own process and synth can load the dependencies meanwhile (tools/synth.mjs).
+ */
+export function thirdPartyExternals(dir = root) {
+  const rootPkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const folders = [""];
+  for (const pattern of rootPkg.workspaces ?? []) {
+    if (!pattern.endsWith("/*")) folders.push(pattern);
+    else {
+      const parent = join(dir, pattern.slice(0, -2));
+      if (existsSync(parent)) for (const e of readdirSync(parent, { withFileTypes: true })) if (e.isDirectory()) folders.push(`${pattern.slice(0, -2)}/${e.name}`);
+    }
+  }
+  const names = new Set();
+  for (const folder of folders) {
+    const file = join(dir, folder, "package.json");
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8"));
+    for (const field of ["dependencies", "devDependencies", "peerDependencies"]) {
+      for (const name of Object.keys(pkg[field] ?? {})) if (!name.startsWith("@sse-kms/")) names.add(name);
+    }
+  }
+  return [...names].sort().flatMap((n) => [n, `${n}/*`]);
+}
 
 /** Files every bundle depends on besides its sources. */
 const ALWAYS_INPUTS = ["tools/build.mjs", "package-lock.json"];
 
-/** [file, size, mtime]; a missing file (e.g. no package-lock.json in a scratch copy) is [file, -1, -1]. */
+/** [file (repo-relative or absolute), size, mtime]; a missing file (e.g. no package-lock.json in a scratch copy) is [file, -1, -1]. */
 const stamp = (file) => {
-  if (!existsSync(join(root, file))) return [file, -1, -1];
-  const st = statSync(join(root, file));
+  if (!existsSync(resolve(root, file))) return [file, -1, -1];
+  const st = statSync(resolve(root, file));
   return [file, st.size, st.mtimeMs];
 };
+
+/** The record next to a bundle: what it was built from and which third-party modules it imports. */
+function readRecord(out) {
+  try {
+    const record = JSON.parse(readFileSync(resolve(root, `${out}.inputs.json`), "utf8"));
+    return Array.isArray(record) ? undefined : record; // the first format (a bare list) is rebuilt
+  } catch {
+    return undefined;
+  }
+}
+
+const unchanged = (stamps) =>
+  stamps.every(([file, size, mtime]) => {
+    const [, s, m] = stamp(file);
+    return s === size && m === mtime;
+  });
 
 /**
  * True when the entry's bundle exists and none of the files esbuild read to build it (nor this
@@ -52,56 +96,166 @@ const stamp = (file) => {
  */
 export function isFresh(name) {
   const [, out] = ENTRIES[name];
-  const record = join(root, `${out}.inputs.json`);
-  if (!existsSync(join(root, out)) || !existsSync(record)) return false;
-  try {
-    const inputs = JSON.parse(readFileSync(record, "utf8"));
-    return inputs.every(([file, size, mtime]) => {
-      const [, s, m] = stamp(file);
-      return s === size && m === mtime;
-    });
-  } catch {
-    return false; // unreadable record or a deleted input
-  }
+  const record = readRecord(out);
+  return existsSync(join(root, out)) && record !== undefined && unchanged(record.inputs);
 }
 
-/** Builds the named entries (default: all), or with `ifStale` only those that are not fresh. */
-export async function buildAll(names = Object.keys(ENTRIES), { ifStale = false } = {}) {
-  for (const n of names) if (!(n in ENTRIES)) throw new Error(`unknown build entry "${n}" (known: ${Object.keys(ENTRIES).join(", ")})`);
+/** The third-party modules (bare specifiers) the entry's last bundle imports, sorted; [] if never built. */
+export function externalsOf(name) {
+  return readRecord(ENTRIES[name][1])?.externals ?? [];
+}
+
+/** Writes a file under a temporary name and renames it: a reader never sees a half-written file. */
+function writeAtomically(path, contents) {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
+/** The package name of a node_modules path ("node_modules/@a/b/x.js" -> "@a/b"). */
+const packageOf = (file) => {
+  const parts = file.split("node_modules/").pop().split("/");
+  return parts.slice(0, parts[0].startsWith("@") ? 2 : 1).join("/");
+};
+
+/**
+ * Starts building the named entries (default: all; with `ifStale` only those that are not fresh)
+ * with an already loaded esbuild. The build requests reach esbuild's process before this returns
+ * (no plugin, nothing awaited first), so the caller can do synchronous work while esbuild builds.
+ * Resolves to the names built.
+ */
+export function startBuild(names = Object.keys(ENTRIES), { ifStale = false, esbuild }) {
+  for (const n of names) if (!(n in ENTRIES)) throw new Error(`unknown build entry "${n}" (known: ${Object.keys(ENTRIES).join(", ")}, deps)`);
   const todo = ifStale ? names.filter((n) => !isFresh(n)) : names;
-  if (todo.length === 0) return [];
-  const { build } = await import("esbuild");
-  await Promise.all(
-    todo.map((n) => ENTRIES[n]).map(async ([entry, out]) => {
-      const result = await build({
-        entryPoints: [join(root, entry)],
-        outfile: join(root, out),
-        bundle: true,
-        platform: "node",
-        target: "node20",
-        format: "cjs",
-        sourcemap: "linked",
-        sourceRoot: "",
-        logLevel: "warning",
-        plugins: [externalThirdParty],
-        write: false,
-        metafile: true,
-        absWorkingDir: root,
-      });
-      // What this bundle was built from, for isFresh().
-      const inputs = [...Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/")).sort(), ...ALWAYS_INPUTS].map(stamp);
-      result.outputFiles.push({ path: join(root, `${out}.inputs.json`), contents: Buffer.from(`${JSON.stringify(inputs)}\n`) });
-      // Write each file to a temporary name and rename it: tests that build in parallel never
-      // see a half-written bundle.
-      for (const file of result.outputFiles) {
-        mkdirSync(dirname(file.path), { recursive: true });
-        const tmp = `${file.path}.${process.pid}.tmp`;
-        writeFileSync(tmp, file.contents);
-        renameSync(tmp, file.path);
-      }
-    }),
+  if (todo.length === 0) return Promise.resolve([]);
+  const external = thirdPartyExternals();
+  return Promise.all(todo.map((n) => buildEntry(n, esbuild, external))).then(() => todo);
+}
+
+function buildEntry(name, esbuild, external) {
+  const [entry, out] = ENTRIES[name];
+  const built = esbuild.build({
+    entryPoints: [join(root, entry)],
+    outfile: join(root, out),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    sourcemap: "linked",
+    sourceRoot: "",
+    logLevel: "warning",
+    external,
+    write: false,
+    metafile: true,
+    absWorkingDir: root,
+  });
+  return built.then((result) => {
+    const read = Object.keys(result.metafile.inputs).sort();
+    // A package that no package.json declares is not external: esbuild would have compiled it in.
+    const undeclared = [...new Set(read.filter((f) => f.includes("node_modules/")).map(packageOf))];
+    if (undeclared.length > 0) {
+      throw new Error(`${entry}: imports ${undeclared.join(", ")}, which no package.json of the workspace declares; add it to the dependencies of the package that imports it`);
+    }
+    const [, bundle] = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith(".js"));
+    const externals = [...new Set(bundle.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))].sort();
+    // What this bundle was built from, for isFresh(), and what it imports, for the deps bundle.
+    const inputs = [...read, ...ALWAYS_INPUTS].map(stamp);
+    result.outputFiles.push({ path: join(root, `${out}.inputs.json`), contents: Buffer.from(`${JSON.stringify({ inputs, externals })}\n`) });
+    for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The deps bundle
+
+/**
+ * Bundled code that names its own file (`__filename`, `__dirname`) would see the bundle's name
+ * instead; cdktf's private/fs.js, for one, runs `node ${__filename}` to copy assets. Give each such
+ * module back its real path, so bundled code behaves as it does from node_modules.
+ */
+const keepOwnFileNames = {
+  name: "keep-own-file-names",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!/\b__(?:file|dir)name\b/.test(source)) return undefined;
+      return { contents: `var __filename = ${JSON.stringify(args.path)}, __dirname = ${JSON.stringify(dirname(args.path))};\n${source}`, loader: "js" };
+    });
+  },
+};
+
+/** The deps bundle's record: { root, modules, sha, self, inputs }, or undefined when never built. `out` may be absolute. */
+export const depsRecord = (out = DEPS_OUT) => readRecord(out);
+
+/**
+ * True when the deps bundle holds exactly `modules`, was built in this checkout, and neither it
+ * nor any file it was built from (every node_modules file esbuild read, this script,
+ * package-lock.json) changed size or mtime since.
+ */
+export function depsFresh(modules, out = DEPS_OUT) {
+  const record = readRecord(out);
+  return (
+    record !== undefined &&
+    record.root === root &&
+    JSON.stringify(record.modules) === JSON.stringify(modules) &&
+    unchanged([record.self, ...record.inputs])
   );
-  return todo;
+}
+
+/**
+ * Bundles the given third-party modules (bare specifiers, resolved from the repo root) into one
+ * CommonJS file whose exports map each specifier to that module's exports. Fails on any esbuild
+ * warning: the bundle must behave exactly as the files in node_modules do.
+ */
+export async function buildDeps(modules, { esbuild, out = DEPS_OUT } = {}) {
+  esbuild ??= await import("esbuild");
+  const result = await esbuild.build({
+    stdin: { contents: modules.map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(m)});`).join("\n"), resolveDir: root, sourcefile: "deps-entry.js", loader: "js" },
+    outfile: resolve(root, out),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    logLevel: "silent",
+    plugins: [keepOwnFileNames],
+    write: false,
+    metafile: true,
+    absWorkingDir: root,
+  });
+  if (result.warnings.length > 0) {
+    const text = (await esbuild.formatMessages(result.warnings, { kind: "warning" })).join("\n");
+    throw new Error(`${out}: esbuild warned while bundling the dependencies, so the bundle could behave differently from node_modules:\n${text}`);
+  }
+  const [file] = result.outputFiles;
+  writeAtomically(file.path, file.contents);
+  const inputs = [...Object.keys(result.metafile.inputs).filter((f) => f.includes("node_modules/")).sort(), ...ALWAYS_INPUTS].map(stamp);
+  const record = { root, modules, sha: createHash("sha256").update(file.contents).digest("hex"), self: stamp(out), inputs };
+  writeAtomically(resolve(root, `${out}.inputs.json`), `${JSON.stringify(record)}\n`);
+  return record;
+}
+
+/**
+ * Builds the named entries (default: every entry, then "deps"), or with `ifStale` only what is
+ * not fresh. "deps" bundles the modules the app bundle imports (the app is built first when it
+ * is stale or was never built).
+ */
+export async function buildAll(names = [...Object.keys(ENTRIES), "deps"], { ifStale = false } = {}) {
+  const entries = names.filter((n) => n !== "deps");
+  const wantDeps = entries.length < names.length;
+  if (wantDeps && !entries.includes("app") && !isFresh("app")) entries.push("app");
+  const todo = ifStale ? entries.filter((n) => !isFresh(n)) : entries;
+  const built = [];
+  let esbuild;
+  if (todo.length > 0) {
+    esbuild = await import("esbuild");
+    built.push(...(await startBuild(todo, { esbuild })));
+  }
+  if (wantDeps && !(ifStale && depsFresh(externalsOf("app")))) {
+    await buildDeps(externalsOf("app"), { esbuild });
+    built.push("deps");
+  }
+  return built;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

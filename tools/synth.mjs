@@ -7,13 +7,17 @@
 //    file is still byte-for-byte what was written. Then it replays the last run's messages.
 //    This is the warm path an Nx-cached target would give, without Nx's ~1.8 s start-up
 //    (docs/performance.md). `--force` (or SSE_KMS_SYNTH_FORCE=1) rebuilds and synthesizes.
+// 3. Otherwise loads the app's third-party dependencies from dist/deps.js (tools/deps.mjs) WHILE
+//    esbuild rebuilds dist/app.js in its own process, then runs the app. SSE_KMS_SYNTH_DEPS=0
+//    loads them from node_modules instead; SSE_KMS_SYNTH_TRACE=1 prints what each step took.
 // The record lives in dist/synth-stamp.json (git-ignored build output).
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildAll } from "./build.mjs";
+import { DEPS_OUT, buildDeps, depsFresh, depsRecord, externalsOf, isFresh, startBuild } from "./build.mjs";
+import { loadDeps } from "./deps.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = join(root, "dist", "app.js");
@@ -70,25 +74,87 @@ function cached(key) {
 }
 
 const force = process.argv.includes("--force") || process.env.SSE_KMS_SYNTH_FORCE === "1";
-await buildAll(["app"], { ifStale: !force });
-const key = inputKey();
-const hit = force ? undefined : cached(key);
-if (hit) {
+const useDeps = process.env.SSE_KMS_SYNTH_DEPS !== "0";
+const require = createRequire(import.meta.url);
+const stderrWrite = process.stderr.write.bind(process.stderr);
+const trace = process.env.SSE_KMS_SYNTH_TRACE === "1" ? (line) => stderrWrite(`synth: ${line}\n`) : () => {};
+const since = (t) => `${(performance.now() - t).toFixed(0)} ms`;
+
+/** Replays a recorded run's messages and stops: nothing it depends on changed. */
+function replay(hit) {
+  trace("nothing changed since the last synth: replaying its messages");
   process.stdout.write(hit.stdout);
   process.stderr.write(hit.stderr);
-} else {
-  // Keep what the app prints, to replay it on the next hit.
-  const captured = { stdout: "", stderr: "" };
-  for (const stream of ["stdout", "stderr"]) {
-    const write = process[stream].write.bind(process[stream]);
-    process[stream].write = (chunk, ...rest) => {
-      captured[stream] += String(chunk);
-      return write(chunk, ...rest);
-    };
+  process.exit(0);
+}
+
+const fresh = !force && isFresh("app");
+if (fresh) {
+  const hit = cached(inputKey());
+  if (hit) replay(hit);
+}
+
+// Rebuild the bundle if needed. esbuild works in its own process: the request is on its way when
+// startBuild returns, and this process loads the dependencies meanwhile (the last bundle's list;
+// checked again once the new bundle is written).
+let t = performance.now();
+const esbuild = fresh ? undefined : require("esbuild");
+const building = fresh ? Promise.resolve([]) : startBuild(["app"], { esbuild });
+let deps;
+const loadFresh = (modules) => {
+  const tl = performance.now();
+  try {
+    deps = loadDeps({ file: join(root, DEPS_OUT), sha: depsRecord().sha, modules, from: bundle });
+    if (deps) trace(`loaded ${modules.length} modules from ${DEPS_OUT} (code cache ${deps.cache}) in ${since(tl)}`);
+  } catch (e) {
+    // Never worse than node_modules: say why and load from there.
+    deps?.unload();
+    deps = undefined;
+    stderrWrite(`warning: ${DEPS_OUT} could not be loaded (${e.message.split("\n")[0]}); loading the dependencies from node_modules\n`);
   }
-  createRequire(import.meta.url)(bundle); // sets process.exitCode itself
-  if (!process.exitCode) {
-    mkdirSync(dirname(STAMP), { recursive: true });
-    writeFileSync(STAMP, JSON.stringify({ key, files: outputs(), ...captured }));
+};
+if (useDeps && depsFresh(externalsOf("app"))) loadFresh(externalsOf("app"));
+await building;
+trace(fresh ? "dist/app.js is up to date" : `rebuilt dist/app.js in ${since(t)} (overlapping the load)`);
+
+if (useDeps) {
+  const modules = externalsOf("app");
+  if (deps && JSON.stringify(deps.modules) !== JSON.stringify(modules)) {
+    deps.unload(); // the new bundle imports other modules: the loaded copy is not the one it needs
+    deps = undefined;
   }
+  if (!deps) {
+    if (!depsFresh(modules)) {
+      t = performance.now();
+      try {
+        await buildDeps(modules, { esbuild: esbuild ?? require("esbuild") });
+        trace(`rebuilt ${DEPS_OUT} (${modules.length} modules) in ${since(t)}`);
+      } catch (e) {
+        stderrWrite(`warning: ${DEPS_OUT} could not be built (${e.message.split("\n")[0]}); loading the dependencies from node_modules\n`);
+      }
+    }
+    if (depsFresh(modules)) loadFresh(modules);
+  }
+}
+
+const key = inputKey();
+const hit = force ? undefined : cached(key);
+if (hit) replay(hit);
+
+// Keep what the app prints, to replay it on the next hit.
+const captured = { stdout: "", stderr: "" };
+for (const stream of ["stdout", "stderr"]) {
+  const write = process[stream].write.bind(process[stream]);
+  process[stream].write = (chunk, ...rest) => {
+    captured[stream] += String(chunk);
+    return write(chunk, ...rest);
+  };
+}
+t = performance.now();
+require(bundle); // sets process.exitCode itself
+trace(`ran dist/app.js in ${since(t)}`);
+if (!process.exitCode) {
+  mkdirSync(dirname(STAMP), { recursive: true });
+  writeFileSync(STAMP, JSON.stringify({ key, files: outputs(), ...captured }));
+  if (deps?.saveCache()) trace(`saved the code cache of ${DEPS_OUT}`);
 }

@@ -123,7 +123,9 @@ function synthSection() {
   const synthScript = pkg.scripts?.synth;
   if (!synthScript) throw new Error('package.json has no "synth" script');
   // `npm run synth` is one process (tools/synth.mjs): cold = --force (bundle rebuilt, output
-  // cache bypassed); warm = nothing changed since the last synth (bundle reused, output cache hit).
+  // cache bypassed; the dependencies come from dist/deps.js, which only a dependency change
+  // rebuilds: the coldNewDeps row measures that case); warm = nothing changed since the last
+  // synth (bundle reused, output cache hit).
   const coldSteps = [...parseScript(synthScript).map(([c, a]) => [c, [...a]])];
   coldSteps[coldSteps.length - 1][1].push("--force");
   const warmSteps = parseScript(synthScript);
@@ -144,6 +146,27 @@ function synthSection() {
       label: `synth, warm: ${warmSteps.map(([c, a]) => `${c === NODE ? "node" : c} ${a.join(" ")}`).join(" && ")}`,
       steps: warmSteps,
       needsFresh: true,
+    },
+    {
+      id: "coldNoCache",
+      label: "synth, cold, no V8 code cache for dist/deps.js (removed before each run)",
+      steps: coldSteps,
+      before: () => rmSync(join(root, "dist", "deps.js.v8cache"), { force: true }),
+      info: true,
+    },
+    {
+      id: "coldNewDeps",
+      label: "synth, cold right after a dependency change (dist/deps.js and its code cache rebuilt)",
+      steps: coldSteps,
+      before: () => ["deps.js.inputs.json", "deps.js.v8cache"].forEach((f) => rmSync(join(root, "dist", f), { force: true })),
+      info: true,
+    },
+    {
+      id: "coldNodeModules",
+      label: "synth, cold, dependencies from node_modules: SSE_KMS_SYNTH_DEPS=0, --force",
+      steps: coldSteps,
+      env: { ...QUIET_ENV, SSE_KMS_SYNTH_DEPS: "0" },
+      info: true,
     },
     { id: "npm", label: "npm run synth (the same, plus npm's own start-up)", steps: [["npm", ["run", "--silent", "synth"]]], info: true },
     { id: "cli", label: "npx cdktf synth at the root (cdktf.json runs the same bundle)", steps: [["npx", ["--no", "cdktf", "synth"]]], env: CLI_ENV, info: true },
@@ -171,6 +194,7 @@ function synthSection() {
       runSteps(coldSteps, { cwd: root, env: QUIET_ENV });
       if (measured) results.synth.variants[v.id].rebuiltBeforeRun++;
     }
+    v.before?.(); // unmeasured set-up of the variant
     const r = runSteps(v.steps, { cwd: v.cwd ?? root, env: v.env ?? QUIET_ENV });
     const store = results.synth.variants[v.id];
     if (r.status !== 0) {

@@ -95,9 +95,16 @@ export const REPLICATION_DESTINATION_OBJECT_ACTIONS = [
   "s3:ReplicateTags",
 ] as const;
 
+/** Compiled action patterns: guardrails match the same few patterns against every action list. */
+const patternCache = new Map<string, RegExp>();
+
 /** Whether an IAM action pattern (with `*`/`?` wildcards, case-insensitive) matches an action. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  let re = patternCache.get(pattern);
+  if (re === undefined) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    patternCache.set(pattern, re);
+  }
   return re.test(action);
 }
 
