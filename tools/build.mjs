@@ -206,9 +206,10 @@ export function depsFresh(modules, out = DEPS_OUT) {
 /**
  * Bundles the given third-party modules (bare specifiers, resolved from the repo root) into one
  * CommonJS file whose exports map each specifier to that module's exports. Fails on any esbuild
- * warning: the bundle must behave exactly as the files in node_modules do.
+ * warning: the bundle must behave exactly as the files in node_modules do. `plugins` (esbuild
+ * plugins, run first) are for the benchmark's variants only.
  */
-export async function buildDeps(modules, { esbuild, out = DEPS_OUT } = {}) {
+export async function buildDeps(modules, { esbuild, out = DEPS_OUT, plugins = [] } = {}) {
   esbuild ??= await import("esbuild");
   const result = await esbuild.build({
     stdin: { contents: modules.map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(m)});`).join("\n"), resolveDir: root, sourcefile: "deps-entry.js", loader: "js" },
@@ -218,7 +219,7 @@ export async function buildDeps(modules, { esbuild, out = DEPS_OUT } = {}) {
     target: "node20",
     format: "cjs",
     logLevel: "silent",
-    plugins: [keepOwnFileNames],
+    plugins: [...plugins, keepOwnFileNames],
     write: false,
     metafile: true,
     absWorkingDir: root,

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isFresh as isBundleFresh } from "../build.mjs";
+import { buildDeps, depsFresh, externalsOf, isFresh as isBundleFresh } from "../build.mjs";
 
 /** Whether dist/app.js is up to date with the sources esbuild read for it. */
 const isFresh = () => isBundleFresh("app");
@@ -607,16 +607,9 @@ function alternativesSection() {
 // --proposals: the app (bundle reused) against variants that must write the same bytes
 
 async function proposalsSection() {
-  const { build } = await import("esbuild");
   const outdir = join(here, "dist");
   mkdirSync(outdir, { recursive: true });
-  const external = (keep) => ({
-    name: "external",
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("@sse-kms/") || keep(args.path) ? undefined : { path: args.path, external: true }));
-    },
-  });
-  // Build-time form of no-stack-traces.cjs, for bundles that carry their own copy of cdktf.
+  // Build-time form of no-stack-traces.cjs, for a bundle that carries its own copy of cdktf.
   const stubStackTrace = {
     name: "stub-cdktf-stack-trace",
     setup(b) {
@@ -626,40 +619,21 @@ async function proposalsSection() {
       }));
     },
   };
-  // Build-time form of no-terraform-exec.cjs.
-  const stubTerraformExec = {
-    name: "stub-cdktf-binary-version",
-    setup(b) {
-      b.onLoad({ filter: /cdktf[\\/]lib[\\/]validations[\\/]validate-binary-version\.js$/ }, () => ({
-        contents: "class ValidateBinaryVersion { constructor() {} validate() { return []; } }\nexports.ValidateBinaryVersion = ValidateBinaryVersion;",
-        loader: "js",
-      }));
-    },
-  };
-  const common = { entryPoints: [join(root, "apps", "main.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "error" };
-  await build({ ...common, outfile: join(outdir, "app-zod.js"), plugins: [external((p) => p === "zod" || p.startsWith("zod/"))] });
-  await build({ ...common, outfile: join(outdir, "app-all.js"), plugins: [external(() => true)] });
-  await build({ ...common, outfile: join(outdir, "app-all-nostack.js"), plugins: [stubStackTrace, external(() => true)] });
-  await build({ ...common, outfile: join(outdir, "app-all-stubs.js"), plugins: [stubStackTrace, stubTerraformExec, external(() => true)] });
   const ensureFresh = () => {
-    if (!isFresh()) runSteps([[NODE, ["tools/build.mjs", "--quiet", "app"]]], { cwd: root, env: QUIET_ENV });
+    if (!isFresh() || !depsFresh(externalsOf("app"))) runSteps([[NODE, ["tools/build.mjs", "--quiet", "app", "deps"]]], { cwd: root, env: QUIET_ENV });
   };
   ensureFresh();
+  const depsNoStack = join(outdir, "deps-nostack.js");
+  await buildDeps(externalsOf("app"), { out: depsNoStack, plugins: [stubStackTrace] });
   const noStack = join(here, "proposals", "no-stack-traces.cjs");
-  const noExec = join(here, "proposals", "no-terraform-exec.cjs");
+  const withDeps = join(here, "proposals", "with-deps.mjs");
   const work = mkdtempSync(join(tmpdir(), "sse-kms-bench-proposals-"));
   const variants = [
     { id: "floor", label: `floor: node -e 'require("cdktf")'`, args: ["-e", 'require("cdktf")'] },
-    { id: "app", label: "app as built today: node dist/app.js", args: [join(root, "dist", "app.js")] },
-    { id: "nostack", label: "+ cdktf stack capture off: node -r proposals/no-stack-traces.cjs dist/app.js", args: ["-r", noStack, join(root, "dist", "app.js")] },
-    { id: "zod", label: "zod bundled in (esbuild), rest external", args: [join(outdir, "app-zod.js")] },
-    { id: "all", label: "every third-party package bundled in (one file)", args: [join(outdir, "app-all.js")] },
-    { id: "noexec", label: "+ no `terraform version` exec: node -r proposals/no-terraform-exec.cjs dist/app.js", args: ["-r", noExec, join(root, "dist", "app.js")] },
-    { id: "allnostack", label: "every package bundled in + stack capture stubbed at build", args: [join(outdir, "app-all-nostack.js")] },
-    { id: "allstubs", label: "every package bundled in + stack capture and terraform exec stubbed", args: [join(outdir, "app-all-stubs.js")] },
-    // The cold path (bundle every time), today and with every proposal in one process.
-    { id: "coldToday", label: "COLD today: node tools/build.mjs --quiet app && node dist/app.js", steps: [[NODE, ["tools/build.mjs", "--quiet", "app"]], [NODE, ["dist/app.js"]]] },
-    { id: "coldBest", label: "COLD, one process, esbuild in-process + both stubs (proposals/synth-best.mjs)", args: [join(here, "proposals", "synth-best.mjs")] },
+    { id: "deps", label: "app as synth runs it: dependencies from dist/deps.js + code cache (proposals/with-deps.mjs)", args: [withDeps] },
+    { id: "app", label: "app, dependencies from node_modules: node dist/app.js", args: [join(root, "dist", "app.js")] },
+    { id: "nostack", label: "app from node_modules + cdktf stack capture off (-r proposals/no-stack-traces.cjs)", args: ["-r", noStack, join(root, "dist", "app.js")] },
+    { id: "depsnostack", label: "deps bundle with cdktf stack capture stubbed at build (+ its code cache)", args: [withDeps, "--deps", depsNoStack] },
   ];
   results.proposals = { app: {}, scale: {} };
   const runs = Object.fromEntries(variants.map((v) => [v.id, []]));
@@ -704,13 +678,12 @@ async function proposalsSection() {
     const m = median(runs[v.id].map((r) => r.ms));
     const c = median(runs[v.id].map((r) => r.cpuMs));
     const rss = median(runs[v.id].map((r) => r.maxRssKb));
-    results.proposals.app[v.id] = { label: v.label, medianMs: m, medianCpuMs: c, medianMaxRssKb: rss, vsFloor: paired(v.id, "floor"), vsApp: paired(v.id, "app"), sameOutput: identical[v.id] ?? null };
-    const versus = v.id.startsWith("cold") ? fmtRatio(paired(v.id, "coldToday")) + " of cold" : fmtRatio(paired(v.id, "app"));
-    return [v.label, fmtMs(m), fmtMs(c), fmtMb(rss), fmtRatio(paired(v.id, "floor")), versus, v.id === "floor" ? "-" : identical[v.id] ? "yes" : "NO"];
+    results.proposals.app[v.id] = { label: v.label, medianMs: m, medianCpuMs: c, medianMaxRssKb: rss, vsFloor: paired(v.id, "floor"), vsDeps: paired(v.id, "deps"), sameOutput: identical[v.id] ?? null };
+    return [v.label, fmtMs(m), fmtMs(c), fmtMb(rss), fmtRatio(paired(v.id, "floor")), fmtRatio(paired(v.id, "deps")), v.id === "floor" ? "-" : identical[v.id] ? "yes" : "NO"];
   });
-  let text = table(["app variant (bundle already built unless COLD)", "wall", "CPU", "max RSS", "vs floor", "vs today", "same bytes"], rows);
-  text += "\n\nCPU misses esbuild's own process (node does not reap it before exiting). \"same bytes\": the variant's" +
-    "\nsynthesized tree is byte-identical to the app's.";
+  let text = table(["app variant (bundle already built)", "wall", "CPU", "max RSS", "vs floor", "vs synth's", "same bytes"], rows);
+  text += "\n\nNo esbuild step here: these time the app alone. \"same bytes\": the variant's synthesized tree is" +
+    "\nbyte-identical to the one the app writes from node_modules.";
 
   // At scale: the stack capture is paid per token, so per bucket.
   const { scale } = await bundleBenchEntries();
