@@ -172,7 +172,8 @@ function buildEntry(name, esbuild, external) {
 /**
  * Bundled code that names its own file (`__filename`, `__dirname`) would see the bundle's name
  * instead; cdktf's private/fs.js, for one, runs `node ${__filename}` to copy assets. Give each such
- * module back its real path, so bundled code behaves as it does from node_modules.
+ * module back its real path, so bundled code behaves as it does from node_modules. The
+ * declaration goes after the file's directive prologue ("use strict" stays a directive).
  */
 const keepOwnFileNames = {
   name: "keep-own-file-names",
@@ -180,10 +181,23 @@ const keepOwnFileNames = {
     b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, (args) => {
       const source = readFileSync(args.path, "utf8");
       if (!/\b__(?:file|dir)name\b/.test(source)) return undefined;
-      return { contents: `var __filename = ${JSON.stringify(args.path)}, __dirname = ${JSON.stringify(dirname(args.path))};\n${source}`, loader: "js" };
+      const prologue = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:(["'])use strict\1;?)?/.exec(source)[0];
+      const names = `var __filename = ${JSON.stringify(args.path)}, __dirname = ${JSON.stringify(dirname(args.path))};`;
+      return { contents: `${source.slice(0, prologue.length)}\n${names}\n${source.slice(prologue.length)}`, loader: "js" };
     });
   },
 };
+
+/** The first line of a deps bundle: the hash of the rest, which keys its code cache (tools/deps.mjs). */
+export const depsHeader = (sha) => `/* sse-kms deps bundle ${sha} */\n`;
+
+/** The package folders of node_modules files ("node_modules/a/node_modules/@b/c/x.js" -> ".../@b/c"). */
+const packageDirsOf = (files) =>
+  [...new Set(files.map((f) => {
+    const at = f.lastIndexOf("node_modules/") + "node_modules/".length;
+    const parts = f.slice(at).split("/");
+    return f.slice(0, at) + parts.slice(0, parts[0].startsWith("@") ? 2 : 1).join("/");
+  }))];
 
 /** The deps bundle's record: { root, modules, sha, self, inputs }, or undefined when never built. `out` may be absolute. */
 export const depsRecord = (out = DEPS_OUT) => readRecord(out);
@@ -205,9 +219,11 @@ export function depsFresh(modules, out = DEPS_OUT) {
 
 /**
  * Bundles the given third-party modules (bare specifiers, resolved from the repo root) into one
- * CommonJS file whose exports map each specifier to that module's exports. Fails on any esbuild
- * warning: the bundle must behave exactly as the files in node_modules do. `plugins` (esbuild
- * plugins, run first) are for the benchmark's variants only.
+ * CommonJS file whose exports map each specifier to that module's exports; its first line is
+ * depsHeader(hash of the rest). Fails when esbuild warns (it reports fewer warnings for
+ * node_modules files than for ours) or when the bundle would still require anything but node's
+ * built-in modules at run time: it must behave exactly as the files in node_modules do.
+ * `plugins` (esbuild plugins, run first) are for the benchmark's variants only.
  */
 export async function buildDeps(modules, { esbuild, out = DEPS_OUT, plugins = [] } = {}) {
   esbuild ??= await import("esbuild");
@@ -228,10 +244,16 @@ export async function buildDeps(modules, { esbuild, out = DEPS_OUT, plugins = []
     const text = (await esbuild.formatMessages(result.warnings, { kind: "warning" })).join("\n");
     throw new Error(`${out}: esbuild warned while bundling the dependencies, so the bundle could behave differently from node_modules:\n${text}`);
   }
+  const [, output] = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith(".js"));
+  const leftOver = [...new Set(output.imports.filter((i) => !isBuiltin(i.path)).map((i) => i.path))];
+  if (leftOver.length > 0) throw new Error(`${out}: would still load ${leftOver.join(", ")} from outside the bundle at run time`);
   const [file] = result.outputFiles;
-  writeAtomically(file.path, file.contents);
-  const inputs = [...Object.keys(result.metafile.inputs).filter((f) => f.includes("node_modules/")).sort(), ...ALWAYS_INPUTS].map(stamp);
-  const record = { root, modules, sha: createHash("sha256").update(file.contents).digest("hex"), self: stamp(out), inputs };
+  const sha = createHash("sha256").update(file.contents).digest("hex");
+  writeAtomically(file.path, Buffer.concat([Buffer.from(depsHeader(sha)), file.contents]));
+  // Every node_modules file esbuild read, and the package.json of each package they belong to.
+  const read = Object.keys(result.metafile.inputs).filter((f) => f.includes("node_modules/"));
+  const inputs = [...new Set([...read, ...packageDirsOf(read).map((d) => `${d}/package.json`)])].sort();
+  const record = { root, modules, sha, self: stamp(out), inputs: [...inputs, ...ALWAYS_INPUTS].map(stamp) };
   writeAtomically(resolve(root, `${out}.inputs.json`), `${JSON.stringify(record)}\n`);
   return record;
 }
@@ -239,9 +261,10 @@ export async function buildDeps(modules, { esbuild, out = DEPS_OUT, plugins = []
 /**
  * Builds the named entries (default: every entry, then "deps"), or with `ifStale` only what is
  * not fresh. "deps" bundles the modules the app bundle imports (the app is built first when it
- * is stale or was never built).
+ * is stale or was never built). With `depsOptional`, a deps bundle that cannot be built is a
+ * warning, not an error: synth then loads the dependencies from node_modules.
  */
-export async function buildAll(names = [...Object.keys(ENTRIES), "deps"], { ifStale = false } = {}) {
+export async function buildAll(names = [...Object.keys(ENTRIES), "deps"], { ifStale = false, depsOptional = false } = {}) {
   const entries = names.filter((n) => n !== "deps");
   const wantDeps = entries.length < names.length;
   if (wantDeps && !entries.includes("app") && !isFresh("app")) entries.push("app");
@@ -253,8 +276,13 @@ export async function buildAll(names = [...Object.keys(ENTRIES), "deps"], { ifSt
     built.push(...(await startBuild(todo, { esbuild })));
   }
   if (wantDeps && !(ifStale && depsFresh(externalsOf("app")))) {
-    await buildDeps(externalsOf("app"), { esbuild });
-    built.push("deps");
+    try {
+      await buildDeps(externalsOf("app"), { esbuild });
+      built.push("deps");
+    } catch (e) {
+      if (!depsOptional) throw e;
+      console.error(`warning: ${e.message}\nsynth will load the dependencies from node_modules (slower, same output)`);
+    }
   }
   return built;
 }
@@ -262,7 +290,8 @@ export async function buildAll(names = [...Object.keys(ENTRIES), "deps"], { ifSt
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = process.hrtime.bigint();
   const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-  const built = await buildAll(names.length > 0 ? names : undefined, { ifStale: process.argv.includes("--if-stale") });
+  // Everything (npm ci's prepare): the deps bundle is an optimisation, never a reason to fail.
+  const built = await buildAll(names.length > 0 ? names : undefined, { ifStale: process.argv.includes("--if-stale"), depsOptional: names.length === 0 });
   if (!process.argv.includes("--quiet")) {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     console.log(built.length > 0 ? `built ${built.join(", ")} in ${ms.toFixed(0)} ms` : "every bundle is up to date");

@@ -5,17 +5,19 @@
 // when any file it was built from changes.
 //
 // The file is compiled with V8's code cache: after a synth, V8's compiled code for it is saved
-// next to it (dist/deps.js.v8cache, keyed by the bundle's hash, the V8 version and the CPU
-// architecture), and the next process starts from that code instead of parsing 2.9 MB again.
-// V8 checks the cache itself and rejects one it cannot use; the code then compiles as usual and
-// the cache is rewritten. Nothing here changes what runs: the same module code, one copy per
-// process, registered in require.cache under the file names node itself resolves, so
-// `require("cdktf")` from dist/app.js returns the bundled cdktf. The synthesized bytes are the
-// same as from node_modules (tools/synth.test.ts).
+// next to it (dist/deps.js.v8cache, keyed by the hash in the bundle's first line, the V8 version
+// and the CPU architecture), and the next process starts from that code instead of parsing
+// 2.9 MB again. The key comes from the same bytes that are compiled, so a bundle rebuilt by
+// another process meanwhile can never be paired with the old one's code. V8 checks the cache
+// too and rejects one it cannot use; the code then compiles as usual and the cache is rewritten.
+// Nothing here changes what runs: the same module code, registered in require.cache under the
+// file names node itself resolves, so `require("cdktf")` from dist/app.js returns the bundled
+// cdktf and the app sees one copy of each module. The synthesized bytes are the same as from
+// node_modules (tools/synth.test.ts).
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { Module, createRequire } from "node:module";
 import { dirname } from "node:path";
-import { Script } from "node:vm";
+import { Script, constants as vmConstants } from "node:vm";
 
 /** Where the code cache of a deps bundle lives. */
 export const cacheFileOf = (file) => `${file}.v8cache`;
@@ -35,26 +37,36 @@ function readCache(cacheFile, key) {
   return newline > 0 && data.subarray(0, newline).toString("utf8") === key ? data.subarray(newline + 1) : undefined;
 }
 
+/** The hash in a deps bundle's first line (tools/build.mjs depsHeader), or undefined. */
+const HEADER = /^\/\* sse-kms deps bundle ([0-9a-f]{64}) \*\/\n/;
+
 /**
- * Runs the deps bundle `file` (built for `sha`) in this process and registers each of `modules`
- * in require.cache under the file name `require.resolve` gives from `from` (the app bundle).
- * Returns undefined, having changed nothing, when any of the modules is already loaded (a
- * second copy of cdktf would break its `instanceof` checks).
+ * Runs the deps bundle `file` in this process and registers each of `modules` in require.cache
+ * under the file name `require.resolve` gives from `from` (the app bundle). Returns undefined,
+ * having changed nothing, when any of the modules is already loaded (a second copy of cdktf
+ * would break its `instanceof` checks).
  *
  * The result's `cache` says how the code cache was used: "accepted", "rejected" (by V8, e.g.
  * after a node upgrade) or "none" (no cache for this bundle yet). `saveCache()` writes one when
  * it was not accepted; call it after the work, so that it holds every function compiled by then.
- * `unload()` takes the modules out of require.cache again.
+ * `unload()` takes the modules out of require.cache again (code that already ran stays in memory).
  */
-export function loadDeps({ file, sha, modules, from }) {
+export function loadDeps({ file, modules, from }) {
   const requireFromApp = createRequire(from);
   const filenames = modules.map((m) => requireFromApp.resolve(m));
   if (filenames.some((f) => f in requireFromApp.cache)) return undefined;
 
-  const key = cacheKey(sha);
+  const source = readFileSync(file, "utf8");
+  const sha = HEADER.exec(source)?.[1];
+  const key = sha && cacheKey(sha);
   const cacheFile = cacheFileOf(file);
-  const cachedData = readCache(cacheFile, key);
-  const script = new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
+  const cachedData = key ? readCache(cacheFile, key) : undefined;
+  const script = new Script(Module.wrap(source), {
+    filename: file,
+    cachedData,
+    // import() inside a dependency works as it does from node_modules (node >= 20.12).
+    ...(vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
+  });
   const cache = cachedData === undefined ? "none" : script.cachedDataRejected ? "rejected" : "accepted";
 
   const bundle = new Module(file);
@@ -74,7 +86,7 @@ export function loadDeps({ file, sha, modules, from }) {
     modules,
     cache,
     saveCache() {
-      if (cache === "accepted") return false;
+      if (cache === "accepted" || !key) return false;
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(tmp, Buffer.concat([Buffer.from(`${key}\n`), script.createCachedData()]));
       renameSync(tmp, cacheFile);

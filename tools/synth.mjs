@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEPS_OUT, buildDeps, depsFresh, depsRecord, externalsOf, isFresh, startBuild } from "./build.mjs";
+import { DEPS_OUT, buildDeps, depsFresh, externalsOf, isFresh, startBuild } from "./build.mjs";
 import { loadDeps } from "./deps.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -104,7 +104,7 @@ let deps;
 const loadFresh = (modules) => {
   const tl = performance.now();
   try {
-    deps = loadDeps({ file: join(root, DEPS_OUT), sha: depsRecord().sha, modules, from: bundle });
+    deps = loadDeps({ file: join(root, DEPS_OUT), modules, from: bundle });
     if (deps) trace(`loaded ${modules.length} modules from ${DEPS_OUT} (code cache ${deps.cache}) in ${since(tl)}`);
   } catch (e) {
     // Never worse than node_modules: say why and load from there.
@@ -115,7 +115,7 @@ const loadFresh = (modules) => {
 };
 if (useDeps && depsFresh(externalsOf("app"))) loadFresh(externalsOf("app"));
 await building;
-trace(fresh ? "dist/app.js is up to date" : `rebuilt dist/app.js in ${since(t)} (overlapping the load)`);
+trace(fresh ? "dist/app.js is up to date" : `rebuilt dist/app.js in ${since(t)}${deps ? " (the dependencies loaded meanwhile)" : ""}`);
 
 if (useDeps) {
   const modules = externalsOf("app");
@@ -156,5 +156,9 @@ trace(`ran dist/app.js in ${since(t)}`);
 if (!process.exitCode) {
   mkdirSync(dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, JSON.stringify({ key, files: outputs(), ...captured }));
-  if (deps?.saveCache()) trace(`saved the code cache of ${DEPS_OUT}`);
+  try {
+    if (deps?.saveCache()) trace(`saved the code cache of ${DEPS_OUT}`);
+  } catch (e) {
+    trace(`could not save the code cache of ${DEPS_OUT}: ${e.message}`); // only the next start is slower
+  }
 }

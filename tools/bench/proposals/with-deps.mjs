@@ -15,7 +15,7 @@ const i = process.argv.indexOf("--deps");
 const file = i > 0 ? process.argv[i + 1] : join(root, "dist", "deps.js");
 const record = depsRecord(file);
 if (!record) throw new Error(`${file} has no record: build it first (node tools/build.mjs deps)`);
-const deps = loadDeps({ file, sha: record.sha, modules: record.modules, from: app });
+const deps = loadDeps({ file, modules: record.modules, from: app });
 if (!deps) throw new Error("a dependency was already loaded");
 createRequire(import.meta.url)(app);
 if (!process.exitCode) deps.saveCache();
