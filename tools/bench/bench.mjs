@@ -835,7 +835,11 @@ function updateDoc() {
     if (!state.order.includes(title)) state.order.push(title);
     state.sections[title] = { text, provenance };
   }
-  for (const b of budgetRows) if (b.status !== "skipped" || !state.budgets[b.name]) state.budgets[b.name] = { ...b, provenance };
+  // One row per budget: "cold synth vs baseline*" (approximated baseline) and "cold synth vs
+  // baseline" are the same budget, the newer measurement wins.
+  const budgetKey = (name) => name.replace(/\*$/, "");
+  state.budgets = Object.fromEntries(Object.values(state.budgets).map((b) => [budgetKey(b.name), b]));
+  for (const b of budgetRows) if (b.status !== "skipped" || !state.budgets[budgetKey(b.name)]) state.budgets[budgetKey(b.name)] = { ...b, provenance };
   mkdirSync(dirname(stateFile), { recursive: true });
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
 
