@@ -3,24 +3,15 @@
 // same synthesized bytes as from node_modules, one copy of each module, a cache V8 rejects is
 // survived and replaced, and a stale bundle is noticed.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { findRepoRoot } from "@sse-kms/blueprint-catalog";
+import { fileTree } from "@sse-kms/testing/src/files";
 
 const root = findRepoRoot(__dirname);
 const scratch = mkdtempSync(join(tmpdir(), "sse-kms-synth-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Every file below dir, as relative path -> bytes. */
-function tree(dir: string, base = dir, out = new Map<string, Buffer>()): Map<string, Buffer> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) tree(full, base, out);
-    else out.set(relative(base, full), readFileSync(full));
-  }
-  return out;
-}
 
 const synth = (outdir: string, env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ["tools/synth.mjs", "--force"], {
@@ -45,8 +36,8 @@ describe("synth through dist/deps.js", () => {
     expect(viaNodeModules.status).toBe(0);
     expect(viaNodeModules.stderr).not.toMatch(/deps\.js/);
 
-    const a = tree(join(scratch, "deps"));
-    const b = tree(join(scratch, "node-modules"));
+    const a = fileTree(join(scratch, "deps"));
+    const b = fileTree(join(scratch, "node-modules"));
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
     expect([...a.keys()].filter((f) => f.endsWith("cdk.tf.json"))).toHaveLength(7);
     for (const [file, bytes] of a) expect({ file, same: bytes.equals(b.get(file) ?? Buffer.alloc(0)) }).toEqual({ file, same: true });

@@ -1,20 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
 import { environmentFiles, findRepoRoot } from "./app";
+import { fileTree } from "@sse-kms/testing/src/files";
 
 const repoRoot = findRepoRoot(__dirname);
-
-/** Every file below dir, as repo-relative path -> bytes. */
-function tree(dir: string, base = dir, out = new Map<string, Buffer>()): Map<string, Buffer> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) tree(full, base, out);
-    else out.set(relative(base, full), readFileSync(full));
-  }
-  return out;
-}
 
 /** A minimal checkout at a new path: the app bundle, cdktf.json, the environments, node_modules linked. */
 function checkout(prefix: string): string {
@@ -52,8 +43,8 @@ describe("synth output is byte-identical from two checkout paths, without Terraf
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
     }
-    const treeA = tree(join(a, "cdktf.out"));
-    const treeB = tree(join(b, "cdktf.out"));
+    const treeA = fileTree(join(a, "cdktf.out"));
+    const treeB = fileTree(join(b, "cdktf.out"));
     expect([...treeA.keys()].sort()).toEqual([...treeB.keys()].sort());
     expect([...treeA.keys()].filter((f) => f.endsWith("cdk.tf.json")).length).toBeGreaterThanOrEqual(3);
     for (const [file, bytes] of treeA) {
