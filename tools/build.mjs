@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the repo's entry points with esbuild: workspace TypeScript is compiled in,
 // third-party packages (cdktf, @cdktf/provider-aws/lib/*, zod, ...) stay external and are
-// loaded from node_modules. No type checking here: that is the cached `typecheck` target.
+// loaded from node_modules (by synth, from the deps bundle below). No type checking here: that is the cached `typecheck` target.
 // Usage: node tools/build.mjs [--quiet] [--if-stale] [name...]   (names: keys of ENTRIES, or
 // "deps"; default: every entry, then the app's dependency bundle)
 // --if-stale skips an entry whose recorded inputs (esbuild's own list of the files it read, next
@@ -77,7 +77,8 @@ const stamp = (file) => {
 function readRecord(out) {
   try {
     const record = JSON.parse(readFileSync(resolve(root, `${out}.inputs.json`), "utf8"));
-    return Array.isArray(record) ? undefined : record; // the first format (a bare list) is rebuilt
+    // The first format (a bare list) and anything unreadable count as "never built".
+    return Array.isArray(record?.inputs) ? record : undefined;
   } catch {
     return undefined;
   }
@@ -113,10 +114,11 @@ function writeAtomically(path, contents) {
   renameSync(tmp, path);
 }
 
-/** The package name of a node_modules path ("node_modules/@a/b/x.js" -> "@a/b"). */
-const packageOf = (file) => {
-  const parts = file.split("node_modules/").pop().split("/");
-  return parts.slice(0, parts[0].startsWith("@") ? 2 : 1).join("/");
+/** The package folder of a node_modules path ("node_modules/a/node_modules/@b/c/x.js" -> "node_modules/a/node_modules/@b/c"). */
+const packageDirOf = (file) => {
+  const at = file.lastIndexOf("node_modules/") + "node_modules/".length;
+  const parts = file.slice(at).split("/");
+  return file.slice(0, at) + parts.slice(0, parts[0].startsWith("@") ? 2 : 1).join("/");
 };
 
 /**
@@ -153,7 +155,7 @@ function buildEntry(name, esbuild, external) {
   return built.then((result) => {
     const read = Object.keys(result.metafile.inputs).sort();
     // A package that no package.json declares is not external: esbuild would have compiled it in.
-    const undeclared = [...new Set(read.filter((f) => f.includes("node_modules/")).map(packageOf))];
+    const undeclared = [...new Set(read.filter((f) => f.includes("node_modules/")).map((f) => packageDirOf(f).split("node_modules/").pop()))];
     if (undeclared.length > 0) {
       throw new Error(`${entry}: imports ${undeclared.join(", ")}, which no package.json of the workspace declares; add it to the dependencies of the package that imports it`);
     }
@@ -191,21 +193,13 @@ const keepOwnFileNames = {
 /** The first line of a deps bundle: the hash of the rest, which keys its code cache (tools/deps.mjs). */
 export const depsHeader = (sha) => `/* sse-kms deps bundle ${sha} */\n`;
 
-/** The package folders of node_modules files ("node_modules/a/node_modules/@b/c/x.js" -> ".../@b/c"). */
-const packageDirsOf = (files) =>
-  [...new Set(files.map((f) => {
-    const at = f.lastIndexOf("node_modules/") + "node_modules/".length;
-    const parts = f.slice(at).split("/");
-    return f.slice(0, at) + parts.slice(0, parts[0].startsWith("@") ? 2 : 1).join("/");
-  }))];
-
 /** The deps bundle's record: { root, modules, sha, self, inputs }, or undefined when never built. `out` may be absolute. */
 export const depsRecord = (out = DEPS_OUT) => readRecord(out);
 
 /**
  * True when the deps bundle holds exactly `modules`, was built in this checkout, and neither it
- * nor any file it was built from (every node_modules file esbuild read, this script,
- * package-lock.json) changed size or mtime since.
+ * nor any file it was built from (every node_modules file esbuild read, the package.json of each
+ * of their packages, this script, package-lock.json) changed size or mtime since.
  */
 export function depsFresh(modules, out = DEPS_OUT) {
   const record = readRecord(out);
@@ -252,7 +246,7 @@ export async function buildDeps(modules, { esbuild, out = DEPS_OUT, plugins = []
   writeAtomically(file.path, Buffer.concat([Buffer.from(depsHeader(sha)), file.contents]));
   // Every node_modules file esbuild read, and the package.json of each package they belong to.
   const read = Object.keys(result.metafile.inputs).filter((f) => f.includes("node_modules/"));
-  const inputs = [...new Set([...read, ...packageDirsOf(read).map((d) => `${d}/package.json`)])].sort();
+  const inputs = [...new Set([...read, ...read.map((f) => `${packageDirOf(f)}/package.json`)])].sort();
   const record = { root, modules, sha, self: stamp(out), inputs: [...inputs, ...ALWAYS_INPUTS].map(stamp) };
   writeAtomically(resolve(root, `${out}.inputs.json`), `${JSON.stringify(record)}\n`);
   return record;

@@ -1,5 +1,5 @@
 // Loads the app's third-party dependencies from one file, dist/deps.js, instead of from the
-// hundreds of files they span in node_modules (cdktf alone loads about 480 of them, most for
+// hundreds of files they span in node_modules (cdktf alone loads 378 of them, most for
 // asset archiving that synth never uses). tools/build.mjs builds the file (`node tools/build.mjs
 // deps`, part of `npm ci`'s prepare) from exactly the modules dist/app.js imports; it is rebuilt
 // when any file it was built from changes.
