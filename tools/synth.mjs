@@ -113,7 +113,8 @@ const loadFresh = (modules) => {
     stderrWrite(`warning: ${DEPS_OUT} could not be loaded (${e.message.split("\n")[0]}); loading the dependencies from node_modules\n`);
   }
 };
-if (useDeps && depsFresh(externalsOf("app"))) loadFresh(externalsOf("app"));
+const lastModules = useDeps ? externalsOf("app") : [];
+if (useDeps && depsFresh(lastModules)) loadFresh(lastModules);
 await building;
 trace(fresh ? "dist/app.js is up to date" : `rebuilt dist/app.js in ${since(t)}${deps ? " (the dependencies loaded meanwhile)" : ""}`);
 
