@@ -1,5 +1,5 @@
 /**
- * Access proofs (DESIGN.md, testing layer 4) for the customer-managed blueprint in every shipped
+ * Access proofs (docs/architecture.md, testing layer 4) for the customer-managed blueprint in every shipped
  * environment that enables it: the shared SSE-KMS proofs of @sse-kms/testing (sseKmsAccessProofs)
  * run on the synthesized key and bucket policies through the IAM policy simulator.
  */

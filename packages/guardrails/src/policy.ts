@@ -1,6 +1,6 @@
 /**
  * Reading IAM policy documents out of synthesized attributes. Policies are literal JSON strings in
- * this project's output (DESIGN.md), with Terraform references only inside string values, so they
+ * this project's output (docs/architecture.md), with Terraform references only inside string values, so they
  * can be parsed and evaluated without a provider.
  */
 import { KEY_ADMIN_ACTIONS, KEY_CRYPTOGRAPHIC_ACTIONS, KEY_IMPORT_ACTIONS, KEY_MULTI_REGION_ADMIN_ACTIONS, actionMatches } from "@sse-kms/policy";

@@ -50,7 +50,7 @@ export const kmsNoKeyMaterialInConfig: GuardrailRule = {
     "cdk.tf.json is committed, cached and shared: material in it is material in every clone, CI log and artifact store. Even through a variable it lands in Terraform state in plaintext, so that path is an explicit, sensitive opt-in.",
   fix: "Create the EXTERNAL key without material and import it with the ceremony CLI (sse-kms-key-material import). If material must go through Terraform, set keyMaterial.importThroughTerraform = true: it references the sensitive variable key_material_base64, supplied at apply time (TF_VAR_key_material_base64), never a literal.",
   appliesTo: ["*"],
-  mappings: { other: ["DESIGN.md: key material never enters Terraform state by default"] },
+  mappings: { other: ["docs/architecture.md: key material never enters Terraform state by default"] },
   check(resource, ctx) {
     const problems: string[] = [];
     const material = checkMaterialAttribute(resource.config.key_material_base64, ctx);

@@ -1,7 +1,7 @@
 /**
  * SKB-STATE-1: in production stacks, KMS keys and buckets carry lifecycle.prevent_destroy = true.
  *
- * No checkov / cdk-nag equivalent (cdk-nag does not check RemovalPolicy). DESIGN.md: "Stateful
+ * No checkov / cdk-nag equivalent (cdk-nag does not check RemovalPolicy). docs/architecture.md: "Stateful
  * resources are never destroyed by accident". The stateful-resources lock is the second line.
  */
 import { fail, isObject, notApplicable, ok, show } from "../json";
@@ -18,7 +18,7 @@ export const statePreventDestroy: GuardrailRule = {
     "A plan that destroys a key schedules its deletion (every object encrypted under it becomes unreadable); destroying a bucket loses its data. prevent_destroy makes Terraform refuse such a plan instead of relying on a reviewer to spot one line.",
   fix: "Keep production: true (and do not set preventDestroy: false) in the environment's environment.json; constructs take preventDestroy from the stack. To retire a key or bucket on purpose, remove prevent_destroy in a reviewed change first.",
   appliesTo: STATEFUL_TYPES,
-  mappings: { other: ["DESIGN.md: stateful resources are never destroyed by accident"] },
+  mappings: { other: ["docs/architecture.md: stateful resources are never destroyed by accident"] },
   check(resource, ctx) {
     if (!ctx.production) return notApplicable("not a production stack");
     const lifecycle = resource.config.lifecycle;

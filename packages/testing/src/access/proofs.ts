@@ -1,5 +1,5 @@
 /**
- * The access proofs every single-key SSE-KMS blueprint must meet (DESIGN.md, testing layer 4):
+ * The access proofs every single-key SSE-KMS blueprint must meet (docs/architecture.md, testing layer 4):
  * the synthesized key and bucket policies are fed to the IAM policy simulator and each proof
  * asserts the exact decision kind. Used by the customer-managed and imported-material blueprints.
  *

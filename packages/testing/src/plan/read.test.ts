@@ -7,11 +7,11 @@ import { isSensitive, isUnknown, valueAt } from "./paths";
 import { F, FIXTURES_DIR, fixture, fixtureNames } from "./test-support";
 
 describe("the fixture directory", () => {
-  it("is shared/fixtures/terraform-plans, a sibling of the repository root", () => {
-    // packages/testing/src/plan -> packages/testing/src -> packages/testing -> packages -> repo root
-    const repoRoot = path.resolve(__dirname, "../../../..");
-    expect(existsSync(path.join(repoRoot, "packages/testing/package.json"))).toBe(true);
-    expect(FIXTURES_DIR).toBe(path.join(path.dirname(repoRoot), "shared/fixtures/terraform-plans"));
+  it("is fixtures/terraform-plans inside this package (the repository stands alone)", () => {
+    // packages/testing/src/plan -> packages/testing
+    const packageRoot = path.resolve(__dirname, "../..");
+    expect(existsSync(path.join(packageRoot, "package.json"))).toBe(true);
+    expect(FIXTURES_DIR).toBe(path.join(packageRoot, "fixtures/terraform-plans"));
     expect(existsSync(path.join(FIXTURES_DIR, "SOURCES.md"))).toBe(true);
   });
 

@@ -31,7 +31,7 @@ export const OBJECT_BLOCKS: ReadonlySet<string> = new Set(["timeouts"]);
 /**
  * Attributes that are computed, or optional-and-computed, and so are unknown in a create plan when
  * the configuration does not set them. Taken from AWS provider 6.x schemas and from real plans
- * (see shared/fixtures/terraform-plans). Types not listed get `id` only.
+ * (see packages/testing/fixtures/terraform-plans). Types not listed get `id` only.
  */
 export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   aws_kms_key: ["arn", "id", "key_id", "multi_region", "policy", "tags_all"],

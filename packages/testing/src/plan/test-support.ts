@@ -4,10 +4,10 @@ import { type TerraformPlan } from "./model";
 import { readPlanFile } from "./read";
 
 /**
- * Test-only helpers (not exported from the package). The fixtures live OUTSIDE the repository, in
- * `shared/` next to the clone: packages/testing/src/plan -> 4 levels up is the repo root, 5 is its parent.
+ * Test-only helpers (not exported from the package). The fixtures are real public plan files,
+ * kept inside this package with their provenance (fixtures/terraform-plans/SOURCES.md).
  */
-export const FIXTURES_DIR = path.join(__dirname, "../../../../../shared/fixtures/terraform-plans");
+export const FIXTURES_DIR = path.join(__dirname, "../../fixtures/terraform-plans");
 
 /** Every `*.plan.json` fixture file name, sorted. */
 export function fixtureNames(): string[] {
