@@ -1,5 +1,6 @@
 // Lint rules that guard the architecture, not style:
-// - module boundaries by Nx tags: apps -> blueprints -> packages, never back;
+// - module boundaries by Nx tags: apps -> catalog -> blueprints -> packages, never back (tools may
+//   use the catalog, blueprints and packages);
 // - deep @cdktf/provider-aws imports only (the barrel makes synth ~10x slower).
 import nx from "@nx/eslint-plugin";
 import tseslint from "typescript-eslint";
@@ -17,10 +18,11 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:blueprint", "type:package"] },
+            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:catalog", "type:blueprint", "type:package"] },
+            { sourceTag: "type:catalog", onlyDependOnLibsWithTags: ["type:blueprint", "type:package"] },
             { sourceTag: "type:blueprint", onlyDependOnLibsWithTags: ["type:blueprint", "type:package"] },
             { sourceTag: "type:package", onlyDependOnLibsWithTags: ["type:package"] },
-            { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:blueprint", "type:package"] },
+            { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:catalog", "type:blueprint", "type:package"] },
           ],
         },
       ],

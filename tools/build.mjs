@@ -20,13 +20,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** name -> [entry point, output file], relative to the repo root. */
 export const ENTRIES = {
   app: ["apps/main.ts", "dist/app.js"],
-  validate: ["packages/config/src/cli.ts", "dist/validate.js"],
+  validate: ["apps/catalog/src/validate-cli.ts", "dist/validate.js"],
   cost: ["tools/cost/cli.ts", "dist/cost.js"],
   "lock-update": ["tools/lock-update.ts", "dist/lock-update.js"],
   "plan-predict": ["tools/plan/predict-cli.ts", "dist/plan-predict.js"],
   plan: ["tools/plan/plan-cli.ts", "dist/plan.js"],
   "synth-hcl": ["tools/hcl/synth-hcl.ts", "dist/synth-hcl.js"],
   docs: ["tools/docs/generate.ts", "dist/docs.js"],
+  refresh: ["tools/refresh.ts", "dist/refresh.js"],
   "key-material": ["packages/key-material/src/cli.ts", "packages/key-material/dist/cli.js"],
   "workspace-plugin": ["tools/workspace-plugin/src/environment/generator.ts", "tools/workspace-plugin/dist/environment/generator.js"],
 };

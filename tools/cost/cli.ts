@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadEnvironmentFile } from "@sse-kms/config";
-import { findRepoRoot, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { ConfigError } from "@sse-kms/config";
+import { findRepoRoot, loadEnvironment, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import { type KeyUsage, estimateStack, parsePriceTable } from "./model";
 import { keysOfStack } from "./stack-keys";
 
@@ -41,7 +41,7 @@ function main(): void {
   const envFile = join(root, "apps", values.env, "environment.json");
   let env;
   try {
-    env = loadEnvironmentFile(envFile);
+    env = loadEnvironment(envFile);
   } catch (e) {
     fail(e instanceof ConfigError ? e.message : (e as Error).message);
   }

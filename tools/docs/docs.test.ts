@@ -1,42 +1,44 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { findRepoRoot } from "@sse-kms/blueprint-catalog";
-import { GENERATED_DIRS, generateDocs } from "./generate";
+import { expectCurrent, findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { GENERATED_DIRS, generateDocs } from "./docs";
+import { stackDiagram } from "./blueprint-doc";
 
 const root = findRepoRoot(__dirname);
 
-describe("generated docs are current (regenerate with npm run docs)", () => {
+describe("generated docs are current (regenerate with npm run refresh)", () => {
   let pages: Map<string, string>;
+  const envs = loadEnvironments(root);
+  const stacks = envs.flatMap((env) => synthEnvironment(env));
   beforeAll(async () => {
     pages = await generateDocs(root);
   });
 
-  test("there is a blueprint page per blueprint, an access matrix per environment, a hand-over per existing destination", () => {
+  test("there is a blueprint page per blueprint in use and an access matrix per environment", () => {
     const paths = [...pages.keys()];
-    expect(paths.filter((p) => p.startsWith("docs/blueprints/"))).toEqual([
-      "docs/blueprints/cross-account-replication.md",
-      "docs/blueprints/customer-managed.md",
-      "docs/blueprints/imported-material.md",
-    ]);
-    expect(paths.filter((p) => p.startsWith("docs/access/"))).toEqual(["docs/access/dev.md", "docs/access/prod.md", "docs/access/staging.md"]);
-    expect(paths.filter((p) => p.startsWith("docs/handover/")).length).toBeGreaterThanOrEqual(1);
+    expect(paths.filter((p) => p.startsWith("docs/blueprints/"))).toEqual([...new Set(stacks.map((s) => `docs/blueprints/${s.blueprint}.md`))].sort());
+    expect(paths.filter((p) => p.startsWith("docs/access/"))).toEqual(envs.map((e) => `docs/access/${e.name}.md`).sort());
   });
 
   test("every committed page equals what the code generates", () => {
-    const stale = [...pages.entries()].filter(([path, content]) => !existsSync(join(root, path)) || readFileSync(join(root, path), "utf8") !== content).map(([p]) => p);
-    expect({ stale, fix: "run npm run docs and commit the result" }).toEqual({ stale: [], fix: "run npm run docs and commit the result" });
+    for (const [path, content] of pages) expectCurrent(root, path, content, "a generated page");
   });
 
   test("no leftover page that the code no longer generates", () => {
     const committed = GENERATED_DIRS.flatMap((dir) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((f) => `${dir}/${f}`) : []));
-    expect(committed.filter((p) => !pages.has(p))).toEqual([]);
+    const leftover = committed.filter((p) => !pages.has(p));
+    if (leftover.length > 0) throw new Error(`${leftover.join(", ")}: nothing generates these pages any more; run \`npm run refresh\` (it removes them)`);
   });
+});
 
-  test("the replication diagram is drawn across two accounts", () => {
-    const page = pages.get("docs/blueprints/cross-account-replication.md") ?? "";
-    expect(page).toMatch(/subgraph aws\["account 333333333333 \(us-east-1\)"\]/);
-    expect(page).toMatch(/subgraph aws_destination\["account 444444444444 \(us-west-2\)"\]/);
-    expect(page).toMatch(/aws_s3_bucket__acme_prod_replicated_333333333333 -- "replicates SSE-KMS objects to" --> aws_s3_bucket__acme_prod_backup_444444444444/);
-    expect(page).toMatch(/aws_s3_bucket__acme_prod_replicated_333333333333 -- "SSE-KMS default encryption" --> aws_kms_key__source_replicated/);
+describe("stackDiagram", () => {
+  const fixture = readFileSync(join(__dirname, "fixtures/two-accounts.tf.json"), "utf8");
+
+  test("draws a replication across two accounts, each provider its own subgraph", () => {
+    const diagram = stackDiagram(fixture);
+    expect(diagram).toMatch(/subgraph aws\["account 333333333333 \(us-east-1\)"\]/);
+    expect(diagram).toMatch(/subgraph aws_destination\["account 444444444444 \(us-west-2\)"\]/);
+    expect(diagram).toMatch(/aws_s3_bucket__src -- "replicates SSE-KMS objects to" --> aws_s3_bucket__dst/);
+    expect(diagram).toMatch(/aws_s3_bucket__src -- "SSE-KMS default encryption" --> aws_kms_key__source/);
   });
 });

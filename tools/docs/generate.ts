@@ -1,46 +1,11 @@
 /**
- * `npm run docs` (every generated page) and `npm run docs:access` (only the access matrices):
- * - docs/blueprints/<blueprint>.md: diagrams and rendered policies, from the synthesized stacks;
- * - docs/access/<env>.md: who may do what, computed by the IAM policy simulator;
- * - docs/handover/<stack>.md: the statements owners of an existing replication destination add.
- * A test (docs.test.ts) fails when a committed page differs from what this generates.
+ * `npm run docs` (every generated page) and `npm run docs:access` (only the access matrices): writes
+ * what ./docs.ts generates. `npm run refresh` writes the same pages and every other derived file.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { BLUEPRINT_NAMES } from "@sse-kms/config";
-import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
-import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/src/access-matrix";
-import { handoverPath, renderHandover, replicationHandover } from "@sse-kms/blueprint-cross-account-replication";
-import { type DocStack, renderBlueprintDoc } from "./blueprint-doc";
-
-/** Which pages to generate. */
-export type DocSet = "all" | "access";
-
-/** Repo-relative folders that hold only generated pages. */
-export const GENERATED_DIRS = ["docs/blueprints", "docs/access", "docs/handover"] as const;
-
-/** Every generated page: repo-relative path -> content. */
-export async function generateDocs(root: string, set: DocSet = "all"): Promise<Map<string, string>> {
-  const pages = new Map<string, string>();
-  const envs = loadEnvironments(root);
-  const stacks: (DocStack & { blueprint: string })[] = [];
-  for (const env of envs) {
-    const synthesized = synthEnvironment(env);
-    stacks.push(...synthesized.map((s) => ({ name: s.name, env: env.name, blueprint: s.blueprint, json: s.json })));
-    pages.set(`docs/access/${env.name}.md`, await renderAccessMatrix(env.name, synthesized.map((s) => s.json)));
-    if (set === "all") {
-      const handover = replicationHandover(env);
-      if (handover) pages.set(handoverPath(handover.stackName), renderHandover(handover));
-    }
-  }
-  if (set === "all") {
-    for (const blueprint of BLUEPRINT_NAMES) {
-      const of = stacks.filter((s) => s.blueprint === blueprint);
-      if (of.length > 0) pages.set(`docs/blueprints/${blueprint}.md`, renderBlueprintDoc(blueprint, of));
-    }
-  }
-  return new Map([...pages.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
-}
+import { findRepoRoot } from "@sse-kms/blueprint-catalog";
+import { type DocSet, generateDocs } from "./docs";
 
 async function main(): Promise<void> {
   const root = findRepoRoot(__dirname);
@@ -52,9 +17,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(`docs: error: ${(e as Error).message}`);
-    process.exitCode = 1;
-  });
-}
+main().catch((e: unknown) => {
+  console.error(`docs: error: ${(e as Error).message}`);
+  process.exitCode = 1;
+});

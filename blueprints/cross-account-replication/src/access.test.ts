@@ -14,8 +14,8 @@ import { EncryptionKey } from "@sse-kms/key";
 import { type IamPolicyDocument, allowAll, inventoryOf, registerAccessMatchers } from "@sse-kms/testing";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
-import { type ReplicationHandover, replicationHandover } from "./handover";
-import { build, environment } from "./test-support";
+import type { ReplicationHandover } from "./handover";
+import { BLUEPRINT, build, environment, handoverIn } from "./test-support";
 
 registerAccessMatchers();
 
@@ -87,15 +87,15 @@ function createSetup(): Setup {
  */
 function existingSetup(): Setup {
   const shipped = environment("staging");
-  const d = shipped.blueprints["cross-account-replication"]!.destination;
+  const d = shipped.blueprints[BLUEPRINT.name].destination;
   if (d.mode !== "existing") throw new Error("staging ships an existing destination");
   const bucket = d.bucketArn.split(":::")[1]!;
   const region = d.keyArn.split(":")[3]!;
   const name = "backup-account-555555555555";
   const bare = foreignStack({ name, account: d.account, region, bucket });
   const keyArn = keyArnOf(bare);
-  const env = environment("staging", (raw) => (raw.blueprints["cross-account-replication"].destination.keyArn = keyArn));
-  const handover = replicationHandover(env)!;
+  const env = environment("staging", (raw) => (raw.blueprints[BLUEPRINT.name].destination.keyArn = keyArn));
+  const handover = handoverIn(env)!;
   const { text, blueprint } = build(env);
   const m = blueprint.model;
   const withHandover = foreignStack({ name, account: d.account, region, bucket, handover });
@@ -112,9 +112,9 @@ function existingSetup(): Setup {
 }
 
 test("the hand-over statements do not depend on the destination key ARN (the proof's substitution is sound)", () => {
-  const shipped = replicationHandover(environment("staging"))!;
-  const other = replicationHandover(
-    environment("staging", (raw) => (raw.blueprints["cross-account-replication"].destination.keyArn = `arn:aws:kms:eu-central-1:555555555555:key/${KEY_ID_PLACEHOLDER.replace(/0/g, "a")}`)),
+  const shipped = handoverIn(environment("staging"))!;
+  const other = handoverIn(
+    environment("staging", (raw) => (raw.blueprints[BLUEPRINT.name].destination.keyArn = `arn:aws:kms:eu-central-1:555555555555:key/${KEY_ID_PLACEHOLDER.replace(/0/g, "a")}`)),
   )!;
   expect(other.keyPolicyStatement).toEqual(shipped.keyPolicyStatement);
   expect(other.bucketPolicyStatements).toEqual(shipped.bucketPolicyStatements);

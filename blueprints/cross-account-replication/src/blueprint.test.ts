@@ -1,31 +1,30 @@
-import { type CrossAccountReplicationConfig, type EnvironmentConfig } from "@sse-kms/config";
 import { KEY_CRYPTOGRAPHIC_ACTIONS, actionMatches } from "@sse-kms/policy";
 import { EnvironmentStack } from "@sse-kms/stack";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
 import { CrossAccountReplicationBlueprint } from "./blueprint";
-import { HANDOVER_OUTPUTS, replicationHandover } from "./handover";
-import { defaultReplicationRoleName } from "./model";
-import { SHIPPED, asList, build, environment, policyOf, tfName, toCreate, toExisting, type Json } from "./test-support";
+import { type CrossAccountReplicationConfig, defaultReplicationRoleName } from "./config";
+import { HANDOVER_OUTPUTS } from "./handover";
+import { BLUEPRINT, type ReplicationEnvironment, handoverIn, FIXTURES, asList, build, environment, policyOf, tfName, toCreate, toExisting, type Json } from "./test-support";
 
-/** Every shipped environment in its shipped mode and in the other mode, so both modes are covered everywhere. */
-const CASES: [string, EnvironmentConfig][] = SHIPPED.flatMap((name) => {
+/** Every fixture environment in its own mode and in the other mode, so both modes are covered everywhere. */
+const CASES: [string, ReplicationEnvironment][] = FIXTURES.flatMap((name) => {
   const shipped = environment(name);
-  const flipped = environment(name, shipped.blueprints["cross-account-replication"]!.destination.mode === "create" ? toExisting : toCreate);
+  const flipped = environment(name, shipped.blueprints[BLUEPRINT.name].destination.mode === "create" ? toExisting : toCreate);
   return [
-    [`${name} (shipped, ${shipped.blueprints["cross-account-replication"]!.destination.mode})`, shipped],
-    [`${name} (variant, ${flipped.blueprints["cross-account-replication"]!.destination.mode})`, flipped],
-  ] as [string, EnvironmentConfig][];
+    [`${name} (fixture, ${shipped.blueprints[BLUEPRINT.name].destination.mode})`, shipped],
+    [`${name} (variant, ${flipped.blueprints[BLUEPRINT.name].destination.mode})`, flipped],
+  ] as [string, ReplicationEnvironment][];
 });
 
-describe("the shipped environments use both destination modes", () => {
+describe("the fixture environments use both destination modes", () => {
   test("staging replicates into an existing bucket of 555555555555 in its own region", () => {
-    const d = environment("staging").blueprints["cross-account-replication"]!.destination;
+    const d = environment("staging").blueprints[BLUEPRINT.name].destination;
     expect(d).toMatchObject({ mode: "existing", account: "555555555555", bucketArn: "arn:aws:s3:::acme-staging-backup-555555555555" });
   });
   test("prod creates its destination in the distinct backup account 444444444444, in another region", () => {
     const env = environment("prod");
-    const d = env.blueprints["cross-account-replication"]!.destination;
+    const d = env.blueprints[BLUEPRINT.name].destination;
     expect(d).toMatchObject({ mode: "create", account: "444444444444", region: "us-west-2" });
     expect(d.account).not.toBe(env.account);
     expect(d.mode === "create" && d.region).not.toBe(env.region);
@@ -34,7 +33,7 @@ describe("the shipped environments use both destination modes", () => {
 
 describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
   const { json, blueprint } = build(env);
-  const config: CrossAccountReplicationConfig = env.blueprints["cross-account-replication"]!;
+  const config: CrossAccountReplicationConfig = env.blueprints[BLUEPRINT.name];
   const d = config.destination;
   const create = d.mode === "create";
   const m = blueprint.model;
@@ -284,7 +283,7 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
     });
   } else {
     test("existing: outputs the exact key-policy statement and bucket-policy statements, literal JSON, equal to the hand-over", () => {
-      const handover = replicationHandover(env)!;
+      const handover = handoverIn(env)!;
       const keyStatement = JSON.parse(json.output[HANDOVER_OUTPUTS.keyPolicyStatement].value as string) as Json;
       const bucketStatements = JSON.parse(json.output[HANDOVER_OUTPUTS.bucketPolicyStatements].value as string) as Json[];
       expect(keyStatement).toEqual(handover.keyPolicyStatement);
@@ -324,7 +323,7 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
 
 describe("configuration switches", () => {
   test("a configured role name replaces <env>-s3-replication in the role and every policy that names it", () => {
-    const env = environment("prod", (raw) => (raw.blueprints["cross-account-replication"].replicationRoleName = "backup-replicator"));
+    const env = environment("prod", (raw) => (raw.blueprints[BLUEPRINT.name].replicationRoleName = "backup-replicator"));
     const { json } = build(env);
     expect(json.resource.aws_iam_role.replication.name).toBe("backup-replicator");
     const text = JSON.stringify(json);
@@ -336,26 +335,26 @@ describe("configuration switches", () => {
     [true, "Enabled"],
     [false, "Disabled"],
   ])("deleteMarkerReplication %s -> delete_marker_replication %s", (flag, status) => {
-    const { json } = build(environment("prod", (raw) => (raw.blueprints["cross-account-replication"].deleteMarkerReplication = flag)));
+    const { json } = build(environment("prod", (raw) => (raw.blueprints[BLUEPRINT.name].deleteMarkerReplication = flag)));
     expect(json.resource.aws_s3_bucket_replication_configuration.acme_prod_replicated_333333333333.rule[0].delete_marker_replication).toEqual({ status });
   });
 
   test("metrics false -> no metrics block", () => {
-    const { json } = build(environment("staging", (raw) => (raw.blueprints["cross-account-replication"].metrics = false)));
+    const { json } = build(environment("staging", (raw) => (raw.blueprints[BLUEPRINT.name].metrics = false)));
     expect(json.resource.aws_s3_bucket_replication_configuration.acme_staging_replicated_222222222222.rule[0].destination).not.toHaveProperty("metrics");
   });
 
   test("no assumeRoleArn -> the destination provider uses the ambient credentials, still pinned to the destination account", () => {
-    const { json } = build(environment("prod", (raw) => delete raw.blueprints["cross-account-replication"].destination.assumeRoleArn));
+    const { json } = build(environment("prod", (raw) => delete raw.blueprints[BLUEPRINT.name].destination.assumeRoleArn));
     expect(json.provider.aws[1]).toMatchObject({ alias: "destination", allowed_account_ids: ["444444444444"], region: "us-west-2" });
     expect(json.provider.aws[1]).not.toHaveProperty("assume_role");
   });
 
   test("a destination provider passed in is used instead of a new one", () => {
     const env = environment("prod");
-    const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "cross-account-replication" });
+    const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: BLUEPRINT.name });
     const mine = new AwsProvider(stack, "backup", { alias: "backup", region: "us-west-2", allowedAccountIds: ["444444444444"] });
-    new CrossAccountReplicationBlueprint(stack, "r", { environmentName: "prod", account: env.account, region: env.region, config: env.blueprints["cross-account-replication"]!, destinationProvider: mine, preventDestroy: stack.preventDestroy });
+    new CrossAccountReplicationBlueprint(stack, "r", { environmentName: "prod", account: env.account, region: env.region, config: env.blueprints[BLUEPRINT.name], destinationProvider: mine, preventDestroy: stack.preventDestroy });
     const json = JSON.parse(Testing.synth(stack)) as Json;
     expect(json.provider.aws.map((p: Json) => p.alias)).toEqual([undefined, "backup"]);
     expect(json.resource.aws_s3_bucket.acme_prod_backup_444444444444.provider).toBe("aws.backup");

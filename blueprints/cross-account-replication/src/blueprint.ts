@@ -1,4 +1,4 @@
-import { type BucketSettings, type CrossAccountReplicationConfig, type KeySettings, KNOWN_REGIONS, arnAccount, arnPartition, arnRegion, partitionOf, requireProp } from "@sse-kms/config";
+import { type BucketSettings, type KeySettings, KNOWN_REGIONS, arnAccount, arnPartition, arnRegion, moveFrom, partitionOf, requireProp } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
@@ -11,13 +11,14 @@ import {
   replicationSourceKeyStatement,
   replicationTrustPolicy,
 } from "@sse-kms/policy";
-import { type EnvironmentStack, awsProviderConfig, blueprintConfigOf } from "@sse-kms/stack";
+import { awsProviderConfig } from "@sse-kms/stack";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { TerraformOutput, type TerraformProvider, type TerraformResource, dependable } from "cdktf";
 import { Construct } from "constructs";
+import type { CrossAccountReplicationConfig } from "./config";
 import { HANDOVER_OUTPUTS, type ReplicationHandover, handoverOf } from "./handover";
 import { type ReplicationModel, keyTerraformName, policyOptions, replicationModel } from "./model";
 
@@ -96,22 +97,6 @@ export class CrossAccountReplicationBlueprint extends Construct {
   /** What the owners of an existing destination must add (`existing` mode only). */
   readonly handover?: ReplicationHandover;
 
-  /**
-   * The blueprint in an environment's stack, configured from `blueprints.cross-account-replication`;
-   * the destination provider gets the stack's default tags.
-   */
-  static forStack(stack: EnvironmentStack): CrossAccountReplicationBlueprint {
-    const env = stack.env;
-    return new CrossAccountReplicationBlueprint(stack, "cross-account-replication", {
-      environmentName: env.name,
-      account: env.account,
-      region: env.region,
-      config: blueprintConfigOf(stack, "cross-account-replication"),
-      preventDestroy: stack.preventDestroy,
-      destinationTags: stack.tags,
-    });
-  }
-
   constructor(scope: Construct, id: string, props: CrossAccountReplicationBlueprintProps) {
     super(scope, id);
     this.validate(props);
@@ -179,12 +164,8 @@ export class CrossAccountReplicationBlueprint extends Construct {
     this.rolePolicy.overrideLogicalId(REPLICATION_ROLE_TERRAFORM_NAME);
 
     // --- Replication configuration (on the source bucket) ---------------------------------------
-    const sourceVersioning = this.sourceBucket.versioning;
-    requireProp(
-      sourceVersioning !== undefined, this.node.path, "config.source.bucket.versioning",
-      "must be true: S3 replication needs versioning on the source bucket", src.bucket.versioning, "set versioning to true (the default)",
-    );
-    const waitFor: TerraformResource[] = [sourceVersioning as TerraformResource, this.rolePolicy];
+    // Versioning is on: the config type allows only `versioning: true` on both buckets.
+    const waitFor: TerraformResource[] = [this.sourceBucket.versioning as TerraformResource, this.rolePolicy];
     if (this.destinationBucket && this.destinationKey) {
       if (this.destinationBucket.versioning) waitFor.push(this.destinationBucket.versioning);
       waitFor.push(this.destinationBucket.policy, this.destinationKey.resource);
@@ -258,9 +239,12 @@ export class CrossAccountReplicationBlueprint extends Construct {
     const Side = side === "source" ? "Source" : "Destination";
     const { key: k, bucket: b } = settings;
     const terraformName = keyTerraformName(side, k.name);
+    // The key's and the alias's addresses derive from the key name: a rename moves both.
+    const movedFrom = k.previousNames.map((previous) => keyTerraformName(side, previous));
     const key = new EncryptionKey(this, `${Side}Key`, {
       ...keyPropsFromSettings(k),
       terraformName,
+      movedFrom,
       account: where.account,
       region: where.region,
       description: k.description ?? `${k.name} (replication ${side}, SSE-KMS, managed by sse-kms-blueprints)`,
@@ -268,6 +252,7 @@ export class CrossAccountReplicationBlueprint extends Construct {
       provider: where.provider,
     });
     const alias = new KeyAlias(this, `${Side}Alias`, { aliasName: k.alias, targetKeyId: key.keyId, terraformName, provider: where.provider });
+    for (const previous of movedFrom) moveFrom(alias.resource, `${alias.resource.terraformResourceType}.${previous}`);
     const bucket = new EncryptedBucket(this, `${Side}Bucket`, {
       bucketName: b.name,
       region: where.region,
@@ -298,12 +283,10 @@ export class CrossAccountReplicationBlueprint extends Construct {
     } else {
       requireProp(IAM_ROLE_NAME.test(roleName), path, "config.replicationRoleName", "must be an IAM role name: 1-64 of letters, digits and +=,.@_-", roleName, "choose a valid role name");
     }
-    requireProp(p.config.source.bucket.versioning, path, "config.source.bucket.versioning", "must be true: S3 replication needs versioning on the source bucket", false, "set versioning to true (the default)");
     const partition = KNOWN_REGIONS.includes(p.region) ? partitionOf(p.region) : "aws";
     if (d.mode === "create") {
       requireProp(KNOWN_REGIONS.includes(d.region), path, "config.destination.region", "must be a known AWS region", d.region, "use a region name such as us-west-2");
       requireProp(partitionOf(d.region) === partition, path, "config.destination.region", `must be in partition ${partition}, like the source region ${p.region}`, d.region, "replicate within one partition");
-      requireProp(d.bucket.versioning, path, "config.destination.bucket.versioning", "must be true: S3 replication needs versioning on the destination bucket", false, "set versioning to true (the default)");
       requireProp(d.bucket.name !== p.config.source.bucket.name, path, "config.destination.bucket.name", "must differ from the source bucket name", d.bucket.name, "bucket names are global: choose another name");
     } else {
       requireProp(arnAccount(d.keyArn) === d.account, path, "config.destination.keyArn", `must be a key of the destination account ${d.account}`, d.keyArn, "use the ARN of the destination account's key (not an alias)");

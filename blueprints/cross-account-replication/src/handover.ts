@@ -1,4 +1,4 @@
-import { type EnvironmentConfig } from "@sse-kms/config";
+import type { EnvironmentBase } from "@sse-kms/config";
 import {
   type PolicyStatement,
   canonicalStatement,
@@ -6,10 +6,8 @@ import {
   replicationDestinationKeyStatement,
 } from "@sse-kms/policy";
 import { stackName } from "@sse-kms/stack";
+import type { CrossAccountReplicationConfig } from "./config";
 import { policyOptions, replicationModel, type ReplicationModel } from "./model";
-
-/** The blueprint name, as in `environment.json` and stack names. */
-export const BLUEPRINT = "cross-account-replication";
 
 /**
  * What the owners of an EXISTING destination bucket and key must add so that this stack's
@@ -45,15 +43,12 @@ export function handoverOf(stack: string, m: ReplicationModel): ReplicationHando
 }
 
 /**
- * The hand-over of an environment's cross-account-replication stack, from its configuration alone
- * (pure: no synth, no file access). Undefined when the environment does not enable the blueprint
- * or creates the destination itself.
+ * The hand-over of an environment's replication stack `<env>-<blueprint>`, from its configuration
+ * alone (pure: no synth, no file access). Undefined when the stack creates the destination itself.
  */
-export function replicationHandover(env: EnvironmentConfig): ReplicationHandover | undefined {
-  const config = env.blueprints[BLUEPRINT];
-  if (!config) return undefined;
+export function replicationHandover(env: EnvironmentBase, blueprint: string, config: CrossAccountReplicationConfig): ReplicationHandover | undefined {
   const model = replicationModel({ environmentName: env.name, account: env.account, region: env.region, config });
-  return handoverOf(stackName(env.name, BLUEPRINT), model);
+  return handoverOf(stackName(env.name, blueprint), model);
 }
 
 /** Repo-relative path of the generated hand-over of a stack. */

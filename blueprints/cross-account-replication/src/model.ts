@@ -1,16 +1,6 @@
-import {
-  type CrossAccountReplicationConfig,
-  dnsSuffixOf,
-  existingDestinationRegion,
-  partitionOf,
-  terraformName,
-} from "@sse-kms/config";
+import { dnsSuffixOf, partitionOf, terraformName } from "@sse-kms/config";
 import { type ReplicationPolicyOptions, bucketArn, roleArn } from "@sse-kms/policy";
-
-/** The role name used when the config sets none: `<env>-s3-replication`. */
-export function defaultReplicationRoleName(environmentName: string): string {
-  return `${environmentName}-s3-replication`;
-}
+import { type CrossAccountReplicationConfig, defaultReplicationRoleName, existingDestinationRegion } from "./config";
 
 /** Terraform resource names of the keys and aliases, pinned: `source_<key name>`, `destination_<key name>`. */
 export function keyTerraformName(side: "source" | "destination", keyName: string): string {

@@ -3,10 +3,10 @@
  * the same assertions run against `terraform show -json` output where Terraform and credentials exist.
  */
 import { actionOf, findChange, findChanges, predictPlan, valueAt } from "@sse-kms/testing";
-import { SHIPPED, build, environment, tfName } from "./test-support";
+import { BLUEPRINT, FIXTURES, build, environment, tfName } from "./test-support";
 
-describe.each(SHIPPED.map((n) => [n, environment(n)] as const))("predicted plan of %s-cross-account-replication", (_name, env) => {
-  const config = env.blueprints["cross-account-replication"]!;
+describe.each(FIXTURES.map((n) => [n, environment(n)] as const))("predicted plan of %s-cross-account-replication", (_name, env) => {
+  const config = env.blueprints[BLUEPRINT.name];
   const d = config.destination;
   const { json } = build(env);
   const plan = predictPlan(json, { source: `${env.name}-cross-account-replication` });

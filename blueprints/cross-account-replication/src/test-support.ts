@@ -1,40 +1,41 @@
 /** Helpers for this blueprint's tests (not exported from the package). */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type EnvironmentConfig, parseEnvironment } from "@sse-kms/config";
-import { EnvironmentStack } from "@sse-kms/stack";
-import { Testing } from "cdktf";
-import { CrossAccountReplicationBlueprint } from "./blueprint";
-import { BLUEPRINT } from "./handover";
+import { type EnvironmentWith, type Json, parseFixture, synthBlueprint } from "@sse-kms/testing";
+import { type CrossAccountReplicationBlueprint } from "./blueprint";
+import { blueprint as BLUEPRINT } from "./definition";
+import { type ReplicationHandover, replicationHandover } from "./handover";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export type Json = Record<string, any>;
+export type { Json };
+export { BLUEPRINT };
+export type ReplicationEnvironment = EnvironmentWith<typeof BLUEPRINT>;
 
-export const repoRoot = join(__dirname, "../../..");
+/** This blueprint's fixture environments (fixtures/<name>.json): `staging` replicates into an existing destination, `prod` creates it. */
+export const FIXTURES = ["staging", "prod"] as const;
 
-/** The environments that ship this blueprint. */
-export const SHIPPED = ["staging", "prod"] as const;
-
-/** The raw (unparsed) environment file of a shipped environment, as a fresh object. */
+/** The raw (unparsed) fixture environment file, as a fresh object. */
 export function rawEnvironment(name: string): Json {
-  return JSON.parse(readFileSync(join(repoRoot, "apps", name, "environment.json"), "utf8")) as Json;
+  return JSON.parse(readFileSync(join(__dirname, "../fixtures", `${name}.json`), "utf8")) as Json;
 }
 
-/** A shipped environment, parsed, optionally changed first (only this blueprint kept). */
-export function environment(name: string, change?: (raw: Json) => void): EnvironmentConfig {
+/** A fixture environment, parsed, optionally changed first. */
+export function environment(name: string, change?: (raw: Json) => void): ReplicationEnvironment {
   const raw = rawEnvironment(name);
-  raw.blueprints = { [BLUEPRINT]: raw.blueprints[BLUEPRINT] };
   change?.(raw);
-  return parseEnvironment(raw, `apps/${name}/environment.json (test variant)`);
+  return parseFixture(BLUEPRINT, raw, `fixtures/${name}.json (test variant)`);
 }
 
-/** Builds the blueprint's stack as the catalog does (forStack), and synthesizes it. */
-export function build(env: EnvironmentConfig) {
-  const app = Testing.app({ stackTraces: false });
-  const stack = new EnvironmentStack(app, { env, blueprint: BLUEPRINT });
-  const blueprint = CrossAccountReplicationBlueprint.forStack(stack);
-  const text = Testing.synth(stack);
-  return { app, stack, blueprint, text, json: JSON.parse(text) as Json };
+/** The blueprint's configuration in an environment. */
+export const configIn = (env: ReplicationEnvironment) => env.blueprints[BLUEPRINT.name];
+
+/** The hand-over of an environment's replication stack (undefined when it creates the destination). */
+export const handoverIn = (env: ReplicationEnvironment): ReplicationHandover | undefined => replicationHandover(env, BLUEPRINT.name, configIn(env));
+
+/** Builds the blueprint's stack as the app does, and synthesizes it. */
+export function build(env: ReplicationEnvironment) {
+  const { stack, text, json } = synthBlueprint(BLUEPRINT, env);
+  const blueprint = stack.node.findChild(BLUEPRINT.name) as CrossAccountReplicationBlueprint;
+  return { stack, blueprint, text, json };
 }
 
 /** A policy attribute, parsed. */
@@ -46,9 +47,9 @@ export const asList = (v: unknown): string[] => (v === undefined ? [] : Array.is
 /** The Terraform name a bucket's resources share. */
 export const tfName = (bucket: string): string => bucket.replace(/[^a-z0-9_]/g, "_");
 
-/** A destination switched to `create` (for environments that ship `existing`). */
+/** A destination switched to `create` (for fixtures with `existing`). */
 export function toCreate(raw: Json): void {
-  const rep = raw.blueprints[BLUEPRINT];
+  const rep = raw.blueprints[BLUEPRINT.name];
   const account = rep.destination.account as string;
   rep.destination = {
     mode: "create",
@@ -59,9 +60,9 @@ export function toCreate(raw: Json): void {
   };
 }
 
-/** A destination switched to `existing` (for environments that ship `create`). */
+/** A destination switched to `existing` (for fixtures with `create`). */
 export function toExisting(raw: Json): void {
-  const rep = raw.blueprints[BLUEPRINT];
+  const rep = raw.blueprints[BLUEPRINT.name];
   const account = rep.destination.account as string;
   rep.destination = {
     mode: "existing",

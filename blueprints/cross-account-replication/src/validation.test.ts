@@ -1,8 +1,10 @@
-import { ConfigError, ConstructPropError, type CrossAccountReplicationConfig, type EnvironmentConfig, parseEnvironment } from "@sse-kms/config";
+import { ConfigError, ConstructPropError, type EnvironmentConfig } from "@sse-kms/config";
+import { parseFixture } from "@sse-kms/testing";
 import { EnvironmentStack } from "@sse-kms/stack";
 import { Testing } from "cdktf";
 import { CrossAccountReplicationBlueprint, type CrossAccountReplicationBlueprintProps } from "./blueprint";
-import { environment, rawEnvironment, type Json } from "./test-support";
+import type { CrossAccountReplicationConfig } from "./config";
+import { BLUEPRINT, environment, rawEnvironment, type Json } from "./test-support";
 
 const REP = "blueprints.cross-account-replication";
 const KEY_ID = "1234abcd-12ab-44cd-86ef-1234567890ab";
@@ -10,9 +12,9 @@ const KEY_ID = "1234abcd-12ab-44cd-86ef-1234567890ab";
 /** The problems (path: message) of an environment file after `change`. */
 function problems(name: string, change: (rep: Json, raw: Json) => void): string[] {
   const raw = rawEnvironment(name);
-  change(raw.blueprints["cross-account-replication"], raw);
+  change(raw.blueprints[BLUEPRINT.name], raw);
   try {
-    parseEnvironment(raw, "env.json");
+    parseFixture(BLUEPRINT, raw, "env.json");
   } catch (e) {
     if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
     throw e;
@@ -80,12 +82,12 @@ describe("configuration errors name the field", () => {
 
 describe("construct errors name the construct path, the prop, the value and the fix", () => {
   const build = (env: EnvironmentConfig, change: (p: { -readonly [K in keyof CrossAccountReplicationBlueprintProps]: CrossAccountReplicationBlueprintProps[K] }) => void) => {
-    const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "cross-account-replication" });
+    const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: BLUEPRINT.name });
     const props = {
       environmentName: env.name,
       account: env.account,
       region: env.region,
-      config: structuredClone(env.blueprints["cross-account-replication"]!) as CrossAccountReplicationConfig,
+      config: structuredClone(env.blueprints[BLUEPRINT.name]) as CrossAccountReplicationConfig,
       preventDestroy: stack.preventDestroy,
     };
     change(props);
@@ -104,8 +106,6 @@ describe("construct errors name the construct path, the prop, the value and the 
     ],
     ["source account not 12 digits", prod, (p: Json) => (p.account = "3333"), `${at}: account must be a 12-digit AWS account id (got "3333"). Fix: pass the source account id as a 12-digit string`],
     ["unknown source region", prod, (p: Json) => (p.region = "us-east-7"), `${at}: region must be a known AWS region (got "us-east-7"). Fix: use a region name such as eu-west-1`],
-    ["source without versioning", prod, (p: Json) => (p.config.source.bucket.versioning = false), `${at}: config.source.bucket.versioning must be true: S3 replication needs versioning on the source bucket (got false). Fix: set versioning to true (the default)`],
-    ["created destination without versioning", prod, (p: Json) => (p.config.destination.bucket.versioning = false), `${at}: config.destination.bucket.versioning must be true: S3 replication needs versioning on the destination bucket (got false). Fix: set versioning to true (the default)`],
     ["created destination in another partition", prod, (p: Json) => (p.config.destination.region = "us-gov-west-1"), `${at}: config.destination.region must be in partition aws, like the source region us-east-1 (got "us-gov-west-1"). Fix: replicate within one partition`],
     ["bad role name", prod, (p: Json) => (p.config.replicationRoleName = "a/b"), `${at}: config.replicationRoleName must be an IAM role name: 1-64 of letters, digits and +=,.@_- (got "a/b"). Fix: choose a valid role name`],
     [

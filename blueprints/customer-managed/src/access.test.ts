@@ -1,40 +1,25 @@
 /**
- * Access proofs (docs/architecture.md, testing layer 4) for the customer-managed blueprint in every shipped
- * environment that enables it: the shared SSE-KMS proofs of @sse-kms/testing (sseKmsAccessProofs)
- * run on the synthesized key and bucket policies through the IAM policy simulator.
+ * Access proofs (docs/architecture.md, testing layer 4) for this blueprint over its own fixture
+ * environments: the shared SSE-KMS proofs of @sse-kms/testing (sseKmsAccessProofs) run on the
+ * synthesized key and bucket policies through the IAM policy simulator.
  */
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type EnvironmentConfig, loadEnvironmentFile, terraformName } from "@sse-kms/config";
-import { EnvironmentStack } from "@sse-kms/stack";
-import { sseKmsAccessProofs } from "@sse-kms/testing";
-import { Testing } from "cdktf";
-import { CustomerManagedKeyBlueprint } from "./blueprint";
+import { terraformName } from "@sse-kms/config";
+import { configOf, fixtureEnvironments, sseKmsAccessProofs, synthBlueprint } from "@sse-kms/testing";
+import { blueprint } from "./definition";
 
-const appsDir = join(__dirname, "../../../apps");
-const ENVIRONMENTS = readdirSync(appsDir, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(appsDir, d.name, "environment.json")))
-  .map((d) => loadEnvironmentFile(join(appsDir, d.name, "environment.json")))
-  .filter((env) => env.blueprints["customer-managed"] !== undefined)
-  .sort((a, b) => (a.name < b.name ? -1 : 1));
+const ENVIRONMENTS = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);
 
-function synth(env: EnvironmentConfig): string {
-  const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "customer-managed" });
-  CustomerManagedKeyBlueprint.forStack(stack);
-  return Testing.synth(stack);
-}
-
-test("the proofs cover the shipped environments and both enforcement modes", () => {
-  expect(ENVIRONMENTS.map((e) => e.name)).toEqual(expect.arrayContaining(["dev", "prod", "staging"]));
-  const buckets = ENVIRONMENTS.flatMap((e) => e.blueprints["customer-managed"]!.buckets);
+test("the proofs cover both enforcement modes", () => {
+  const buckets = ENVIRONMENTS.flatMap((e) => configOf(blueprint, e).buckets);
   expect(buckets.some((b) => b.requireEncryptionHeader)).toBe(true);
   expect(buckets.some((b) => !b.requireEncryptionHeader)).toBe(true);
 });
 
-describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access proofs: customer-managed in %s", (_name, env) => {
-  const config = env.blueprints["customer-managed"]!;
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(`access proofs: ${blueprint.name} in fixture %s`, (_name, env) => {
+  const config = configOf(blueprint, env);
   sseKmsAccessProofs({
-    stack: synth(env),
+    stack: synthBlueprint(blueprint, env).text,
     env,
     keyAddress: `aws_kms_key.${terraformName(config.key.name)}`,
     users: config.key.users,

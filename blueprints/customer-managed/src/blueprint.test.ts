@@ -1,26 +1,22 @@
 import { join } from "node:path";
-import { type EnvironmentConfig, loadEnvironmentFile } from "@sse-kms/config";
 import { KEY_CRYPTOGRAPHIC_ACTIONS, type PolicyDocument, actionMatches } from "@sse-kms/policy";
-import { EnvironmentStack } from "@sse-kms/stack";
-import { Testing } from "cdktf";
-import { CustomerManagedKeyBlueprint } from "./blueprint";
+import { type Json, configOf, fixtureEnvironments, synthBlueprint } from "@sse-kms/testing";
+import { blueprint } from "./definition";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const repoRoot = join(__dirname, "../../..");
-const ENVIRONMENTS = ["dev", "staging", "prod"].map((name) => loadEnvironmentFile(join(repoRoot, "apps", name, "environment.json")));
-
-function synth(env: EnvironmentConfig): Json {
-  const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "customer-managed" });
-  CustomerManagedKeyBlueprint.forStack(stack);
-  return JSON.parse(Testing.synth(stack)) as Json;
-}
+/** This blueprint's own fixture environments (fixtures/*.json): local, s3 and cloud backends, production and not. */
+const ENVIRONMENTS = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string]);
 
-describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("customer-managed in %s", (_name, env) => {
-  const json = synth(env);
-  const config = env.blueprints["customer-managed"]!;
+test("the fixtures cover every backend type, production and not, and both enforcement modes", () => {
+  expect(new Set(ENVIRONMENTS.map((e) => e.backend.type))).toEqual(new Set(["local", "s3", "cloud"]));
+  expect(new Set(ENVIRONMENTS.map((e) => e.production))).toEqual(new Set([true, false]));
+  expect(new Set(ENVIRONMENTS.flatMap((e) => configOf(blueprint, e).buckets.map((b) => b.requireEncryptionHeader)))).toEqual(new Set([true, false]));
+});
+
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(`${blueprint.name} in fixture %s`, (_name, env) => {
+  const { json } = synthBlueprint(blueprint, env);
+  const config = configOf(blueprint, env);
   const keys: Json = json.resource.aws_kms_key;
   const key: Json = keys[config.key.name];
   const keyPolicy = JSON.parse(key.policy) as PolicyDocument;
@@ -92,7 +88,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("customer-man
 
   test("the provider is pinned to the environment's account and region; the backend is explicit and relative", () => {
     expect(json.provider.aws).toEqual([expect.objectContaining({ region: env.region, allowed_account_ids: [env.account] })]);
-    const stack = `${env.name}-customer-managed`;
+    const stack = `${env.name}-${blueprint.name}`;
     const expected = {
       local: { backend: { local: { path: `../../../terraform-state/${stack}.tfstate` } } },
       s3: { backend: { s3: expect.objectContaining({ key: `sse-kms-blueprints/${stack}.tfstate`, use_lockfile: true, encrypt: true }) } },

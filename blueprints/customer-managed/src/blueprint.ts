@@ -1,10 +1,9 @@
-import type { CustomerManagedConfig } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
-import { type EnvironmentStack, blueprintConfigOf } from "@sse-kms/stack";
 import { TerraformOutput, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import type { CustomerManagedConfig } from "./config";
 
 /** Properties of a {@link CustomerManagedKeyBlueprint}. */
 export interface CustomerManagedKeyBlueprintProps {
@@ -20,7 +19,7 @@ export interface CustomerManagedKeyBlueprintProps {
 }
 
 /**
- * Blueprint 1: a customer-managed KMS key (rotation on, least-privilege key policy with
+ * Blueprint 1: a customer managed KMS key (rotation on, least-privilege key policy with
  * separation of duties), its alias, and one or more buckets under SSE-KMS with that key,
  * Bucket Keys on, and a bucket policy that enforces TLS and the key.
  */
@@ -28,13 +27,6 @@ export class CustomerManagedKeyBlueprint extends Construct {
   readonly key: EncryptionKey;
   readonly alias: KeyAlias;
   readonly buckets: readonly EncryptedBucket[];
-
-  /** The blueprint in an environment's stack, configured from `blueprints.customer-managed`. */
-  static forStack(stack: EnvironmentStack): CustomerManagedKeyBlueprint {
-    const env = stack.env;
-    const config = blueprintConfigOf(stack, "customer-managed");
-    return new CustomerManagedKeyBlueprint(stack, "customer-managed", { account: env.account, region: env.region, config, preventDestroy: stack.preventDestroy });
-  }
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyBlueprintProps) {
     super(scope, id);
@@ -52,7 +44,7 @@ export class CustomerManagedKeyBlueprint extends Construct {
       bucketFromSettings(this, b, { region: props.region, encryptionKey: this.key, preventDestroy: props.preventDestroy, provider: props.provider }),
     );
 
-    new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the customer-managed key" }).overrideLogicalId(`${k.name}_key_arn`);
+    new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the customer managed key" }).overrideLogicalId(`${k.name}_key_arn`);
     new TerraformOutput(this, "alias", { value: k.alias, description: "Alias of the key" }).overrideLogicalId(`${k.name}_alias`);
     new TerraformOutput(this, "bucket_names", { value: config.buckets.map((b) => b.name), description: "Buckets encrypted with the key" })
       .overrideLogicalId(`${k.name}_bucket_names`);

@@ -1,35 +1,17 @@
 /**
- * Access proofs for the imported-material (BYOK) blueprint in every shipped environment that
- * enables it: the same SSE-KMS proofs as the customer-managed blueprint (sseKmsAccessProofs), on
- * the EXTERNAL-origin key's policy and its buckets' policies.
+ * Access proofs for this (BYOK) blueprint over its own fixture environments: the shared SSE-KMS
+ * proofs, plus the import ceremony's actions.
  */
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type EnvironmentConfig, loadEnvironmentFile, terraformName } from "@sse-kms/config";
-import { EnvironmentStack } from "@sse-kms/stack";
-import { simulateAccess, sseKmsAccessProofs } from "@sse-kms/testing";
-import { Testing } from "cdktf";
-import { ImportedMaterialBlueprint } from "./blueprint";
+import { terraformName } from "@sse-kms/config";
+import { configOf, fixtureEnvironments, simulateAccess, sseKmsAccessProofs, synthBlueprint } from "@sse-kms/testing";
+import { blueprint } from "./definition";
 
-const appsDir = join(__dirname, "../../../apps");
-const ENVIRONMENTS = readdirSync(appsDir, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(appsDir, d.name, "environment.json")))
-  .map((d) => loadEnvironmentFile(join(appsDir, d.name, "environment.json")))
-  .filter((env) => env.blueprints["imported-material"] !== undefined)
-  .sort((a, b) => (a.name < b.name ? -1 : 1));
+const ENVIRONMENTS = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);
+const synth = (env: (typeof ENVIRONMENTS)[number]) => synthBlueprint(blueprint, env).text;
 
-function synth(env: EnvironmentConfig): string {
-  const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "imported-material" });
-  ImportedMaterialBlueprint.forStack(stack);
-  return Testing.synth(stack);
-}
-
-test("the proofs cover staging and prod", () => {
-  expect(ENVIRONMENTS.map((e) => e.name)).toEqual(expect.arrayContaining(["prod", "staging"]));
-});
-
-describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access proofs: imported-material in %s", (_name, env) => {
-  const config = env.blueprints["imported-material"]!;
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(`access proofs: ${blueprint.name} in fixture %s`, (_name, env) => {
+  const config = configOf(blueprint, env);
   sseKmsAccessProofs({
     stack: synth(env),
     env,

@@ -1,27 +1,23 @@
 import { join } from "node:path";
-import { type EnvironmentConfig, type EnvironmentConfigInput, loadEnvironmentFile, parseEnvironment } from "@sse-kms/config";
-import { EnvironmentStack } from "@sse-kms/stack";
-import { AnnotationMetadataEntryType, Testing } from "cdktf";
-import { ImportedMaterialBlueprint, KEY_MATERIAL_VARIABLE } from "./blueprint";
+import { type Json, configOf, fixtureEnvironments, parseFixture, synthBlueprint } from "@sse-kms/testing";
+import { AnnotationMetadataEntryType } from "cdktf";
+import { KEY_MATERIAL_VARIABLE } from "./blueprint";
+import { blueprint } from "./definition";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Env = Parameters<typeof synthBlueprint<typeof blueprint>>[1];
 
-const repoRoot = join(__dirname, "../../..");
-
-function build(env: EnvironmentConfig) {
-  const app = Testing.app({ stackTraces: false });
-  const stack = new EnvironmentStack(app, { env, blueprint: "imported-material" });
-  const blueprint = ImportedMaterialBlueprint.forStack(stack);
-  const json = JSON.parse(Testing.synth(stack)) as Json;
-  const warnings = blueprint.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+function build(env: Env) {
+  const { json, stack } = synthBlueprint(blueprint, env);
+  const warnings = stack.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
   return { json, warnings, stack };
 }
 
-const SHIPPED = ["staging", "prod"].map((n) => loadEnvironmentFile(join(repoRoot, "apps", n, "environment.json")));
+/** This blueprint's own fixture environments (fixtures/*.json). */
+const FIXTURES = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);
 
-describe.each(SHIPPED.map((e) => [e.name, e] as const))("imported-material in %s", (_n, env) => {
+describe.each(FIXTURES.map((e) => [e.name, e] as const))(`${blueprint.name} in fixture %s`, (_n, env) => {
   const { json, warnings } = build(env);
-  const config = env.blueprints["imported-material"]!;
+  const config = configOf(blueprint, env);
   const key: Json = json.resource.aws_kms_external_key[config.key.name];
 
   test("an EXTERNAL-origin symmetric key without material: it waits in PendingImport", () => {
@@ -68,23 +64,26 @@ describe.each(SHIPPED.map((e) => [e.name, e] as const))("imported-material in %s
 });
 
 describe("opt-ins", () => {
-  const base = JSON.parse(JSON.stringify(SHIPPED[0])) as EnvironmentConfigInput & Json;
-  delete base.blueprints["cross-account-replication"];
-  delete base.blueprints["customer-managed"];
+  const base = JSON.parse(JSON.stringify(FIXTURES[0])) as Json;
+  const withConfig = (change: (config: Json) => void) => {
+    const raw = JSON.parse(JSON.stringify(base)) as Json;
+    change(raw.blueprints[blueprint.name]);
+    return parseFixture(blueprint, raw);
+  };
 
   test("passing material through Terraform needs the flag, uses a sensitive variable, and warns naming the stack", () => {
-    const env = parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], keyMaterial: { importThroughTerraform: true } } } });
+    const env = withConfig((c) => (c.keyMaterial = { importThroughTerraform: true }));
     const { json, warnings } = build(env);
     expect(json.variable[KEY_MATERIAL_VARIABLE]).toMatchObject({ type: "string", sensitive: true, nullable: false });
     const key = Object.values(json.resource.aws_kms_external_key as Json)[0] as Json;
     expect(key.key_material_base64).toBe(`\${var.${KEY_MATERIAL_VARIABLE}}`);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^staging-imported-material: key material is passed through Terraform .* stored in Terraform state/);
+    expect(warnings[0]).toMatch(new RegExp(`^${base.name}-${blueprint.name}: key material`)); expect(warnings[0]).toMatch(/key material is passed through Terraform .* stored in Terraform state/);
   });
 
   test("expiring material needs an explicit date and is reported with the date and how to import it", () => {
     const validTo = "2027-06-30T00:00:00Z";
-    const env = parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], keyMaterial: { validTo } } } });
+    const env = withConfig((c) => (c.keyMaterial = { validTo }));
     const { json, warnings } = build(env);
     const key = Object.values(json.resource.aws_kms_external_key as Json)[0] as Json;
     // Out-of-band import: the expiry belongs to the ceremony, not to the Terraform resource
@@ -96,7 +95,7 @@ describe("opt-ins", () => {
 
   test("with material through Terraform, the expiry is passed as valid_to", () => {
     const validTo = "2027-06-30T00:00:00Z";
-    const env = parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], keyMaterial: { importThroughTerraform: true, validTo } } } });
+    const env = withConfig((c) => (c.keyMaterial = { importThroughTerraform: true, validTo }));
     const { json, warnings } = build(env);
     const key = Object.values(json.resource.aws_kms_external_key as Json)[0] as Json;
     expect(key.valid_to).toBe(validTo);
@@ -105,8 +104,6 @@ describe("opt-ins", () => {
   });
 
   test("a rotation period is refused for imported material", () => {
-    expect(() =>
-      parseEnvironment({ ...base, blueprints: { "imported-material": { ...base.blueprints["imported-material"], key: { ...base.blueprints["imported-material"]!.key, rotationPeriodInDays: 365 } } } }),
-    ).toThrow(/blueprints\.imported-material\.key\.rotationPeriodInDays: unknown field/);
+    expect(() => withConfig((c) => (c.key.rotationPeriodInDays = 365))).toThrow(`blueprints.${blueprint.name}.key.rotationPeriodInDays: unknown field`);
   });
 });

@@ -1,10 +1,9 @@
-import type { ImportedMaterialConfig } from "@sse-kms/config";
 import { KeyAlias } from "@sse-kms/alias";
 import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
-import { type EnvironmentStack, blueprintConfigOf } from "@sse-kms/stack";
 import { Annotations, TerraformOutput, type TerraformProvider, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import type { ImportedMaterialConfig } from "./config";
 
 /** Name of the sensitive Terraform variable that carries material in the opt-in mode. */
 export const KEY_MATERIAL_VARIABLE = "key_material_base64";
@@ -24,7 +23,7 @@ export interface ImportedMaterialBlueprintProps {
 /**
  * Blueprint 2, BYOK: an EXTERNAL-origin key created WITHOUT key material (it waits in
  * `PendingImport` until the ceremony CLI `sse-kms-key-material import` imports it out of band),
- * the same key policy as the customer-managed key (plus the import actions for administrators),
+ * the same key policy as the customer managed key (plus the import actions for administrators),
  * an alias, and buckets encrypted with it.
  *
  * KMS never rotates imported material: rotation is manual (new key, import, move the alias,
@@ -37,13 +36,6 @@ export class ImportedMaterialBlueprint extends Construct {
   readonly buckets: readonly EncryptedBucket[];
   /** The sensitive variable, in the opt-in mode only. */
   readonly materialVariable?: TerraformVariable;
-
-  /** The blueprint in an environment's stack, configured from `blueprints.imported-material`. */
-  static forStack(stack: EnvironmentStack): ImportedMaterialBlueprint {
-    const env = stack.env;
-    const config = blueprintConfigOf(stack, "imported-material");
-    return new ImportedMaterialBlueprint(stack, "imported-material", { account: env.account, region: env.region, config, preventDestroy: stack.preventDestroy });
-  }
 
   constructor(scope: Construct, id: string, props: ImportedMaterialBlueprintProps) {
     super(scope, id);

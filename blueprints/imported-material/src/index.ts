@@ -1,1 +1,3 @@
 export * from "./blueprint";
+export * from "./config";
+export * from "./definition";

@@ -1,118 +1,155 @@
 import { z } from "zod";
 import { BackendSchema } from "./backend";
-import { CrossAccountReplicationConfigSchema, CustomerManagedConfigSchema, ImportedMaterialConfigSchema } from "./blueprints";
 import { AccountId, KNOWN_REGIONS, Region, RoleArn, Tags, arnPartition, partitionOf } from "./primitives";
 
-export const BLUEPRINT_NAMES = ["customer-managed", "imported-material", "cross-account-replication"] as const;
-export type BlueprintName = (typeof BLUEPRINT_NAMES)[number];
+/**
+ * A name a blueprint creates that must be unique beyond its own configuration: bucket names are
+ * global, aliases and IAM role names unique per account (aliases also per region).
+ */
+export interface NameClaim {
+  readonly kind: "bucket name" | "alias" | "IAM role name";
+  readonly value: string;
+  /** Where the value is configured, relative to `blueprints.<name>`. */
+  readonly path: readonly (string | number)[];
+  /** The account and region the name lives in (ignored for bucket names, which are global). @default the environment's */
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** Reports one problem at a path relative to `blueprints.<name>`. */
+export type IssueReporter = (path: readonly (string | number)[], input: unknown, message: string) => void;
 
 /**
- * One environment: an AWS account and region, and the blueprints deployed there.
- * This schema is the single source of both the TypeScript type and the runtime check,
- * and of the JSON Schema that editors use (packages/config/schema/environment.schema.json).
+ * What the environment schema needs to know of a blueprint: its name and its configuration
+ * schema, plus optional environment-wide rules. Each blueprint folder exports one (see
+ * `Blueprint` in @sse-kms/stack); the app layer lists them (apps/catalog/src/blueprints.ts).
  */
-export const EnvironmentConfigSchema = z
-  .strictObject({
-    $schema: z.string().optional().describe("Path to the JSON Schema, for editors."),
-    name: z
-      .string({ error: "must be a string" })
-      .regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "must be 1-20 characters: a lowercase letter, then lowercase letters, digits or '-'" })
-      .describe("Environment name; stacks are named <name>-<blueprint>."),
-    account: AccountId,
-    region: Region,
-    production: z.boolean({ error: "must be true or false" }).default(false)
-      .describe("Production: stateful resources are protected (prevent_destroy) and guardrails are stricter."),
-    preventDestroy: z.boolean({ error: "must be true or false" }).optional()
-      .describe("lifecycle.prevent_destroy on keys and buckets. Default: the value of production."),
-    assumeRoleArn: RoleArn.optional().describe("Role the AWS provider assumes to deploy."),
-    tags: Tags.default({}),
-    backend: BackendSchema.default({ type: "local", directory: "terraform-state" }),
-    blueprints: z
-      .strictObject({
-        "customer-managed": CustomerManagedConfigSchema.optional(),
-        "imported-material": ImportedMaterialConfigSchema.optional(),
-        "cross-account-replication": CrossAccountReplicationConfigSchema.optional(),
-      })
-      .refine((b) => Object.values(b).some((v) => v !== undefined), {
-        error: `enable at least one blueprint (${BLUEPRINT_NAMES.join(", ")})`,
-      }),
-  })
-  .superRefine((env, ctx) => {
-    if (!KNOWN_REGIONS.includes(env.region)) return; // already reported
-    const partition = partitionOf(env.region);
-    // One partition per environment: every ARN must be in the region's partition.
-    const visit = (value: unknown, path: (string | number)[]) => {
-      if (typeof value === "string" && value.startsWith("arn:")) {
-        if (arnPartition(value) !== partition) {
-          ctx.addIssue({
-            code: "custom",
-            path,
-            input: value,
-            message: `ARN is in partition ${arnPartition(value)} but region ${env.region} is in partition ${partition}; use arn:${partition}:...`,
-          });
-        }
-      } else if (Array.isArray(value)) {
-        value.forEach((v, i) => visit(v, [...path, i]));
-      } else if (value && typeof value === "object") {
-        for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
-      }
-    };
-    visit(env, []);
-    // Bucket names are global, and aliases unique per account and region: two blueprints of one
-    // environment cannot both create the same one (duplicates inside one list are reported there).
-    const claim = (seen: Map<string, { owner: string; where: string }>, value: string, path: (string | number)[], owner: string, message: string) => {
-      const where = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1);
-      const first = seen.get(value);
-      if (first === undefined) seen.set(value, { owner, where });
-      else if (first.owner !== owner) ctx.addIssue({ code: "custom", path, input: value, message: `${message} ${first.where}` });
-    };
-    const bucketNames = new Map<string, { owner: string; where: string }>();
-    const aliases = new Map<string, { owner: string; where: string }>();
-    const bucketMessage = "bucket names are global: the same name is already used by";
-    const aliasMessage = "aliases are unique per account and region: the same alias is already used by";
-    for (const bp of ["customer-managed", "imported-material"] as const) {
-      const config = env.blueprints[bp];
-      if (!config) continue;
-      claim(aliases, config.key.alias, ["blueprints", bp, "key", "alias"], `${bp}.key`, aliasMessage);
-      config.buckets.forEach((b, i) => claim(bucketNames, b.name, ["blueprints", bp, "buckets", i, "name"], `${bp}.buckets`, bucketMessage));
-    }
-    const rep = env.blueprints["cross-account-replication"];
-    if (rep) {
-      const at = ["blueprints", "cross-account-replication"];
-      claim(aliases, rep.source.key.alias, [...at, "source", "key", "alias"], "replication.source.key", aliasMessage);
-      claim(bucketNames, rep.source.bucket.name, [...at, "source", "bucket", "name"], "replication.source.bucket", bucketMessage);
-      if (rep.destination.mode === "create") {
-        const name = rep.destination.bucket.name;
-        claim(bucketNames, name, [...at, "destination", "bucket", "name"], "replication.destination.bucket", bucketMessage);
-      }
-    }
-    if (rep && rep.destination.account === env.account) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["blueprints", "cross-account-replication", "destination", "account"],
-        input: rep.destination.account,
-        message: "must differ from the environment's account (this blueprint replicates across accounts)",
-      });
-    }
-    if (rep?.destination.mode === "create" && KNOWN_REGIONS.includes(rep.destination.region) && partitionOf(rep.destination.region) !== partition) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["blueprints", "cross-account-replication", "destination", "region"],
-        input: rep.destination.region,
-        message: `must be in partition ${partition}, like the source region ${env.region}`,
-      });
-    }
-  });
+export interface BlueprintConfigSpec<N extends string = string, S extends z.ZodType = z.ZodType> {
+  /** The key under `blueprints` in environment.json and the suffix of its stacks (`<env>-<name>`). */
+  readonly name: N;
+  /** The zod schema of `blueprints.<name>`: the one source of its type, runtime check and JSON Schema. */
+  readonly configSchema: S;
+  /** Names this blueprint creates that must not collide with another blueprint's. @default none */
+  readonly claims?: (config: z.output<S>, env: EnvironmentBase) => readonly NameClaim[];
+  /** Rules that need the environment (e.g. "another account than the environment's"). @default none */
+  readonly checkEnvironment?: (config: z.output<S>, env: EnvironmentBase, issue: IssueReporter) => void;
+}
 
-export type EnvironmentConfig = z.output<typeof EnvironmentConfigSchema>;
-export type EnvironmentConfigInput = z.input<typeof EnvironmentConfigSchema>;
+/** Any blueprint spec, whatever its name and schema (the constraint of lists of specs). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyBlueprintConfigSpec = BlueprintConfigSpec<string, any>;
+
+/** The name rule of blueprints: it becomes part of stack names, Nx projects and npm packages. */
+export const BLUEPRINT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const BLUEPRINT_NAME_MAX = 40;
+
+/** The fields of an environment besides its blueprints. */
+export const EnvironmentBaseFields = {
+  $schema: z.string().optional().describe("Path to the JSON Schema, for editors."),
+  name: z
+    .string({ error: "must be a string" })
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "must be 1-20 characters: a lowercase letter, then lowercase letters, digits or '-'" })
+    .describe("Environment name: the name of its folder apps/<name>; stacks are named <name>-<blueprint>."),
+  account: AccountId,
+  region: Region,
+  production: z.boolean({ error: "must be true or false" }).default(false)
+    .describe("Production: stateful resources are protected (prevent_destroy) and guardrails are stricter."),
+  preventDestroy: z.boolean({ error: "must be true or false" }).optional()
+    .describe("lifecycle.prevent_destroy on keys and buckets. Default: the value of production."),
+  assumeRoleArn: RoleArn.optional().describe("Role the AWS provider assumes to deploy."),
+  tags: Tags.default({}),
+  backend: BackendSchema.default({ type: "local", directory: "terraform-state" }),
+};
+
+const EnvironmentBaseSchema = z.strictObject(EnvironmentBaseFields);
+/** An environment without its blueprints. */
+export type EnvironmentBase = z.output<typeof EnvironmentBaseSchema>;
+
+/**
+ * A validated environment. `blueprints` maps each enabled blueprint's name to its validated
+ * configuration (the output of that blueprint's `configSchema`); packages treat it as opaque,
+ * the blueprint that owns a key reads it with its own type.
+ */
+export type EnvironmentConfig = EnvironmentBase & { readonly blueprints: Readonly<Record<string, unknown>> };
+
+/** The input side of an environment file (what environment.json holds before defaults). */
+export type EnvironmentConfigInput = z.input<typeof EnvironmentBaseSchema> & { blueprints: Record<string, unknown> };
+
+/** The validated configs of a list of blueprint specs, by name. */
+export type BlueprintConfigs<B extends readonly AnyBlueprintConfigSpec[]> = {
+  readonly [K in B[number] as K["name"]]?: z.output<K["configSchema"]>;
+};
+
+/**
+ * The environment schema over the given blueprints: the base fields, one optional
+ * `blueprints.<name>` per blueprint (validated by its own schema), and the rules that span
+ * blueprints: one partition per file, at least one blueprint, names claimed once.
+ */
+export function createEnvironmentSchema<const B extends readonly AnyBlueprintConfigSpec[]>(blueprints: B) {
+  const names = blueprints.map((b) => b.name);
+  for (const name of names) {
+    if (!BLUEPRINT_NAME.test(name) || name.length > BLUEPRINT_NAME_MAX) throw new Error(`blueprint name ${JSON.stringify(name)} breaks the rule: lowercase letters and digits in words joined by '-', at most ${BLUEPRINT_NAME_MAX} characters`);
+  }
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) throw new Error(`blueprint name "${duplicate}" is registered twice`);
+  const shape = Object.fromEntries(blueprints.map((b) => [b.name, b.configSchema.optional()]));
+  return z
+    .strictObject({
+      ...EnvironmentBaseFields,
+      blueprints: z
+        .strictObject(shape)
+        .refine((b) => Object.values(b).some((v) => v !== undefined), { error: `enable at least one blueprint (${names.join(", ")})` }),
+    })
+    .superRefine((env, ctx) => checkEnvironment(env as EnvironmentConfig, blueprints, ctx)) as unknown as z.ZodType<EnvironmentBase & { readonly blueprints: BlueprintConfigs<B> }, EnvironmentConfigInput>;
+}
+
+function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBlueprintConfigSpec[], ctx: z.RefinementCtx): void {
+  if (!KNOWN_REGIONS.includes(env.region)) return; // already reported
+  const partition = partitionOf(env.region);
+  // One partition per environment: every ARN must be in the region's partition.
+  const visit = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === "string" && value.startsWith("arn:")) {
+      if (arnPartition(value) !== partition) {
+        ctx.addIssue({ code: "custom", path, input: value, message: `ARN is in partition ${arnPartition(value)} but region ${env.region} is in partition ${partition}; use arn:${partition}:...` });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, [...path, i]));
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+    }
+  };
+  visit(env, []);
+  // Names claimed by two blueprints (inside one blueprint, its own schema reports duplicates).
+  // A claim's owner is its field with list positions left out: duplicates inside one list are the
+  // list schema's to report, once.
+  const seen = new Map<string, { owner: string; where: string }>();
+  for (const b of blueprints) {
+    const config = env.blueprints[b.name];
+    if (config === undefined) continue;
+    const at = ["blueprints", b.name];
+    for (const claim of b.claims?.(config, env) ?? []) {
+      const scope = claim.kind === "bucket name" ? "" : claim.kind === "alias" ? `${claim.account ?? env.account}/${claim.region ?? env.region}` : (claim.account ?? env.account);
+      const key = `${claim.kind}\0${scope}\0${claim.value}`;
+      const path = [...at, ...claim.path];
+      const where = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1);
+      const owner = path.filter((p) => typeof p === "string").join(".");
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, { owner, where });
+      else if (first.owner !== owner) {
+        const unique = claim.kind === "bucket name" ? "bucket names are global" : claim.kind === "alias" ? "aliases are unique per account and region" : "IAM role names are unique per account";
+        ctx.addIssue({ code: "custom", path, input: claim.value, message: `${unique}: the same ${claim.kind === "bucket name" ? "name" : claim.kind === "alias" ? "alias" : "role name"} is already used by ${first.where}` });
+      }
+    }
+    b.checkEnvironment?.(config, env, (path, input, message) => ctx.addIssue({ code: "custom", path: [...at, ...path], input, message }));
+  }
+}
 
 /** Whether keys and buckets of this environment carry lifecycle.prevent_destroy. */
-export function preventDestroyOf(env: EnvironmentConfig): boolean {
+export function preventDestroyOf(env: EnvironmentBase): boolean {
   return env.preventDestroy ?? env.production;
 }
 
-/** The blueprints an environment enables, in a fixed order. */
-export function enabledBlueprints(env: EnvironmentConfig): BlueprintName[] {
-  return BLUEPRINT_NAMES.filter((b) => env.blueprints[b] !== undefined);
+/** The blueprints an environment enables, in the order given. */
+export function enabledBlueprints<B extends { readonly name: string }>(env: EnvironmentConfig, blueprints: readonly B[]): B[] {
+  return blueprints.filter((b) => env.blueprints[b.name] !== undefined);
 }

@@ -45,6 +45,13 @@ export const KeySettingsFields = z.strictObject({
     .describe("Waiting period before a scheduled deletion completes. 7..30, default 30."),
   multiRegion: z.boolean({ error: "must be true or false" }).default(false)
     .describe("Create a multi-Region primary key."),
+  previousNames: z
+    .array(LogicalName)
+    .default([])
+    .refine(uniqueArns, { error: "must not list the same name twice" })
+    .describe(
+      "Names this key had before (most recent last). Renaming `name` changes the key's Terraform address; each previous name becomes a moved block, so Terraform keeps the key instead of destroying it. Keep an entry until every environment's state has applied the move.",
+    ),
   administrators: z
     .array(PrincipalArn)
     .default([])
@@ -63,9 +70,12 @@ export const KeySettingsFields = z.strictObject({
 
 /** Cross-field rules every key configuration must meet (lock-out, separation of duties). */
 export function checkKeySettings(
-  key: { administrators: readonly string[]; users: readonly string[]; rootManagement: boolean; allowRootFullAccess: boolean },
+  key: { name: string; previousNames: readonly string[]; administrators: readonly string[]; users: readonly string[]; rootManagement: boolean; allowRootFullAccess: boolean },
   ctx: z.RefinementCtx,
 ): void {
+  if (key.previousNames.includes(key.name)) {
+    ctx.addIssue({ code: "custom", path: ["previousNames"], input: key.previousNames, message: `must not list the current name "${key.name}": list only the names the key had before` });
+  }
   if (key.administrators.length === 0 && !key.rootManagement && !key.allowRootFullAccess) {
     ctx.addIssue({
       code: "custom",

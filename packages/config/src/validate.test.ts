@@ -10,7 +10,14 @@ import {
   loadEnvironmentFile,
   parseEnvironment,
   type ConfigProblem,
+  BucketListSchema,
+  KeySettingsSchema,
+  createEnvironmentSchema,
 } from "./index";
+import { z } from "zod";
+
+/** An environment schema over one test blueprint (packages know no real blueprint). */
+const schema = createEnvironmentSchema([{ name: "customer-managed", configSchema: z.strictObject({ key: KeySettingsSchema, buckets: BucketListSchema }) }]);
 
 describe("formatPath", () => {
   test.each<[PropertyKey[], string]>([
@@ -85,7 +92,7 @@ describe("ConfigError from parseEnvironment", () => {
   });
   const problemsOf = (input: unknown): readonly ConfigProblem[] => {
     try {
-      parseEnvironment(input, "f");
+      parseEnvironment(schema, input, "f");
     } catch (e) {
       if (e instanceof ConfigError) return e.problems;
       throw e;
@@ -116,7 +123,7 @@ describe("ConfigError from parseEnvironment", () => {
   test("an unknown key with a line break stays on one line, quoted", () => {
     const e = (() => {
       try {
-        parseEnvironment({ ...base(), "x\ny": 1 }, "f");
+        parseEnvironment(schema, { ...base(), "x\ny": 1 }, "f");
       } catch (err) {
         return err as ConfigError;
       }
@@ -139,7 +146,7 @@ describe("loadEnvironmentFile", () => {
     const file = join(dir, name);
     if (text !== undefined) writeFileSync(file, text);
     try {
-      return { env: loadEnvironmentFile(file), file };
+      return { env: loadEnvironmentFile(file, schema), file };
     } catch (e) {
       return { error: e, file };
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
-import { EnvironmentConfigSchema, type EnvironmentConfig } from "./environment";
+import type { EnvironmentConfig } from "./environment";
 
 /** One validation problem: where, what rule, and what value was received. */
 export interface ConfigProblem {
@@ -118,13 +118,16 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, source
   return result.data;
 }
 
-/** Validates an environment configuration object. */
-export function parseEnvironment(input: unknown, source = "environment"): EnvironmentConfig {
-  return parseWith(EnvironmentConfigSchema, input, source);
+/** An environment schema (`createEnvironmentSchema(blueprints)`). */
+export type EnvironmentSchema<E extends EnvironmentConfig = EnvironmentConfig> = z.ZodType<E, unknown>;
+
+/** Validates an environment configuration object with an environment schema. */
+export function parseEnvironment<E extends EnvironmentConfig>(schema: EnvironmentSchema<E>, input: unknown, source = "environment"): E {
+  return parseWith(schema, input, source);
 }
 
 /** Reads, parses (JSON) and validates one environment file. Every failure is a ConfigError. */
-export function loadEnvironmentFile(file: string): EnvironmentConfig {
+export function loadEnvironmentFile<E extends EnvironmentConfig>(file: string, schema: EnvironmentSchema<E>): E {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -138,5 +141,5 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
   } catch (e) {
     throw new ConfigError([{ source: file, path: "", message: `not valid JSON: ${(e as Error).message}`, received: undefined }]);
   }
-  return parseEnvironment(raw, file);
+  return parseEnvironment(schema, raw, file);
 }

@@ -1,4 +1,4 @@
-import { ConstructPropError, type KeySettings, reserveAddress, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf, requireProp, terraformName } from "@sse-kms/config";
+import { ConstructPropError, type KeySettings, moveFrom, reserveAddress, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf, requireProp, terraformName } from "@sse-kms/config";
 import {
   type KeyScope,
   type PolicyDocument,
@@ -61,6 +61,12 @@ export interface EncryptionKeyProps {
   readonly allowRootFullAccess?: boolean;
   /** `lifecycle.prevent_destroy`. @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * Terraform names (the part after the type) of addresses this key had before a rename: each
+   * becomes a `moved` block, so Terraform moves the state instead of destroying the key.
+   * @default none
+   */
+  readonly movedFrom?: readonly string[];
   /**
    * EXTERNAL keys only, explicit opt-in: base64 key material passed through Terraform, normally a
    * reference to a sensitive variable (a literal would also land in the synthesized JSON). It
@@ -152,6 +158,10 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     const address = `${this.resource.terraformResourceType}.${logicalId}`;
     reserveAddress(this, address, props.terraformName === undefined ? "name" : "terraformName", props.terraformName ?? props.name, "choose another name, or set terraformName explicitly");
     this.resource.overrideLogicalId(logicalId);
+    for (const previous of props.movedFrom ?? []) {
+      requireProp(previous !== logicalId, this.node.path, "movedFrom", "must not name the key's current Terraform name", previous, "list only the names the key had before");
+      moveFrom(this.resource, `${this.resource.terraformResourceType}.${previous}`);
+    }
     this.keyArn = this.resource.arn;
     this.keyId = this.resource.id; // both resource types use the key id as their id
   }
@@ -255,7 +265,8 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
 }
 
 /** The key settings of an environment file (`key` of a blueprint), as the config package validates them. */
-export type KeySettingsLike = Omit<KeySettings, "alias" | "rotationPeriodInDays" | "keySpec"> & {
+export type KeySettingsLike = Omit<KeySettings, "alias" | "rotationPeriodInDays" | "keySpec" | "previousNames"> & {
+  readonly previousNames?: readonly string[];
   readonly rotationPeriodInDays?: number;
   readonly keySpec?: string;
 };
@@ -267,10 +278,11 @@ export type KeySettingsLike = Omit<KeySettings, "alias" | "rotationPeriodInDays"
  */
 export function keyPropsFromSettings(k: KeySettingsLike): Pick<
   EncryptionKeyProps,
-  "name" | "description" | "keySpec" | "rotationPeriodInDays" | "deletionWindowInDays" | "multiRegion" | "administrators" | "users" | "rootManagement" | "allowRootFullAccess"
+  "name" | "description" | "keySpec" | "rotationPeriodInDays" | "deletionWindowInDays" | "multiRegion" | "administrators" | "users" | "rootManagement" | "allowRootFullAccess" | "movedFrom"
 > {
   return {
     name: k.name,
+    movedFrom: (k.previousNames ?? []).map(terraformName),
     description: k.description,
     keySpec: k.keySpec,
     rotationPeriodInDays: k.rotationPeriodInDays,

@@ -1,6 +1,10 @@
-import { type EnvironmentConfigInput, parseEnvironment } from "@sse-kms/config";
+import { BucketListSchema, type EnvironmentConfigInput, KeySettingsSchema, createEnvironmentSchema, parseEnvironment } from "@sse-kms/config";
 import { Testing } from "cdktf";
-import { EnvironmentStack, blueprintConfigOf, stackName } from "./stack";
+import { z } from "zod";
+import { EnvironmentStack, stackName } from "./stack";
+
+/** A blueprint spec for these tests (a stack needs an environment; packages know no real blueprint). */
+const schema = createEnvironmentSchema([{ name: "customer-managed", configSchema: z.strictObject({ key: KeySettingsSchema, buckets: BucketListSchema }) }]);
 
 const base: EnvironmentConfigInput = {
   name: "qa",
@@ -16,7 +20,7 @@ const base: EnvironmentConfigInput = {
 };
 
 function synth(overrides: Partial<EnvironmentConfigInput>) {
-  const env = parseEnvironment({ ...base, ...overrides });
+  const env = parseEnvironment(schema, { ...base, ...overrides });
   const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "customer-managed" });
   return { stack, json: JSON.parse(Testing.synth(stack)) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -80,11 +84,5 @@ describe("EnvironmentStack", () => {
     const { stack, json } = synth({});
     expect(stack.tags).toEqual({ team: "platform", "sse-kms-blueprints:stack": "qa-customer-managed" });
     expect(json.provider.aws[0].default_tags).toEqual([{ tags: stack.tags }]);
-  });
-
-  test("blueprintConfigOf returns a blueprint's configuration and names the stack when it is not enabled", () => {
-    const { stack } = synth({});
-    expect(blueprintConfigOf(stack, "customer-managed").key.name).toBe("data");
-    expect(() => blueprintConfigOf(stack, "imported-material")).toThrow("qa-customer-managed: environment qa does not enable the imported-material blueprint");
   });
 });

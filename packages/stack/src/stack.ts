@@ -47,13 +47,6 @@ export class EnvironmentStack extends TerraformStack {
   }
 }
 
-/** The configuration of a blueprint in the stack's environment; throws naming the stack when it is not enabled. */
-export function blueprintConfigOf<B extends keyof EnvironmentConfig["blueprints"]>(stack: EnvironmentStack, blueprint: B): NonNullable<EnvironmentConfig["blueprints"][B]> {
-  const config = stack.env.blueprints[blueprint];
-  if (config === undefined) throw new Error(`${stack.node.id}: environment ${stack.env.name} does not enable the ${blueprint} blueprint`);
-  return config as NonNullable<EnvironmentConfig["blueprints"][B]>;
-}
-
 /** `<env>-<blueprint>` */
 export function stackName(env: string, blueprint: string): string {
   return `${env}-${blueprint}`;

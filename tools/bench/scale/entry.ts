@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createApp } from "@sse-kms/blueprint-catalog";
+import { EnvironmentSchema, createApp } from "@sse-kms/blueprint-catalog";
 import { parseEnvironment } from "@sse-kms/config";
 
 const [configDir, outdir, resultFile] = process.argv.slice(2);
@@ -18,7 +18,7 @@ const loaded = performance.now();
 const envs = readdirSync(configDir)
   .filter((f) => f.endsWith(".json"))
   .sort()
-  .map((f) => parseEnvironment(JSON.parse(readFileSync(join(configDir, f), "utf8")), f));
+  .map((f) => parseEnvironment(EnvironmentSchema, JSON.parse(readFileSync(join(configDir, f), "utf8")), f));
 const parsed = performance.now();
 const app = createApp(configDir, { outdir, environments: envs });
 const constructed = performance.now();

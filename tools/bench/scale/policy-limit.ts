@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApp } from "@sse-kms/blueprint-catalog";
+import { EnvironmentSchema, createApp } from "@sse-kms/blueprint-catalog";
 import { parseEnvironment } from "@sse-kms/config";
 import { EncryptionKey } from "@sse-kms/key";
 import { renderPolicy } from "@sse-kms/policy";
@@ -41,6 +41,7 @@ function bucketNames(n: number, length: number): string[] {
 function keyPolicyBytes(c: (typeof CASES)[number], n: number): number {
   const account = "123456789012";
   const env = parseEnvironment(
+    EnvironmentSchema,
     {
       name: "limit",
       account,

@@ -1,2 +1,3 @@
 export * from "./lock";
-export * from "./moved";
+/** moveFrom lives with the other construct helpers in @sse-kms/config; re-exported here for existing imports. */
+export { moveFrom } from "@sse-kms/config";

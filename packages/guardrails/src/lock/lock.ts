@@ -168,8 +168,10 @@ export function formatLockFailure(cmp: LockComparison, lockFile = LOCK_FILE): st
       "",
       "A destroyed KMS key is scheduled for deletion and every object encrypted under it becomes unreadable; a destroyed bucket loses its data.",
       "Two ways out:",
-      "  1. It is a rename or refactor: keep the resource and tell Terraform it moved. Where the resource is now created:",
-      '       moveFrom(key.resource, "<old address>")   // from @sse-kms/guardrails, e.g. "aws_kms_key.data"',
+      "  1. It is a rename: keep the resource and tell Terraform it moved. A renamed key (key.name in environment.json):",
+      '       add its old name to key.previousNames, e.g. "previousNames": ["data"] (each becomes a moved block).',
+      "     In code, where the resource is now created:",
+      '       moveFrom(key.resource, "<old address>")   // from @sse-kms/config, e.g. "aws_kms_key.data"',
       '     which renders "moved": [{"from": "<old address>", "to": "<new address>"}] in cdk.tf.json. cdktf\'s own',
       '     key.resource.moveFromId("<old address>") renders the same block but makes `npm run synth` need a Terraform binary.',
       "     Better still, pin the old address (EncryptionKey / EncryptedBucket terraformName) so nothing moves at all.",
@@ -183,8 +185,8 @@ export function formatLockFailure(cmp: LockComparison, lockFile = LOCK_FILE): st
     for (const u of cmp.untracked) lines.push(`  + ${u.stack}: ${u.address}`);
     lines.push(
       "",
-      `Run \`npm run lock:update\` and commit ${lockFile}, so that a later rename or removal of these resources is caught.`,
-      'If one of them replaces a locked address (a rename), add a moved block instead: moveFrom(resource, "<old address>").',
+      `Run \`npm run refresh\` (it adds new addresses, never removes any) and commit ${lockFile}, so that a later rename or removal`,
+      "of these resources is caught. If one of them replaces a locked address (a rename), record the move instead (key.previousNames).",
     );
   }
   return lines.join("\n");

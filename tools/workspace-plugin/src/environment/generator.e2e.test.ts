@@ -8,6 +8,7 @@ import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
+import { BLUEPRINT_NAMES } from "@sse-kms/blueprint-catalog";
 
 const repoRoot = resolve(__dirname, "../../../..");
 const nxBin = join(repoRoot, "node_modules/nx", (JSON.parse(readFileSync(join(repoRoot, "node_modules/nx/package.json"), "utf8")) as { bin: { nx: string } }).bin.nx);
@@ -16,6 +17,13 @@ const ACCOUNT_MESSAGE = "account: must be an AWS account id: exactly 12 digits, 
 const SKIPPED = new Set(["node_modules", "dist", "cdktf.out", "cdktf.out.hcl", ".nx", "terraform-state", "coverage"]);
 
 let copy: string;
+
+/** Environment names no apps/<env> of the repository uses (a team's own `qa` must not collide with this test's). */
+const [QA, QA2, QA3] = ["gen", "gen2", "gen3"].map((base) => {
+  let name = base;
+  for (let i = 1; existsSync(join(repoRoot, "apps", name)); i++) name = `${base}-${i}`;
+  return name;
+}) as [string, string, string];
 
 /** `node <args>` in the copy, without the Nx variables of an enclosing `nx run-many` (NX_WORKSPACE_ROOT_PATH would point Nx back at the real repo). */
 function run(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
@@ -31,7 +39,7 @@ function run(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
 const output = (r: SpawnSyncReturns<string>) => `exit ${r.status} ${r.signal ?? ""}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 function generate(...options: string[]): SpawnSyncReturns<string> {
-  return run([nxBin, "g", GENERATOR, ...options, "--skipInstall", "--no-interactive"]);
+  return run([nxBin, "g", GENERATOR, ...options, "--no-interactive"]);
 }
 
 beforeAll(() => {
@@ -53,48 +61,48 @@ afterAll(() => {
   if (copy) rmSync(copy, { recursive: true, force: true });
 });
 
-test("nx g creates apps/qa, and the next synth writes its stack with no other edit", () => {
-  const gen = generate("--name", "qa", "--account", "123456789012", "--region", "eu-central-1");
+test("nx g creates apps/<name>, and the next synth writes its stack with no other edit", () => {
+  const gen = generate("--name", QA, "--account", "123456789012", "--region", "eu-central-1");
   if (gen.status !== 0) throw new Error(output(gen));
-  for (const file of ["environment.json", "package.json", "tsconfig.json", "jest.config.js", "environment.test.ts"]) {
-    expect(existsSync(join(copy, "apps/qa", file))).toBe(true);
+  for (const file of ["environment.json", "project.json", "tsconfig.json", "jest.config.js", "environment.test.ts"]) {
+    expect(existsSync(join(copy, "apps", QA, file))).toBe(true);
   }
-  const env = JSON.parse(readFileSync(join(copy, "apps/qa/environment.json"), "utf8")) as Record<string, unknown>;
-  expect(env).toMatchObject({ name: "qa", account: "123456789012", region: "eu-central-1" }); // a string, not Nx's number
-  expect(gen.stdout).toContain("npm install");
+  const env = JSON.parse(readFileSync(join(copy, "apps", QA, "environment.json"), "utf8")) as Record<string, unknown>;
+  expect(env).toMatchObject({ name: QA, account: "123456789012", region: "eu-central-1" }); // a string, not Nx's number
+  expect(gen.stdout).toContain("npm run refresh");
 
   const synth = run(["tools/build.mjs", "--quiet", "app"]);
   if (synth.status !== 0) throw new Error(output(synth));
   const app = run(["dist/app.js"]);
   if (app.status !== 0) throw new Error(output(app));
-  expect(app.stdout).toContain("qa-customer-managed");
-  const stack = join(copy, "cdktf.out/stacks/qa-customer-managed/cdk.tf.json");
+  expect(app.stdout).toContain(`${QA}-customer-managed`);
+  const stack = join(copy, `cdktf.out/stacks/${QA}-customer-managed/cdk.tf.json`);
   expect(existsSync(stack)).toBe(true);
   const tf = JSON.parse(readFileSync(stack, "utf8")) as { resource: Record<string, Record<string, unknown>> };
-  expect(Object.keys(tf.resource.aws_s3_bucket ?? {})).toEqual(["qa_data_123456789012"]);
+  expect(Object.keys(tf.resource.aws_s3_bucket ?? {})).toEqual([`${QA.replace(/-/g, "_")}_data_123456789012`]);
 }, 60_000);
 
 test("a bad account: validate's line, a non-zero exit, nothing written", () => {
-  const gen = generate("--name", "qa2", "--account", "123", "--region", "eu-central-1");
+  const gen = generate("--name", QA2, "--account", "123", "--region", "eu-central-1");
   expect(gen.status).not.toBe(0);
-  const line = `apps/qa2/environment.json: ${ACCOUNT_MESSAGE} (got "123")`;
+  const line = `apps/${QA2}/environment.json: ${ACCOUNT_MESSAGE} (got "123")`;
   expect(gen.stderr.split("\n")).toContain(line);
-  expect(existsSync(join(copy, "apps/qa2"))).toBe(false);
+  expect(existsSync(join(copy, "apps", QA2))).toBe(false);
 
   // The real `npm run validate` prints the same line for a file with that account.
-  const file = JSON.parse(readFileSync(join(copy, "apps/dev/environment.json"), "utf8")) as Record<string, unknown>;
-  mkdirSync(join(copy, "apps/qa2"));
-  writeFileSync(join(copy, "apps/qa2/environment.json"), JSON.stringify({ ...file, name: "qa2", account: "123" }));
+  const file = JSON.parse(readFileSync(join(copy, "apps/catalog/fixtures/environment.json"), "utf8")) as Record<string, unknown>;
+  mkdirSync(join(copy, "apps", QA2));
+  writeFileSync(join(copy, "apps", QA2, "environment.json"), JSON.stringify({ ...file, name: QA2, account: "123" }));
   const validate = run(["tools/build.mjs", "--quiet", "validate"]);
   if (validate.status !== 0) throw new Error(output(validate));
-  const checked = run(["dist/validate.js", "apps/qa2/environment.json"]);
+  const checked = run(["dist/validate.js", `apps/${QA2}/environment.json`]);
   expect(checked.status).toBe(1);
   expect(checked.stderr.split("\n").filter((l) => l !== "")).toEqual([line]);
 }, 60_000);
 
 test("an unknown blueprint is refused with the known ones", () => {
-  const gen = generate("--name", "qa3", "--account", "123456789012", "--region", "eu-central-1", "--blueprints", "customer-managed,cmk");
+  const gen = generate("--name", QA3, "--account", "123456789012", "--region", "eu-central-1", "--blueprints", "customer-managed,cmk");
   expect(gen.status).not.toBe(0);
-  expect(gen.stderr).toContain('unknown blueprint "cmk" in --blueprints; the known blueprints are: customer-managed, imported-material, cross-account-replication');
-  expect(existsSync(join(copy, "apps/qa3"))).toBe(false);
+  expect(gen.stderr).toContain(`unknown blueprint "cmk" in --blueprints; the known blueprints are: ${BLUEPRINT_NAMES.join(", ")}`);
+  expect(existsSync(join(copy, "apps", QA3))).toBe(false);
 }, 60_000);

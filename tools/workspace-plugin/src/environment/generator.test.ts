@@ -5,12 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Tree, installPackagesTask, logger } from "@nx/devkit";
+import { type Tree, logger } from "@nx/devkit";
 import { createTreeWithEmptyWorkspace } from "@nx/devkit/testing";
+import { BLUEPRINT_NAMES, type Environment, EnvironmentSchema } from "@sse-kms/blueprint-catalog";
 import { BucketName, ConfigError, formatProblem, parseEnvironment } from "@sse-kms/config";
 import { type EnvironmentGeneratorOptions, buildEnvironmentConfig, environmentGenerator, normalizeOptions } from "./generator";
-
-jest.mock("@nx/devkit", () => ({ ...jest.requireActual("@nx/devkit"), installPackagesTask: jest.fn() }));
 
 const repoRoot = resolve(__dirname, "../../../..");
 const ACCOUNT_LINE =
@@ -19,7 +18,6 @@ const ACCOUNT_LINE =
 let tree: Tree;
 beforeEach(() => {
   tree = createTreeWithEmptyWorkspace();
-  jest.mocked(installPackagesTask).mockClear();
   jest.spyOn(logger, "info").mockImplementation(() => undefined);
 });
 afterEach(() => jest.restoreAllMocks());
@@ -35,7 +33,7 @@ function readJson(path: string): Record<string, unknown> {
 /** The lines `npm run validate` prints for this content at apps/<name>/environment.json. */
 function validateLines(content: unknown, name: string): string[] {
   try {
-    parseEnvironment(content, `apps/${name}/environment.json`);
+    parseEnvironment(EnvironmentSchema, content, `apps/${name}/environment.json`);
     return [];
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -56,31 +54,32 @@ async function refusal(options: EnvironmentGeneratorOptions): Promise<string[]> 
 }
 
 describe("files", () => {
-  test("writes apps/<name> with the five files of apps/dev (minus its snapshots)", async () => {
+  test("writes apps/<name>: environment.json and the Nx project around it (no npm package: nothing to install)", async () => {
     await environmentGenerator(tree, base);
     const written = tree.listChanges().map((c) => c.path).filter((p) => p.startsWith("apps/")).sort();
     expect(written).toEqual([
       "apps/qa/environment.json",
       "apps/qa/environment.test.ts",
       "apps/qa/jest.config.js",
-      "apps/qa/package.json",
+      "apps/qa/project.json",
       "apps/qa/tsconfig.json",
     ]);
   });
 
-  test("package.json, tsconfig.json, jest.config.js and environment.test.ts are apps/dev's, renamed", async () => {
+  test("the project files: an Nx project named after its folder, the environment suite, the shared presets", async () => {
     await environmentGenerator(tree, base);
-    const dev = (file: string) => readFileSync(join(repoRoot, "apps/dev", file), "utf8");
-    const devPackage = JSON.parse(dev("package.json")) as Record<string, unknown>;
-    expect(readJson("apps/qa/package.json")).toEqual(JSON.parse(JSON.stringify(devPackage).replace(/\bdev\b/g, "qa")));
-    expect(readJson("apps/qa/package.json")).toMatchObject({
-      name: "@sse-kms/app-qa",
-      scripts: { plan: "cd ../.. && node tools/build.mjs --quiet plan && node dist/plan.js --env qa" },
-      nx: { tags: ["type:app"] },
+    expect(readJson("apps/qa/project.json")).toEqual({
+      $schema: "../../node_modules/nx/schemas/project-schema.json",
+      tags: ["type:app"],
+      targets: { test: { command: "jest", options: { cwd: "{projectRoot}" } } },
     });
-    expect(readJson("apps/qa/tsconfig.json")).toEqual(JSON.parse(dev("tsconfig.json")));
-    expect(tree.read("apps/qa/jest.config.js", "utf-8")).toBe(dev("jest.config.js").replace("app-dev", "app-qa"));
-    expect(tree.read("apps/qa/environment.test.ts", "utf-8")).toBe(dev("environment.test.ts"));
+    // Every path a generated file names resolves from apps/qa.
+    for (const ref of ["../../node_modules/nx/schemas/project-schema.json", "../../tsconfig.base.json", "../../jest.preset.js"]) {
+      expect(() => readFileSync(join(repoRoot, "apps/qa", ref))).not.toThrow();
+    }
+    expect(readJson("apps/qa/tsconfig.json")).toEqual({ extends: "../../tsconfig.base.json", include: ["**/*.ts"], exclude: ["node_modules", "dist"] });
+    expect(tree.read("apps/qa/jest.config.js", "utf-8")).toBe('module.exports = { ...require("../../jest.preset.js"), displayName: "app-qa" };\n');
+    expect(tree.read("apps/qa/environment.test.ts", "utf-8")).toBe('import { environmentSuite } from "@sse-kms/blueprint-catalog";\n\nenvironmentSuite(__dirname);\n');
   });
 
   test("environment.json validates, points at the JSON Schema, and derives its names from name, account and region", async () => {
@@ -88,9 +87,9 @@ describe("files", () => {
     const content = readJson("apps/qa/environment.json");
     expect(validateLines(content, "qa")).toEqual([]);
     // The $schema path resolves from apps/qa to the committed JSON Schema.
-    expect(content.$schema).toBe("../../packages/config/schema/environment.schema.json");
+    expect(content.$schema).toBe("../catalog/schema/environment.schema.json");
     expect(() => readFileSync(join(repoRoot, "apps/qa", String(content.$schema)))).not.toThrow();
-    const env = parseEnvironment(content, "apps/qa/environment.json");
+    const env = parseEnvironment(EnvironmentSchema, content, "apps/qa/environment.json") as Environment;
     expect(env).toMatchObject({ name: "qa", account: "123456789012", region: "eu-central-1", production: false });
     expect(Object.keys(env.blueprints)).toEqual(["customer-managed"]);
     expect(env.blueprints["customer-managed"]).toMatchObject({
@@ -113,8 +112,8 @@ describe("files", () => {
     });
     const content = readJson("apps/qa/environment.json");
     expect(validateLines(content, "qa")).toEqual([]);
-    const env = parseEnvironment(content);
-    expect(Object.keys(env.blueprints)).toEqual(["customer-managed", "imported-material", "cross-account-replication"]);
+    const env = parseEnvironment(EnvironmentSchema, content) as Environment;
+    expect(Object.keys(env.blueprints)).toEqual(["cross-account-replication", "customer-managed", "imported-material"]);
     expect(env.blueprints["imported-material"]).toMatchObject({ key: { name: "byok", alias: "alias/qa-byok" }, buckets: [{ name: "qa-byok-123456789012" }] });
     const rep = env.blueprints["cross-account-replication"];
     expect(rep?.source).toMatchObject({ key: { alias: "alias/qa-replicated" }, bucket: { name: "qa-replicated-123456789012" } });
@@ -172,28 +171,19 @@ describe("files", () => {
 
   test("--blueprints: comma-separated or a list, blanks and duplicates ignored", async () => {
     await environmentGenerator(tree, { ...base, blueprints: [" imported-material", "customer-managed", "imported-material", ""] });
-    // Written in the catalog's fixed order.
+    // Written in the catalog's order (by name).
     expect(Object.keys(readJson("apps/qa/environment.json").blueprints as object)).toEqual(["customer-managed", "imported-material"]);
   });
 });
 
-describe("install and next steps", () => {
-  test("the callback runs npm install (even though the root package.json did not change) and says what comes next", async () => {
+describe("next steps", () => {
+  test("the callback installs nothing (an environment is no npm package) and says what comes next", async () => {
     const callback = await environmentGenerator(tree, base);
-    expect(installPackagesTask).not.toHaveBeenCalled();
     callback();
-    expect(installPackagesTask).toHaveBeenCalledWith(tree, true);
     const printed = jest.mocked(logger.info).mock.calls.map((c) => String(c[0])).join("\n");
     expect(printed).toContain("npm run synth");
-    expect(printed).toContain("npm run lock:update");
-  });
-
-  test("--skipInstall: no install, and the message tells to run npm install", async () => {
-    const callback = await environmentGenerator(tree, { ...base, skipInstall: true });
-    callback();
-    expect(installPackagesTask).not.toHaveBeenCalled();
-    const printed = jest.mocked(logger.info).mock.calls.map((c) => String(c[0])).join("\n");
-    expect(printed).toMatch(/npm install +run it now: the npm workspace and package-lock.json must learn @sse-kms\/app-qa, or npm ci fails/);
+    expect(printed).toContain("npm run refresh");
+    expect(printed).not.toContain("npm install");
   });
 });
 
@@ -245,7 +235,7 @@ describe("refusals: the lines of npm run validate", () => {
 
   test("an empty --blueprints: validate's 'enable at least one blueprint'", async () => {
     expect((await refusal({ ...base, blueprints: "" })).slice(1)).toEqual([
-      "apps/qa/environment.json: blueprints: enable at least one blueprint (customer-managed, imported-material, cross-account-replication) (got {})",
+      `apps/qa/environment.json: blueprints: enable at least one blueprint (${BLUEPRINT_NAMES.join(", ")}) (got {})`,
     ]);
   });
 });
@@ -265,21 +255,22 @@ describe("refusals: what the schema cannot see", () => {
 
   test("unknown blueprints, listing the known ones", async () => {
     expect(await refusal({ ...base, blueprints: "customer-managed,cmk,byok" })).toEqual([
-      'unknown blueprints "cmk", "byok" in --blueprints; the known blueprints are: customer-managed, imported-material, cross-account-replication',
+      `unknown blueprints "cmk", "byok" in --blueprints; the known blueprints are: ${BLUEPRINT_NAMES.join(", ")}`,
     ]);
   });
 
   test("cross-account-replication without --destination-account: how to add it by hand", async () => {
     const lines = await refusal({ ...base, blueprints: "customer-managed,cross-account-replication" });
-    expect(lines[0]).toBe("the cross-account-replication blueprint needs a destination account: nothing was generated.");
-    const text = lines.join("\n");
-    expect(text).toContain("--destination-account");
-    expect(text).toContain('add "blueprints.cross-account-replication" to apps/qa/environment.json by hand');
-    expect(text).toContain("npm run validate -- apps/qa/environment.json");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^the cross-account-replication blueprint needs a destination account: pass --destination-account <12 digits> .* add it by hand: nothing was generated$/);
   });
 
   test("destination options without the cross-account-replication blueprint", async () => {
     const lines = await refusal({ ...base, destinationAccount: "210987654321" });
-    expect(lines[0]).toMatch(/^--destination-account and --destination-region configure the cross-account-replication blueprint only/);
+    expect(lines[0]).toMatch(/^--destination-account configures the cross-account-replication blueprint only: add it to --blueprints/);
+  });
+
+  test("an option no blueprint reads", async () => {
+    expect(await refusal({ ...base, destinationAcount: "210987654321" })).toEqual([expect.stringMatching(/^unknown option --destination-acount: the options are --name, --account, --region, --blueprints, and .*--destination-account \(cross-account-replication\)/)]);
   });
 });

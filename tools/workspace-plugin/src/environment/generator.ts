@@ -15,18 +15,9 @@
  * workspace has neither @swc-node/register nor ts-node, so Nx cannot load TypeScript plugins.
  * After editing this file run `node tools/build.mjs workspace-plugin`.
  */
-import { type GeneratorCallback, type Tree, installPackagesTask, logger } from "@nx/devkit";
-import {
-  BLUEPRINT_NAMES,
-  type BlueprintName,
-  ConfigError,
-  type EnvironmentConfigInput,
-  KNOWN_REGIONS,
-  type Partition,
-  formatProblem,
-  parseEnvironment,
-  partitionOf,
-} from "@sse-kms/config";
+import { type GeneratorCallback, type Tree, logger } from "@nx/devkit";
+import { BLUEPRINTS, BLUEPRINT_NAMES, ENVIRONMENT_SCHEMA_REF, EnvironmentSchema } from "@sse-kms/blueprint-catalog";
+import { ConfigError, type EnvironmentConfigInput, KNOWN_REGIONS, type Partition, formatProblem, parseEnvironment, partitionOf } from "@sse-kms/config";
 
 /** The generator's options (schema.json). CLI values may arrive as numbers: Nx parses `--account 123456789012` as one. */
 export interface EnvironmentGeneratorOptions {
@@ -35,9 +26,10 @@ export interface EnvironmentGeneratorOptions {
   region: string;
   /** Comma-separated or a list; default customer-managed. */
   blueprints?: string | readonly string[];
+  /** Options of individual blueprints' starters (e.g. cross-account-replication's destination). */
   destinationAccount?: string | number;
   destinationRegion?: string;
-  skipInstall?: boolean;
+  [option: string]: unknown;
 }
 
 /** Options after normalisation: everything a string, blueprints a deduplicated list. */
@@ -46,23 +38,17 @@ export interface NormalizedOptions {
   account: string;
   region: string;
   blueprints: string[];
-  destinationAccount?: string;
-  destinationRegion?: string;
+  /** The starter options given (camelCase name -> value). */
+  starterOptions: Record<string, string | undefined>;
 }
 
-export const DEFAULT_BLUEPRINTS: readonly BlueprintName[] = ["customer-managed"];
+export const DEFAULT_BLUEPRINTS: readonly string[] = ["customer-managed"];
 
-/** Fields whose value comes straight from an option: a problem there is the cause of any other. */
-const OPTION_PATHS = new Set([
-  "name",
-  "account",
-  "region",
-  "blueprints",
-  "blueprints.cross-account-replication.destination.account",
-  "blueprints.cross-account-replication.destination.region",
-]);
+/** Options of the generator itself; every other option belongs to some blueprint's starter. */
+const OWN_OPTIONS = new Set(["name", "account", "region", "blueprints"]);
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** `apps/<name>`, as the files are written. */
 export function appDirOf(name: string): string {
@@ -74,119 +60,47 @@ export function sourceOf(name: string): string {
   return `${appDirOf(name)}/environment.json`;
 }
 
-/** Normalises the options and refuses what the environment schema cannot express (unknown blueprints, a replication without destination). */
+/** Normalises the options and refuses unknown blueprints and options no selected blueprint reads. */
 export function normalizeOptions(options: EnvironmentGeneratorOptions): NormalizedOptions {
   const raw = options.blueprints ?? DEFAULT_BLUEPRINTS;
   const listed = (typeof raw === "string" ? raw.split(",") : [...raw]).map((b) => String(b).trim()).filter((b) => b !== "");
   const blueprints = [...new Set(listed)];
-  const unknown = blueprints.filter((b) => !(BLUEPRINT_NAMES as readonly string[]).includes(b));
+  const unknown = blueprints.filter((b) => !BLUEPRINT_NAMES.includes(b));
   if (unknown.length > 0) {
     throw new Error(
       `unknown blueprint${unknown.length > 1 ? "s" : ""} ${unknown.map((b) => JSON.stringify(b)).join(", ")} in --blueprints; the known blueprints are: ${BLUEPRINT_NAMES.join(", ")}`,
     );
   }
-  const name = str(options.name) ?? "";
-  const destinationAccount = str(options.destinationAccount);
-  const destinationRegion = str(options.destinationRegion);
-  const replication = blueprints.includes("cross-account-replication");
-  if (replication && destinationAccount === undefined) {
-    throw new Error(
-      [
-        "the cross-account-replication blueprint needs a destination account: nothing was generated.",
-        "Either pass --destination-account <12 digits> (and optionally --destination-region <region>, default: --region):",
-        "the generator then creates the destination key and bucket in that account (destination mode \"create\");",
-        `or generate without cross-account-replication and add "blueprints.cross-account-replication" to ${sourceOf(name)} by hand`,
-        "(apps/prod/environment.json shows mode \"create\", apps/staging/environment.json mode \"existing\" for a bucket another team owns),",
-        `then check it with npm run validate -- ${sourceOf(name)}.`,
-      ].join("\n"),
-    );
+  const selected = BLUEPRINTS.filter((b) => blueprints.includes(b.name));
+  const starterOptions: Record<string, string | undefined> = {};
+  for (const [option, value] of Object.entries(options)) {
+    if (OWN_OPTIONS.has(option) || value === undefined) continue;
+    const readers = BLUEPRINTS.filter((b) => b.starter.options?.includes(option));
+    if (readers.length === 0) throw new Error(`unknown option --${kebab(option)}: the options are --name, --account, --region, --blueprints, and those of the blueprints' starters (${BLUEPRINTS.flatMap((b) => (b.starter.options ?? []).map((o) => `--${kebab(o)} (${b.name})`)).join(", ") || "none"})`);
+    if (!readers.some((b) => selected.includes(b))) {
+      throw new Error(`--${kebab(option)} configures the ${readers.map((b) => b.name).join(" or ")} blueprint only: add it to --blueprints (e.g. --blueprints ${[...blueprints, readers[0]!.name].join(",")}) or drop the option`);
+    }
+    starterOptions[option] = str(value);
   }
-  if (!replication && (destinationAccount !== undefined || destinationRegion !== undefined)) {
-    throw new Error(
-      "--destination-account and --destination-region configure the cross-account-replication blueprint only: add it to --blueprints (e.g. --blueprints customer-managed,cross-account-replication) or drop them",
-    );
-  }
-  return {
-    name,
-    account: str(options.account) ?? "",
-    region: str(options.region) ?? "",
-    blueprints,
-    ...(replication ? { destinationAccount, destinationRegion: destinationRegion ?? str(options.region) ?? "" } : {}),
-  };
+  return { name: str(options.name) ?? "", account: str(options.account) ?? "", region: str(options.region) ?? "", blueprints, starterOptions };
 }
 
-/** The environment.json the options describe (not yet validated): the shipped environments' shape with derived names. */
+/** The environment.json the options describe (not yet validated): each selected blueprint's starter configuration. */
 export function buildEnvironmentConfig(o: NormalizedOptions): EnvironmentConfigInput & { $schema: string } {
   const { name, account } = o;
   // An unknown region is reported by the schema; the ARNs still need some partition meanwhile.
   const partition: Partition = KNOWN_REGIONS.includes(o.region) ? partitionOf(o.region) : "aws";
-  const role = (acct: string, roleName: string) => `arn:${partition}:iam::${acct}:role/${roleName}`;
-  const administrators = [role(account, "platform-key-admin")];
-  const users = [role(account, "app-data")];
-  const blueprints: EnvironmentConfigInput["blueprints"] = {};
-  for (const bp of BLUEPRINT_NAMES.filter((b) => o.blueprints.includes(b))) {
-    if (bp === "customer-managed") {
-      blueprints[bp] = {
-        key: {
-          name: "data",
-          alias: `alias/${name}-data`,
-          description: `${name} data key for S3 SSE-KMS`,
-          rotationPeriodInDays: 365,
-          deletionWindowInDays: 30,
-          administrators,
-          users,
-        },
-        buckets: [{ name: `${name}-data-${account}` }],
-      };
-    } else if (bp === "imported-material") {
-      blueprints[bp] = {
-        key: {
-          name: "byok",
-          alias: `alias/${name}-byok`,
-          description: `${name} BYOK key: material generated and imported by the key ceremony`,
-          deletionWindowInDays: 30,
-          administrators,
-          users,
-        },
-        buckets: [{ name: `${name}-byok-${account}` }],
-      };
-    } else {
-      const dest = o.destinationAccount ?? "";
-      blueprints[bp] = {
-        source: {
-          key: {
-            name: "replicated",
-            alias: `alias/${name}-replicated`,
-            description: `${name} key of the replicated bucket (replication source)`,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: 30,
-            administrators,
-            users,
-          },
-          bucket: { name: `${name}-replicated-${account}` },
-        },
-        destination: {
-          mode: "create",
-          account: dest,
-          region: o.destinationRegion ?? o.region,
-          assumeRoleArn: role(dest, "platform-deploy"),
-          key: {
-            name: "backup",
-            alias: `alias/${name}-backup`,
-            description: `${name} backup key: encrypts the replicas in account ${dest}`,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: 30,
-            administrators: [role(dest, "platform-key-admin")],
-          },
-          bucket: { name: `${name}-backup-${dest}` },
-        },
-        deleteMarkerReplication: false,
-        metrics: true,
-      };
+  const blueprints: Record<string, unknown> = {};
+  for (const b of BLUEPRINTS.filter((b) => o.blueprints.includes(b.name))) {
+    const options = Object.fromEntries((b.starter.options ?? []).map((k) => [k, o.starterOptions[k]]));
+    try {
+      blueprints[b.name] = b.starter.config({ env: name, account, region: o.region, partition, options });
+    } catch (e) {
+      throw new Error(`${(e as Error).message}: nothing was generated`);
     }
   }
   return {
-    $schema: "../../packages/config/schema/environment.schema.json",
+    $schema: ENVIRONMENT_SCHEMA_REF,
     name,
     account,
     region: o.region,
@@ -197,6 +111,9 @@ export function buildEnvironmentConfig(o: NormalizedOptions): EnvironmentConfigI
   };
 }
 
+/** Fields whose value comes straight from an option: a problem there is the cause of any other. */
+const OPTION_PATHS = new Set(["name", "account", "region", "blueprints"]);
+
 /**
  * Validates the config exactly as `npm run validate -- apps/<name>/environment.json` would and
  * throws with its lines. When a field set straight from an option is bad (account, name, ...),
@@ -205,10 +122,11 @@ export function buildEnvironmentConfig(o: NormalizedOptions): EnvironmentConfigI
  */
 export function validateEnvironmentConfig(config: unknown, name: string): void {
   try {
-    parseEnvironment(config, sourceOf(name));
+    parseEnvironment(EnvironmentSchema, config, sourceOf(name));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    const causes = e.problems.filter((p) => OPTION_PATHS.has(p.path));
+    // An account or region anywhere (a starter option such as a destination account) is a cause too.
+    const causes = e.problems.filter((p) => OPTION_PATHS.has(p.path) || /\.(account|region)$/.test(p.path));
     const shown = causes.length > 0 ? causes : e.problems;
     throw new Error(
       [`cannot generate ${appDirOf(name)}: the options make an invalid environment.json (the checks of npm run validate); nothing was written:`, ...shown.map(formatProblem)].join("\n"),
@@ -216,21 +134,12 @@ export function validateEnvironmentConfig(config: unknown, name: string): void {
   }
 }
 
-/** The package.json of apps/<name>: apps/dev's, renamed. */
-export function packageJsonOf(name: string): Record<string, unknown> {
+/** The project.json of apps/<name>: an Nx project named after its folder, with the environment's test target. */
+export function projectJsonOf(): Record<string, unknown> {
   return {
-    name: `@sse-kms/app-${name}`,
-    version: "0.1.0",
-    private: true,
-    scripts: {
-      test: "jest",
-      plan: `cd ../.. && node tools/build.mjs --quiet plan && node dist/plan.js --env ${name}`,
-    },
-    dependencies: {
-      "@sse-kms/blueprint-catalog": "*",
-      "@sse-kms/config": "*",
-    },
-    nx: { tags: ["type:app"] },
+    $schema: "../../node_modules/nx/schemas/project-schema.json",
+    tags: ["type:app"],
+    targets: { test: { command: "jest", options: { cwd: "{projectRoot}" } } },
   };
 }
 
@@ -241,7 +150,7 @@ export function environmentFiles(name: string, config: unknown): Record<string, 
   const dir = appDirOf(name);
   return {
     [`${dir}/environment.json`]: json(config),
-    [`${dir}/package.json`]: json(packageJsonOf(name)),
+    [`${dir}/project.json`]: json(projectJsonOf()),
     [`${dir}/tsconfig.json`]: json({ extends: "../../tsconfig.base.json", include: ["**/*.ts"], exclude: ["node_modules", "dist"] }),
     [`${dir}/jest.config.js`]: `module.exports = { ...require("../../jest.preset.js"), displayName: "app-${name}" };\n`,
     [`${dir}/environment.test.ts`]: `import { environmentSuite } from "@sse-kms/blueprint-catalog";\n\nenvironmentSuite(__dirname);\n`,
@@ -265,21 +174,17 @@ function existingEnvironmentNames(tree: Tree): Map<string, string> {
   return names;
 }
 
-/** The next steps, printed after the files are written (and after npm install when it ran). */
-export function nextSteps(o: NormalizedOptions, installed: boolean): string {
+/** The next steps, printed after the files are written. */
+export function nextSteps(o: NormalizedOptions): string {
   const source = sourceOf(o.name);
-  const install = installed
-    ? "  npm install                  (done: linked the new workspace package into node_modules and package-lock.json)"
-    : `  npm install                  run it now: the npm workspace and package-lock.json must learn @sse-kms/app-${o.name}, or npm ci fails`;
   return [
     `Created ${appDirOf(o.name)}: environment ${o.name}, account ${o.account}, ${o.region}; blueprints: ${o.blueprints.join(", ")}.`,
     "Next:",
-    install,
     `  npm run validate -- ${source}`,
     `  npm run synth                writes cdktf.out/stacks/${o.name}-<blueprint>`,
-    "  npm run lock:update          adds the new keys and buckets to stateful-resources.lock.json (a test fails until you do)",
-    `  npm test                     writes the snapshots of ${appDirOf(o.name)}`,
-    `Review ${source} before deploying: the principals (role/platform-key-admin, role/app-data${o.destinationAccount ? ", role/platform-deploy" : ""}) and bucket names are defaults.`,
+    `  npm run refresh              writes the snapshots of ${appDirOf(o.name)}, its docs, and adds its keys and buckets to the lock`,
+    "  npm test",
+    `Review ${source} before deploying: the principals (role/platform-key-admin, role/app-data, ...) and bucket names are defaults.`,
   ].join("\n");
 }
 
@@ -298,8 +203,7 @@ export async function environmentGenerator(tree: Tree, options: EnvironmentGener
   for (const [path, content] of Object.entries(environmentFiles(o.name, config))) tree.write(path, content);
 
   return () => {
-    if (!options.skipInstall) installPackagesTask(tree, true);
-    logger.info(nextSteps(o, !options.skipInstall));
+    logger.info(nextSteps(o));
   };
 }
 

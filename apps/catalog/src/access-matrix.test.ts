@@ -1,0 +1,126 @@
+import { type EnvironmentConfig } from "@sse-kms/config";
+import { type EnvironmentStack } from "@sse-kms/stack";
+import { Testing } from "cdktf";
+import { ACCESS_MATRIX_COLUMNS, type AccessCell, type AccessMatrix, type AccessMatrixTable, computeAccessMatrix, formatAccessMatrix, renderAccessMatrix } from "./access-matrix";
+import { findRepoRoot, loadEnvironments } from "./app";
+import { buildEnvironment } from "./catalog";
+
+const ENVIRONMENTS = loadEnvironments(findRepoRoot(__dirname));
+const build = (env: EnvironmentConfig): EnvironmentStack[] => buildEnvironment(Testing.app({ stackTraces: false }), env);
+// What each blueprint grants its own principals is proven by its own access tests (blueprints/<name>/src/access.test.ts);
+// here: what holds for every stack of every environment, whatever its blueprint.
+const CRYPTO = ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"];
+
+const cell = (t: AccessMatrixTable, principal: string, column: string): AccessCell => {
+  const row = t.rows.find((r) => r.principal === principal);
+  if (!row) throw new Error(`no row ${principal} in ${t.title}`);
+  return row.cells[ACCESS_MATRIX_COLUMNS.indexOf(column as (typeof ACCESS_MATRIX_COLUMNS)[number])] as AccessCell;
+};
+
+/** key.administrators / key.users of the blueprint a stack holds. */
+function configured(env: EnvironmentConfig, stack: string): { administrators: string[]; users: string[] } {
+  const blueprint = stack.slice(env.name.length + 1);
+  const key = (env.blueprints[blueprint] as { key?: { administrators?: string[]; users?: string[] } } | undefined)?.key;
+  return { administrators: key?.administrators ?? [], users: key?.users ?? [] };
+}
+
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access matrix of %s", (_name, env) => {
+  let matrix: AccessMatrix;
+  beforeAll(async () => {
+    matrix = await computeAccessMatrix(build(env));
+  });
+
+  test("has a table for every bucket of every stack, under the stack's name", () => {
+    const cm = env.blueprints["customer-managed"];
+    for (const bucket of cm?.buckets ?? []) {
+      expect(matrix.tables.filter((t) => t.stack === `${env.name}-customer-managed` && t.title.startsWith(`Bucket \`${bucket.name}\`: key \`aws_kms_key.`))).toHaveLength(1);
+    }
+    expect(new Set(matrix.tables.map((t) => t.stack))).toEqual(new Set(build(env).map((s) => s.node.id)));
+  });
+
+  test("lists every configured principal, the account root, and the probes", () => {
+    for (const t of matrix.tables) {
+      const { administrators, users } = configured(env, t.stack);
+      const principals = t.rows.map((r) => r.principal);
+      expect(principals).toEqual(expect.arrayContaining([...administrators, ...users, `arn:aws:iam::${env.account}:root`, `arn:aws:iam::${env.account}:role/sse-kms-unlisted-role`, "*"]));
+      expect(t.rows.filter((r) => r.listedAs.startsWith("probe: a role of another account"))).toHaveLength(1);
+    }
+  });
+
+  test("anonymous requests and another account's principal are never allowed anything", () => {
+    for (const t of matrix.tables) {
+      for (const r of t.rows.filter((r) => r.principal === "*" || r.listedAs.startsWith("probe: a role of another account"))) {
+        expect(r.cells).not.toContain("Allowed");
+      }
+    }
+  });
+
+  test("separation of duties: administrators and unlisted roles (allow-all IAM) never use a key, even via S3", () => {
+    for (const t of matrix.tables) {
+      const { administrators } = configured(env, t.stack);
+      for (const p of [...administrators, `arn:aws:iam::${env.account}:role/sse-kms-unlisted-role`, `arn:aws:iam::${env.account}:root`]) {
+        for (const c of CRYPTO) expect(cell(t, p, c)).toBe("implicit deny");
+      }
+      for (const admin of administrators) {
+        expect(cell(t, admin, "kms:PutKeyPolicy")).toBe("Allowed");
+        expect(cell(t, admin, "kms:ScheduleKeyDeletion")).toBe("Allowed");
+      }
+    }
+  });
+
+  test("renders deterministically, without dates", async () => {
+    const again = formatAccessMatrix(env.name, await computeAccessMatrix(build(env)));
+    const text = formatAccessMatrix(env.name, matrix);
+    expect(again).toBe(text);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(text.startsWith(`# Access matrix: ${env.name}\n`)).toBe(true);
+  });
+});
+
+describe("renderAccessMatrix", () => {
+  const dev = ENVIRONMENTS[0]!;
+
+  it("documents the request model in its header and renders one Markdown table per bucket", async () => {
+    const md = await renderAccessMatrix(dev.name, build(dev));
+    expect(md).toContain("`kms:ViaService = s3.<bucket region>.amazonaws.com`");
+    expect(md).toContain("`kms:EncryptionContext:aws:s3:arn = <bucket ARN>`");
+    expect(md).toContain(`| Principal | Listed as | IAM | ${ACCESS_MATRIX_COLUMNS.join(" | ")} |`);
+    expect(md).toMatch(/\| `\*` \(anonymous\) \| probe: an unsigned request \| none \| implicit deny \|/);
+    expect(md.endsWith("\n")).toBe(true);
+  });
+
+  it("gives the same cells for synthesized JSON as for the stacks (only the config notes differ)", async () => {
+    const stacks = build(dev);
+    const fromStacks = await computeAccessMatrix(stacks);
+    const fromJson = await computeAccessMatrix(stacks.map((s) => Testing.synth(s)));
+    const cells = (m: AccessMatrix) => m.tables.map((t) => t.rows.map((r) => [r.principal, r.identity, ...r.cells]));
+    expect(cells(fromJson)).toEqual(cells(fromStacks));
+  });
+});
+
+describe("formatAccessMatrix", () => {
+  it("renders a hand-made matrix", () => {
+    const md = formatAccessMatrix("test", {
+      columns: ["kms:Decrypt", "s3:GetObject"],
+      tables: [
+        { stack: "test-a", title: "Bucket `b1`", rows: [{ principal: "arn:aws:iam::111111111111:role/r", listedAs: "x", identity: "allow-all", cells: ["Allowed", "explicit deny"] }] },
+        { stack: "test-a", title: "Bucket `b2`", rows: [{ principal: "*", listedAs: "probe", identity: "none", cells: ["n/a", "implicit deny"] }] },
+      ],
+    });
+    expect(md.slice(md.indexOf("## Stack"))).toBe(
+      [
+        "## Stack `test-a`\n",
+        "### Bucket `b1`\n",
+        "| Principal | Listed as | IAM | kms:Decrypt | s3:GetObject |",
+        "|---|---|---|---|---|",
+        "| `arn:aws:iam::111111111111:role/r` | x | allow-all | Allowed | explicit deny |",
+        "",
+        "### Bucket `b2`\n",
+        "| Principal | Listed as | IAM | kms:Decrypt | s3:GetObject |",
+        "|---|---|---|---|---|",
+        "| `*` (anonymous) | probe | none | n/a | implicit deny |",
+        "",
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,59 @@
+import { existsSync, readdirSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { Testing } from "cdktf";
+import { findRepoRoot, loadEnvironment } from "./app";
+import { BLUEPRINTS, type Environment, buildEnvironment } from "./catalog";
+import { REFRESH_COMMAND, expectCurrent } from "./derived";
+import { normalizeStack } from "./normalize";
+import { enabledBlueprints } from "@sse-kms/config";
+
+/** A synthesized stack of an environment. */
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly blueprint: string;
+  readonly json: string;
+}
+
+/** Synthesizes every stack of one environment in memory. */
+export function synthEnvironment(env: Environment): SynthesizedStack[] {
+  const app = Testing.app({ stackTraces: false });
+  return buildEnvironment(app, env).map((stack) => ({ name: stack.node.id, blueprint: stack.blueprint, json: Testing.synth(stack) }));
+}
+
+/** The folder of an environment's committed stack snapshots, relative to its app folder. */
+export const SNAPSHOT_DIR = "snapshots";
+
+/** The snapshot files of an environment: `apps/<env>/snapshots/<stack>.json` (repo-relative) -> normalised stack JSON. */
+export function snapshotFiles(env: Environment, appDir = `apps/${env.name}`): Map<string, string> {
+  return new Map(synthEnvironment(env).map((s) => [`${appDir}/${SNAPSHOT_DIR}/${s.name}.json`, `${JSON.stringify(normalizeStack(s.json), null, 2)}\n`]));
+}
+
+/**
+ * The jest suite every `apps/<env>` runs: the config validates, and each stack equals its
+ * committed, normalised snapshot (`apps/<env>/snapshots/<stack>.json`, written by `npm run refresh`).
+ * Property assertions live in the blueprints' and guardrails' tests.
+ */
+export function environmentSuite(appDir: string): void {
+  const root = findRepoRoot(appDir);
+  const env = loadEnvironment(join(appDir, "environment.json"));
+  const rel = relative(root, appDir).split("\\").join("/");
+  const snapshots = snapshotFiles(env, rel);
+
+  describe(`environment ${env.name}`, () => {
+    test("the folder name is the environment name", () => {
+      expect(basename(appDir)).toBe(env.name);
+    });
+    test("has one stack per enabled blueprint, named <env>-<blueprint>", () => {
+      expect([...snapshots.keys()].map((p) => basename(p, ".json"))).toEqual(enabledBlueprints(env, BLUEPRINTS).map((b) => `${env.name}-${b.name}`));
+    });
+    test.each([...snapshots.entries()].map(([path, text]) => [basename(path, ".json"), path, text] as const))("%s equals its committed snapshot", (stack, path, text) => {
+      expectCurrent(root, path, text, `the normalised synth of stack ${stack}`);
+    });
+    test("no snapshot of a stack the environment no longer has", () => {
+      const dir = join(appDir, SNAPSHOT_DIR);
+      const committed = existsSync(dir) ? readdirSync(dir).map((f) => `${rel}/${SNAPSHOT_DIR}/${f}`) : [];
+      const leftover = committed.filter((p) => !snapshots.has(p));
+      if (leftover.length > 0) throw new Error(`${leftover.join(", ")}: no such stack any more; run \`${REFRESH_COMMAND}\` (it removes them)`);
+    });
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * The generated pages of `npm run docs` (every page) and `npm run docs:access` (only the access
+ * matrices); `npm run refresh` writes them too:
+ * - docs/blueprints/<blueprint>.md: diagrams and rendered policies, from the synthesized stacks;
+ * - docs/access/<env>.md: who may do what, computed by the IAM policy simulator;
+ * - pages a blueprint adds (docs/handover/<stack>.md: the statements owners of an existing
+ *   replication destination add).
+ * A test (docs.test.ts) fails when a committed page differs from what this generates.
+ */
+import { BLUEPRINT_NAMES, blueprintPages, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/src/access-matrix";
+import { type DocStack, renderBlueprintDoc } from "./blueprint-doc";
+
+/** Which pages to generate. */
+export type DocSet = "all" | "access";
+
+/** Repo-relative folders that hold only generated pages. */
+export const GENERATED_DIRS = ["docs/blueprints", "docs/access", "docs/handover"] as const;
+
+/** Every generated page: repo-relative path -> content. */
+export async function generateDocs(root: string, set: DocSet = "all"): Promise<Map<string, string>> {
+  const pages = new Map<string, string>();
+  const envs = loadEnvironments(root);
+  const stacks: (DocStack & { blueprint: string })[] = [];
+  for (const env of envs) {
+    const synthesized = synthEnvironment(env);
+    stacks.push(...synthesized.map((s) => ({ name: s.name, env: env.name, blueprint: s.blueprint, json: s.json })));
+    pages.set(`docs/access/${env.name}.md`, await renderAccessMatrix(env.name, synthesized.map((s) => s.json)));
+    if (set === "all") for (const [path, text] of blueprintPages(env)) pages.set(path, text);
+  }
+  if (set === "all") {
+    for (const blueprint of BLUEPRINT_NAMES) {
+      const of = stacks.filter((s) => s.blueprint === blueprint);
+      if (of.length > 0) pages.set(`docs/blueprints/${blueprint}.md`, renderBlueprintDoc(blueprint, of));
+    }
+  }
+  return new Map([...pages.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}

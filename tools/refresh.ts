@@ -1,0 +1,97 @@
+/**
+ * `npm run refresh`: regenerates everything derived from the configuration, in one go:
+ * - the JSON Schema of environment.json (apps/catalog/schema/environment.schema.json), assembled
+ *   from the registered blueprints;
+ * - every environment's stack snapshots (apps/<env>/snapshots/<stack>.json), removing those of
+ *   stacks that no longer exist;
+ * - the generated docs (docs/blueprints, docs/access, docs/handover), removing stale pages;
+ * - ADDITIONS to stateful-resources.lock.json (new keys and buckets). Removals are never made
+ *   here: a locked address that disappeared is printed, and stays until a reviewed
+ *   `npm run lock:update`.
+ * Writes only files whose content changes, and prints each one. Exit 0, or 1 with one line per
+ * problem when the configuration is invalid (nothing is written then).
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ENVIRONMENT_JSON_SCHEMA_PATH, SNAPSHOT_DIR, type SynthesizedStack, environmentFiles, findRepoRoot, loadEnvironments, renderJsonSchema, snapshotFiles, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { ConfigError } from "@sse-kms/config";
+import { LOCK_FILE, type StatefulLock, compareLock, lockOf, parseLock, renderLock } from "@sse-kms/guardrails";
+import { GENERATED_DIRS, generateDocs } from "./docs/docs";
+
+const USAGE = "usage: npm run refresh (no options): regenerates the JSON Schema, stack snapshots, docs and lock additions";
+
+/** The lock with every synthesized address added and nothing removed. */
+export function lockWithAdditions(previous: StatefulLock, stacks: readonly SynthesizedStack[]): StatefulLock {
+  const next: Record<string, string[]> = Object.fromEntries(Object.entries(previous).map(([k, v]) => [k, [...v]]));
+  for (const [stack, addresses] of Object.entries(lockOf(stacks))) next[stack] = [...new Set([...(next[stack] ?? []), ...addresses])].sort();
+  return next;
+}
+
+async function main(args: string[]): Promise<number> {
+  if (args.includes("--help")) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.length > 0) {
+    console.error(`refresh: unknown argument ${JSON.stringify(args[0])}; ${USAGE}`);
+    return 2;
+  }
+  const root = findRepoRoot(__dirname);
+  const wanted = new Map<string, string>();
+  // Everything is computed before anything is written: a bad configuration writes nothing.
+  const envs = loadEnvironments(root);
+  wanted.set(ENVIRONMENT_JSON_SCHEMA_PATH, renderJsonSchema());
+  const stacks: SynthesizedStack[] = [];
+  const snapshotDirs = new Map<string, Set<string>>();
+  // loadEnvironments returns the environments in the order of their files.
+  for (const [i, file] of environmentFiles(root).entries()) {
+    const appDir = dirname(file).slice(root.length + 1).split("\\").join("/");
+    const env = envs[i]!;
+    stacks.push(...synthEnvironment(env));
+    const files = snapshotFiles(env, appDir);
+    snapshotDirs.set(`${appDir}/${SNAPSHOT_DIR}`, new Set(files.keys()));
+    for (const [path, text] of files) wanted.set(path, text);
+  }
+  for (const [path, text] of await generateDocs(root)) wanted.set(path, text);
+  const lockPath = join(root, LOCK_FILE);
+  const previous: StatefulLock = existsSync(lockPath) ? parseLock(readFileSync(lockPath, "utf8"), LOCK_FILE) : {};
+  wanted.set(LOCK_FILE, renderLock(lockWithAdditions(previous, stacks)));
+
+  let changed = 0;
+  for (const [path, text] of wanted) {
+    const full = join(root, path);
+    if (existsSync(full) && readFileSync(full, "utf8") === text) continue;
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+    console.log(`wrote ${path}`);
+    changed++;
+  }
+  // Stale derived files: snapshots of stacks that are gone, generated pages nothing generates.
+  const stale: string[] = [];
+  for (const [dir, keep] of snapshotDirs) if (existsSync(join(root, dir))) for (const f of readdirSync(join(root, dir))) if (!keep.has(`${dir}/${f}`)) stale.push(`${dir}/${f}`);
+  for (const dir of GENERATED_DIRS) if (existsSync(join(root, dir))) for (const f of readdirSync(join(root, dir))) if (!wanted.has(`${dir}/${f}`)) stale.push(`${dir}/${f}`);
+  for (const path of stale) {
+    rmSync(join(root, path));
+    console.log(`removed ${path}`);
+    changed++;
+  }
+  console.log(changed === 0 ? "refresh: every derived file is up to date" : `refresh: ${changed} file(s) changed; review the diff and commit it with the configuration change`);
+  const destroyed = compareLock(previous, stacks).destroyed;
+  if (destroyed.length > 0) {
+    console.log(`\n${destroyed.length} locked KMS key/bucket address(es) are no longer synthesized; terraform apply would DESTROY them:`);
+    for (const d of destroyed) console.log(`  - ${d.stack}: ${d.address}`);
+    console.log("refresh never removes them from the lock: if this is deliberate, review it and run `npm run lock:update`; if it is a rename, record it (key.previousNames).");
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      console.error("refresh: nothing was written (fix the configuration first)");
+    } else console.error(`refresh: error: ${(e as Error).message}`);
+    process.exitCode = 1;
+  },
+);
