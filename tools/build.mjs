@@ -30,6 +30,7 @@ export const ENTRIES = {
   refresh: ["tools/refresh.ts", "dist/refresh.js"],
   "key-material": ["packages/key-material/src/cli.ts", "packages/key-material/dist/cli.js"],
   "workspace-plugin": ["tools/workspace-plugin/src/environment/generator.ts", "tools/workspace-plugin/dist/environment/generator.js"],
+  "blueprint-generator": ["tools/workspace-plugin/src/blueprint/generator.ts", "tools/workspace-plugin/dist/blueprint/generator.js"],
 };
 
 /** The app's third-party dependencies in one file (tools/deps.mjs loads it). */

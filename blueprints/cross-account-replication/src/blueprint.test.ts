@@ -360,3 +360,23 @@ describe("configuration switches", () => {
     expect(json.resource.aws_s3_bucket.acme_prod_backup_444444444444.provider).toBe("aws.backup");
   });
 });
+
+describe("a renamed key (key.previousNames) moves the key and its alias, on both sides", () => {
+  test("moved blocks from the old source and destination addresses", () => {
+    const env = environment("prod", (raw) => {
+      const rep = raw.blueprints[BLUEPRINT.name];
+      rep.source.key = { ...rep.source.key, name: "replicated-v2", previousNames: [rep.source.key.name] };
+      rep.destination.key = { ...rep.destination.key, name: "backup-v2", previousNames: [rep.destination.key.name] };
+    });
+    const before = environment("prod").blueprints[BLUEPRINT.name];
+    const { json } = build(env);
+    const src = tfName(before.source.key.name);
+    const dst = before.destination.mode === "create" ? tfName(before.destination.key.name) : "";
+    expect(json.moved).toEqual([
+      { from: `aws_kms_key.source_${src}`, to: "aws_kms_key.source_replicated_v2" },
+      { from: `aws_kms_alias.source_${src}`, to: "aws_kms_alias.source_replicated_v2" },
+      { from: `aws_kms_key.destination_${dst}`, to: "aws_kms_key.destination_backup_v2" },
+      { from: `aws_kms_alias.destination_${dst}`, to: "aws_kms_alias.destination_backup_v2" },
+    ]);
+  });
+});

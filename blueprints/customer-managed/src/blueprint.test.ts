@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { KEY_CRYPTOGRAPHIC_ACTIONS, type PolicyDocument, actionMatches } from "@sse-kms/policy";
-import { type Json, configOf, fixtureEnvironments, synthBlueprint } from "@sse-kms/testing";
+import { type Json, configOf, fixtureEnvironments, parseFixture, synthBlueprint } from "@sse-kms/testing";
 import { blueprint } from "./definition";
 
 /** This blueprint's own fixture environments (fixtures/*.json): local, s3 and cloud backends, production and not. */
@@ -95,5 +95,31 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(`${blueprint.
       cloud: { cloud: expect.objectContaining({ workspaces: { name: `sse-kms-${stack}` } }) },
     }[env.backend.type];
     expect(json.terraform).toMatchObject(expected);
+  });
+});
+
+describe("a renamed key (key.previousNames)", () => {
+  const raw = JSON.parse(JSON.stringify(ENVIRONMENTS[0])) as Json;
+  const rename = (names: string[]) => {
+    const env = JSON.parse(JSON.stringify(raw)) as Json;
+    env.blueprints[blueprint.name].key = { ...env.blueprints[blueprint.name].key, name: "records", previousNames: names };
+    return parseFixture(blueprint, env);
+  };
+
+  test("each previous name becomes a moved block to the key's new address", () => {
+    const { json } = synthBlueprint(blueprint, rename(["data", "legacy-data"]));
+    expect(Object.keys(json.resource.aws_kms_key)).toEqual(["records"]);
+    expect(json.moved).toEqual([
+      { from: "aws_kms_key.data", to: "aws_kms_key.records" },
+      { from: "aws_kms_key.legacy_data", to: "aws_kms_key.records" },
+    ]);
+  });
+
+  test("no previous names: no moved block", () => {
+    expect(synthBlueprint(blueprint, rename([])).json.moved).toBeUndefined();
+  });
+
+  test("the current name among the previous ones is refused, naming the field", () => {
+    expect(() => rename(["records"])).toThrow(`blueprints.${blueprint.name}.key.previousNames: must not list the current name "records": list only the names the key had before`);
   });
 });

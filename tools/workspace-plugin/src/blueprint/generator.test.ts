@@ -1,0 +1,113 @@
+/**
+ * The fork generator on an in-memory Nx tree holding the real blueprint folders: what it writes,
+ * how it renames, where it registers, and the one-line refusals before anything is written.
+ * (The whole fork, with npm install, refresh and npm test, is a workflow test: tools/workflows.)
+ */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { type Tree, logger } from "@nx/devkit";
+import { createTreeWithEmptyWorkspace } from "@nx/devkit/testing";
+import { BLUEPRINT_NAMES } from "@sse-kms/blueprint-catalog";
+import { REGISTRY, blueprintGenerator, camelCase, checkOptions, pascalCase, registrationLine, renameIn } from "./generator";
+
+const repoRoot = resolve(__dirname, "../../../..");
+
+/** Copies the repository's blueprint folders and registry into the tree. */
+function seed(tree: Tree): void {
+  const visit = (dir: string) => {
+    for (const e of readdirSync(dir)) {
+      const full = join(dir, e);
+      if (["node_modules", "dist", "__snapshots__"].includes(e)) continue;
+      if (statSync(full).isDirectory()) visit(full);
+      else tree.write(relative(repoRoot, full), readFileSync(full));
+    }
+  };
+  visit(join(repoRoot, "blueprints"));
+  tree.write(REGISTRY, readFileSync(join(repoRoot, REGISTRY)));
+}
+
+let tree: Tree;
+beforeEach(() => {
+  tree = createTreeWithEmptyWorkspace();
+  seed(tree);
+  jest.spyOn(logger, "info").mockImplementation(() => undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+async function refusal(options: { name: string; from: string }): Promise<string> {
+  const before = tree.listChanges().length;
+  try {
+    await blueprintGenerator(tree, { ...options, skipInstall: true });
+  } catch (e) {
+    expect(tree.listChanges()).toHaveLength(before); // nothing written
+    const message = (e as Error).message;
+    expect(message.split("\n")).toHaveLength(1);
+    return message;
+  }
+  throw new Error("the generator did not refuse");
+}
+
+describe("renameIn", () => {
+  test.each([
+    ['name: "customer-managed",', 'name: "customer-managed-eu",'],
+    ["@sse-kms/blueprint-customer-managed", "@sse-kms/blueprint-customer-managed-eu"],
+    ["class CustomerManagedKeyBlueprint extends", "class CustomerManagedEuKeyBlueprint extends"],
+    ["customerManagedClaims(config)", "customerManagedEuClaims(config)"],
+    ["`${env.name}-customer-managed`", "`${env.name}-customer-managed-eu`"],
+    // Not the name: longer tokens, and the AWS term in prose.
+    ["customer-managed-key", "customer-managed-key"],
+    ["a customer managed key", "a customer managed key"],
+  ])("%s", (text, renamed) => {
+    expect(renameIn(text, "customer-managed", "customer-managed-eu")).toBe(renamed);
+  });
+  test("case forms", () => {
+    expect([pascalCase("cross-account-replication"), camelCase("cross-account-replication")]).toEqual(["CrossAccountReplication", "crossAccountReplication"]);
+  });
+});
+
+describe.each(BLUEPRINT_NAMES.map((n) => [n]))("forking %s", (from) => {
+  test("copies every file renamed, registers one line, and leaves the source untouched", async () => {
+    const name = `${from}-fork`;
+    await blueprintGenerator(tree, { name, from, skipInstall: true });
+    const changes = tree.listChanges().filter((c) => c.type !== "DELETE").map((c) => c.path);
+    const sourceFiles = changes.filter((p) => p.startsWith(`blueprints/${from}/`));
+    const copied = tree.listChanges().map((c) => c.path).filter((p) => p.startsWith(`blueprints/${name}/`));
+    expect(copied.length).toBe(sourceFiles.length);
+    for (const path of copied) {
+      const text = tree.read(path, "utf-8") ?? "";
+      // No token of the source name is left (only longer tokens that contain it).
+      expect(text.match(new RegExp(`(?<![A-Za-z0-9])${from}(?![A-Za-z0-9-])`, "g"))).toBeNull();
+    }
+    expect(JSON.parse(tree.read(`blueprints/${name}/package.json`, "utf-8")!).name).toBe(`@sse-kms/blueprint-${name}`);
+    expect(tree.read(`blueprints/${name}/src/definition.ts`, "utf-8")).toContain(`name: "${name}",`);
+    const registry = tree.read(REGISTRY, "utf-8")!;
+    expect(registry.split("\n").filter((l) => l === registrationLine(name))).toHaveLength(1);
+    const before = readFileSync(join(repoRoot, REGISTRY), "utf8").split("\n");
+    expect(registry.split("\n").filter((l) => !before.includes(l))).toEqual([registrationLine(name)]);
+    // The registry stays sorted.
+    const exports = registry.split("\n").filter((l) => l.startsWith("export {"));
+    expect(exports).toEqual([...exports].sort());
+  });
+});
+
+describe("refusals: one line, before anything is written", () => {
+  test.each([
+    ["Bad", "customer-managed", /^--name "Bad": a blueprint name is lowercase letters/],
+    ["my_cm", "customer-managed", /^--name "my_cm"/],
+    ["-x", "customer-managed", /^--name "-x"/],
+    ["a".repeat(41), "customer-managed", /at most 40 characters/],
+    ["my-cm", "cmk", /^--from "cmk" is not a registered blueprint; choose one of: /],
+    ["customer-managed", "imported-material", /^--name "customer-managed": a blueprint of that name is already registered/],
+  ])("--name %s --from %s", async (name, from, message) => {
+    expect(await refusal({ name, from })).toMatch(message);
+  });
+
+  test("an existing folder", async () => {
+    tree.write("blueprints/my-cm/README.md", "someone's work");
+    expect(await refusal({ name: "my-cm", from: "customer-managed" })).toBe("blueprints/my-cm already exists; choose another --name, or remove the folder; nothing was written");
+  });
+
+  test("checkOptions accepts a good fork", () => {
+    expect(() => checkOptions(tree, { name: "my-cm", from: "customer-managed" })).not.toThrow();
+  });
+});
