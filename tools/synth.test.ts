@@ -1,150 +1,92 @@
-// tools/synth.mjs loads the app's third-party dependencies from one bundle, dist/deps.js, with
-// a V8 code cache (tools/deps.mjs). These tests prove that this changes nothing but the time:
-// same synthesized bytes as from node_modules, one copy of each module, a cache V8 rejects is
-// survived and replaced, and a stale bundle is noticed.
+// tools/synth.mjs (`npm run synth`): one stack folder per environment and enabled blueprint, as
+// many as apps/*/environment.json define, and no folder left behind by an earlier synth whose
+// stack is gone. tools/run.mjs (`npm run validate|cost|...`): builds and runs one entry.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { findRepoRoot } from "@sse-kms/blueprint-catalog";
-import { fileTree } from "@sse-kms/testing/src/files";
+import { join } from "node:path";
+import { findRepoRoot, loadEnvironments } from "@sse-kms/blueprint-catalog";
+import { enabledBlueprints } from "@sse-kms/config";
 
 const root = findRepoRoot(__dirname);
 const scratch = mkdtempSync(join(tmpdir(), "sse-kms-synth-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const synth = (outdir: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ["tools/synth.mjs", "--force"], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, CDKTF_OUTDIR: outdir, SSE_KMS_SYNTH_TRACE: "1", ...env },
-  });
+/** `<env>-<blueprint>` for every environment that exists and every blueprint it enables, sorted. */
+const expectedStacks = loadEnvironments(root)
+  .flatMap((env) => enabledBlueprints(env).map((blueprint) => `${env.name}-${blueprint}`))
+  .sort();
 
-/** Runs an ES module snippet in a fresh node (require.cache is per process); returns its JSON output. */
-function driver(code: string): unknown {
-  const run = spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd: root, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`driver failed (exit ${run.status}):\n${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
+const synth = (outdir: string) => spawnSync(process.execPath, ["tools/synth.mjs"], { cwd: root, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: outdir } });
+const folders = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+type Manifest = { stacks: Record<string, { workingDirectory: string; [k: string]: unknown }> };
 
-describe("synth through dist/deps.js", () => {
-  test("writes exactly the bytes the same app writes with its dependencies from node_modules", () => {
-    const viaDeps = synth(join(scratch, "deps"));
-    expect(viaDeps.status).toBe(0);
-    expect(viaDeps.stderr).toMatch(/^synth: loaded \d+ modules from dist\/deps\.js \(code cache (none|accepted|rejected)\)/m);
-    const viaNodeModules = synth(join(scratch, "node-modules"), { SSE_KMS_SYNTH_DEPS: "0" });
-    expect(viaNodeModules.status).toBe(0);
-    expect(viaNodeModules.stderr).not.toMatch(/deps\.js/);
-
-    const a = fileTree(join(scratch, "deps"));
-    const b = fileTree(join(scratch, "node-modules"));
-    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-    expect([...a.keys()].filter((f) => f.endsWith("cdk.tf.json"))).toHaveLength(7);
-    for (const [file, bytes] of a) expect({ file, same: bytes.equals(b.get(file) ?? Buffer.alloc(0)) }).toEqual({ file, same: true });
-  });
-
-  test("the app gets every third-party module from the bundle: nothing else loads from node_modules", () => {
-    const app = join(root, "dist", "app.js");
-    const result = driver(`
-      import { createRequire } from "node:module";
-      import { depsRecord } from "./tools/build.mjs";
-      import { loadDeps } from "./tools/deps.mjs";
-      process.env.CDKTF_OUTDIR = ${JSON.stringify(join(scratch, "identity"))};
-      const record = depsRecord();
-      const deps = loadDeps({ file: ${JSON.stringify(join(root, "dist", "deps.js"))}, modules: record.modules, from: ${JSON.stringify(app)} });
-      const r = createRequire(${JSON.stringify(app)});
-      const registered = record.modules.map((m) => r.resolve(m));
-      r(${JSON.stringify(app)});
-      const fromNodeModules = Object.keys(r.cache).filter((f) => f.includes("/node_modules/"));
-      console.log(JSON.stringify({ loaded: Boolean(deps), exitCode: process.exitCode ?? 0, modules: record.modules.length, extra: fromNodeModules.filter((f) => !registered.includes(f)) }));`) as { loaded: boolean; exitCode: number; modules: number; extra: string[] };
-    expect(result).toEqual({ loaded: true, exitCode: 0, modules: expect.any(Number), extra: [] });
-    expect(result.modules).toBeGreaterThanOrEqual(4); // cdktf, constructs, zod and provider resources
-  });
-
-  test("the second cold synth starts from V8's code cache", () => {
-    expect(synth(join(scratch, "first")).status).toBe(0);
-    const second = synth(join(scratch, "second"));
-    expect(second.status).toBe(0);
-    expect(second.stderr).toMatch(/code cache accepted/);
-  });
+test("writes one stack per environment and enabled blueprint, as apps/*/environment.json define them", () => {
+  expect(expectedStacks.length).toBeGreaterThan(0);
+  const out = join(scratch, "all");
+  const run = synth(out);
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+  expect(folders(join(out, "stacks"))).toEqual(expectedStacks);
+  for (const stack of expectedStacks) expect(existsSync(join(out, "stacks", stack, "cdk.tf.json"))).toBe(true);
+  const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest;
+  expect(Object.keys(manifest.stacks).sort()).toEqual(expectedStacks);
 });
 
-describe("tools/deps.mjs and the deps bundle", () => {
-  // A small bundle of one package, built into the scratch folder: zod (95 files in node_modules).
-  const out = join(scratch, "zod-deps.js");
-  const load = (extra = "", file = JSON.stringify(out)) => `
-    import { createRequire } from "node:module";
-    import { depsRecord } from "./tools/build.mjs";
-    import { loadDeps } from "./tools/deps.mjs";
-    const from = ${JSON.stringify(join(root, "dist", "app.js"))};
-    const record = depsRecord(${JSON.stringify(out)});
-    ${extra}
-    const deps = loadDeps({ file: ${file}, modules: record.modules, from });
-    const z = createRequire(from)("zod");
-    const zodFiles = Object.keys(createRequire(from).cache).filter((f) => f.includes("/node_modules/zod/"));
-    const parsed = z.object({ a: z.string() }).safeParse({ a: 1 }).success;
-    const saved = deps ? deps.saveCache() : null;
-    console.log(JSON.stringify({ loaded: Boolean(deps), cache: deps?.cache, zodFiles: zodFiles.length, parsed, saved }));`;
+test("removes the stack folders the previous synth wrote and this one does not, and nothing else", () => {
+  const out = join(scratch, "prune");
+  expect(synth(out).status).toBe(0);
+  // What the previous synth wrote, as if an environment `old` (since removed or renamed) had been
+  // synthesized with it: its folder, listed in cdktf's manifest like every other stack.
+  const manifestFile = join(out, "manifest.json");
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest;
+  const [first] = expectedStacks;
+  for (const gone of ["old-customer-managed", "old-imported-material"]) {
+    cpSync(join(out, "stacks", first), join(out, "stacks", gone), { recursive: true });
+    manifest.stacks[gone] = { ...manifest.stacks[first], name: gone, constructPath: gone, workingDirectory: `stacks/${gone}` };
+  }
+  // A manifest entry pointing outside stacks/ is never followed.
+  mkdirSync(join(scratch, "outside"));
+  manifest.stacks.escape = { ...manifest.stacks[first], workingDirectory: "../outside" };
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+  // A folder no synth wrote (someone's notes, a hand-made stack) stays.
+  mkdirSync(join(out, "stacks", "hand-made"));
+  writeFileSync(join(out, "stacks", "hand-made", "main.tf"), "# mine\n");
 
-  beforeAll(() => {
-    driver(`import { buildDeps } from "./tools/build.mjs"; console.log(JSON.stringify(await buildDeps(["zod"], { out: ${JSON.stringify(out)} })));`);
-  });
-
-  test("one copy of each module: require() returns the bundled one, nothing else loads from node_modules", () => {
-    // From node_modules, zod is 95 files; from the bundle, only the one entry registered for it.
-    const plain = driver(`import { createRequire } from "node:module"; const r = createRequire(${JSON.stringify(join(root, "dist", "app.js"))}); r("zod"); console.log(JSON.stringify(Object.keys(r.cache).filter((f) => f.includes("/node_modules/zod/")).length));`);
-    expect(plain).toBeGreaterThan(50);
-    expect(driver(load())).toMatchObject({ loaded: true, zodFiles: 1, parsed: false });
-  });
-
-  test("code cache: none, then accepted; a cache V8 rejects is survived and rewritten", () => {
-    rmSync(`${out}.v8cache`, { force: true });
-    expect(driver(load())).toMatchObject({ loaded: true, cache: "none", saved: true });
-    expect(driver(load())).toMatchObject({ loaded: true, cache: "accepted", saved: false });
-    // Same header (so it is offered to V8), garbage code: V8 must refuse it, the module must still work.
-    const cache = readFileSync(`${out}.v8cache`);
-    const header = cache.subarray(0, cache.indexOf(10) + 1);
-    writeFileSync(`${out}.v8cache`, Buffer.concat([header, Buffer.alloc(cache.length - header.length, 7)]));
-    expect(driver(load())).toMatchObject({ loaded: true, cache: "rejected", parsed: false, saved: true });
-    expect(driver(load())).toMatchObject({ cache: "accepted" });
-  });
-
-  test("a cache written for another bundle is not offered to V8", () => {
-    expect(driver(load())).toMatchObject({ cache: "accepted" });
-    // The same code under another bundle hash, next to the first one's cache.
-    const other = join(scratch, "other-deps.js");
-    const bytes = readFileSync(out, "utf8");
-    writeFileSync(other, bytes.replace(/^\/\* sse-kms deps bundle [0-9a-f]{64} \*\//, `/* sse-kms deps bundle ${"0".repeat(64)} */`));
-    writeFileSync(`${other}.v8cache`, readFileSync(`${out}.v8cache`));
-    expect(driver(load("", JSON.stringify(other)))).toMatchObject({ loaded: true, cache: "none", parsed: false });
-  });
-
-  test("nothing is registered when a module is already loaded from node_modules", () => {
-    const result = driver(load("createRequire(from)('zod');")) as { loaded: boolean; zodFiles: number };
-    expect(result.loaded).toBe(false);
-    expect(result.zodFiles).toBeGreaterThan(50);
-  });
-
-  test("freshness: other modules, another checkout, or a changed bundle make it stale", () => {
-    const fresh = (modules: string[]) => driver(`import { depsFresh } from "./tools/build.mjs"; console.log(JSON.stringify(depsFresh(${JSON.stringify(modules)}, ${JSON.stringify(out)})));`);
-    expect(fresh(["zod"])).toBe(true);
-    expect(fresh(["cdktf", "zod"])).toBe(false);
-    const recordFile = `${out}.inputs.json`;
-    const record = readFileSync(recordFile, "utf8");
-    writeFileSync(recordFile, record.replace(`"root":${JSON.stringify(root)}`, `"root":"/elsewhere"`));
-    expect(fresh(["zod"])).toBe(false);
-    writeFileSync(recordFile, record);
-    expect(fresh(["zod"])).toBe(true);
-    appendFileSync(out, "\n");
-    expect(fresh(["zod"])).toBe(false);
-  });
+  const run = synth(out);
+  expect(run.status).toBe(0);
+  expect(folders(join(out, "stacks"))).toEqual([...expectedStacks, "hand-made"].sort());
+  expect(run.stdout).toContain("removed stacks/old-customer-managed:");
+  expect(run.stdout).toContain("removed stacks/old-imported-material:");
+  expect(existsSync(join(scratch, "outside"))).toBe(true);
+  expect(readFileSync(join(out, "stacks", "hand-made", "main.tf"), "utf8")).toBe("# mine\n");
+  // The next synth has nothing to remove: its manifest lists exactly what it wrote.
+  const again = synth(out);
+  expect(again.status).toBe(0);
+  expect(again.stdout).not.toContain("removed");
+  expect(folders(join(out, "stacks"))).toEqual([...expectedStacks, "hand-made"].sort());
 });
 
-test("the deps bundle gives bundled code its own file name (cdktf runs `node ${__filename}` to copy assets)", () => {
-  expect(spawnSync(process.execPath, ["tools/build.mjs", "--quiet", "--if-stale", "deps"], { cwd: root }).status).toBe(0);
-  const deps = readFileSync(join(root, "dist", "deps.js"), "utf8");
-  const fsModule = join(dirname(require.resolve("cdktf")), "private", "fs.js");
-  // esbuild drops the unused __dirname; the __filename that fs.js uses must be its own path.
-  // ... after its "use strict", which must stay a directive.
-  expect(deps.match(/"use strict";\s*var __filename = "[^"]*";/g)?.map((m) => m.replace(/^"use strict";\s*/, ""))).toContain(`var __filename = ${JSON.stringify(fsModule)};`);
+test("an unreadable manifest removes nothing", () => {
+  const out = join(scratch, "bad-manifest");
+  mkdirSync(join(out, "stacks", "old-customer-managed"), { recursive: true });
+  writeFileSync(join(out, "manifest.json"), "not json");
+  expect(synth(out).status).toBe(0);
+  expect(folders(join(out, "stacks"))).toEqual([...expectedStacks, "old-customer-managed"].sort());
+});
+
+describe("tools/run.mjs", () => {
+  test("builds the entry from the current sources and runs it with the arguments, passing on its exit code", () => {
+    const ok = spawnSync(process.execPath, ["tools/run.mjs", "validate", "apps/dev/environment.json"], { cwd: root, encoding: "utf8" });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^apps\/dev\/environment\.json: ok \(environment dev, /);
+    const bad = join(scratch, "bad.json");
+    writeFileSync(bad, "{}");
+    expect(spawnSync(process.execPath, ["tools/run.mjs", "validate", bad], { cwd: root, encoding: "utf8" }).status).toBe(1);
+  });
+
+  test("an unknown entry is refused with the list of entries", () => {
+    const run = spawnSync(process.execPath, ["tools/run.mjs", "valdate"], { cwd: root, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('entry "valdate" unknown; the entries are app, validate,');
+  });
 });

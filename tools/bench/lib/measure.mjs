@@ -58,29 +58,6 @@ export function runProcess(cmd, args, { cwd, env, timeoutMs = 30 * 60_000 } = {}
   };
 }
 
-/**
- * Runs steps in sequence like `a && b`: time is the sum, memory the largest step's, and the
- * first failing step stops the chain.
- */
-export function runSteps(steps, opts = {}) {
-  let ms = 0;
-  let maxRssKb = null;
-  let cpuMs = null;
-  const out = [];
-  for (const [cmd, args, stepOpts] of steps) {
-    const r = runProcess(cmd, args, { ...opts, ...stepOpts });
-    ms += r.ms;
-    if (r.maxRssKb !== null) maxRssKb = Math.max(maxRssKb ?? 0, r.maxRssKb);
-    if (r.cpuMs !== null) cpuMs = (cpuMs ?? 0) + r.cpuMs;
-    out.push(r);
-    if (r.status !== 0) {
-      return { ms, maxRssKb, cpuMs, status: r.status, failed: `${cmd} ${args.join(" ")}`, stdout: r.stdout, stderr: r.stderr || r.error || "" };
-    }
-  }
-  const last = out[out.length - 1] ?? { stdout: "", stderr: "" };
-  return { ms, maxRssKb, cpuMs, status: 0, stdout: last.stdout, stderr: out.map((r) => r.stderr).join("") };
-}
-
 export function median(values) {
   const v = values.filter((x) => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
   if (v.length === 0) return null;
@@ -132,13 +109,9 @@ export const fmtMs = (ms) => (ms === null || ms === undefined ? "n/a" : ms >= 10
 export const fmtMb = (kb) => (kb === null || kb === undefined ? "n/a" : `${Math.round(kb / 1024)} MB`);
 export const fmtRatio = (r) => (r === null || r === undefined || !Number.isFinite(r) ? "n/a" : `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`);
 
-/** A plain-text table (or Markdown with `markdown: true`). */
-export function table(header, rows, { markdown = false } = {}) {
+/** A plain-text table: the first column left-aligned, the others right-aligned. */
+export function table(header, rows) {
   const cells = [header, ...rows].map((r) => r.map((c) => String(c ?? "")));
-  if (markdown) {
-    const line = (r) => `| ${r.join(" | ")} |`;
-    return [line(cells[0]), line(cells[0].map(() => "---")), ...cells.slice(1).map(line)].join("\n");
-  }
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
