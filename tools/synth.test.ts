@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findRepoRoot, loadEnvironments } from "@sse-kms/blueprint-catalog";
+import { BLUEPRINTS, findRepoRoot, loadEnvironments } from "@sse-kms/blueprint-catalog";
 import { enabledBlueprints } from "@sse-kms/config";
 
 const root = findRepoRoot(__dirname);
@@ -14,7 +14,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** `<env>-<blueprint>` for every environment that exists and every blueprint it enables, sorted. */
 const expectedStacks = loadEnvironments(root)
-  .flatMap((env) => enabledBlueprints(env).map((blueprint) => `${env.name}-${blueprint}`))
+  .flatMap((env) => enabledBlueprints(env, BLUEPRINTS).map((blueprint) => `${env.name}-${blueprint.name}`))
   .sort();
 
 const synth = (outdir: string) => spawnSync(process.execPath, ["tools/synth.mjs"], { cwd: root, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: outdir } });
