@@ -3,6 +3,7 @@ import { type EnvironmentConfig, enabledBlueprints, loadEnvironmentFile } from "
 import { Testing } from "cdktf";
 import { buildEnvironment } from "./catalog";
 import { normalizeStack } from "./normalize";
+import { SynthError, annotationsOf } from "./app";
 
 /** A synthesized stack of an environment. */
 export interface SynthesizedStack {
@@ -14,7 +15,13 @@ export interface SynthesizedStack {
 /** Synthesizes every stack of one environment in memory. */
 export function synthEnvironment(env: EnvironmentConfig): SynthesizedStack[] {
   const app = Testing.app({ stackTraces: false });
-  return buildEnvironment(app, env).map((stack) => ({ name: stack.node.id, blueprint: stack.blueprint, json: Testing.synth(stack) }));
+  return buildEnvironment(app, env).map((stack) => {
+    const json = Testing.synth(stack, true); // with cdktf's construct validations
+    // Guardrail findings are annotations: fail as `app.synth()` does, naming every error.
+    const errors = annotationsOf(stack).filter((a) => a.level === "error");
+    if (errors.length > 0) throw new SynthError(errors);
+    return { name: stack.node.id, blueprint: stack.blueprint, json };
+  });
 }
 
 /**

@@ -532,7 +532,7 @@ describe("KMS's 32 KB key-policy limit", () => {
     });
     // 63-character bucket names: S3's maximum, the worst case per bucket.
     for (let i = 0; i < count; i++) key.scopeUseToBucket(`arn:aws:s3:::${`b${i}-`.padEnd(63, "x")}`);
-    return () => Testing.synth(stack);
+    return () => Testing.synth(stack, true); // with cdktf's construct validations, as app.synth() runs them
   };
 
   test("a policy under the limit synthesizes", () => {
@@ -541,6 +541,19 @@ describe("KMS's 32 KB key-policy limit", () => {
   });
 
   test("a policy over the limit fails synth naming the key, its size and the fix", () => {
-    expect(synthWithBuckets(300)).toThrow(/limit\/Key: policy must fit KMS's 32768-byte key-policy limit: it is \d+ bytes with 300 buckets scoped to the key and 2 named principals \(got "\d+ bytes"\)\. Fix: spread the buckets over several keys/);
+    expect(synthWithBuckets(300)).toThrow(/\[limit\/Key\] limit\/Key: policy must fit KMS's 32768-byte key-policy limit: it is \d+ bytes with 300 buckets scoped to the key and 2 named principals \(got "\d+ bytes"\)\. Fix: spread the buckets over several keys/);
+  });
+
+  test("the limit is a construct validation: the policy itself still renders (no throw inside a token)", () => {
+    const synthOver = synthWithBuckets(300);
+    expect(synthOver).toThrow(/key-policy limit/);
+    // Without validations (Testing.synth's default) the resolution itself does not throw.
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "plain");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const key = new EncryptionKey(stack, "Key", { name: "data", account: "111111111111", region: "eu-west-1", users: ["arn:aws:iam::111111111111:role/app"] });
+    for (let i = 0; i < 300; i++) key.scopeUseToBucket(`arn:aws:s3:::${`b${i}-`.padEnd(63, "x")}`);
+    expect(key.node.validate()).toEqual([expect.stringContaining("plain/Key: policy must fit KMS's 32768-byte key-policy limit")]);
+    expect(() => Testing.synth(stack)).not.toThrow();
   });
 });

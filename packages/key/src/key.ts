@@ -126,7 +126,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       description: props.description ?? `${props.name} (SSE-KMS, managed by sse-kms-blueprints)`,
       deletionWindowInDays: props.deletionWindowInDays ?? DELETION_WINDOW_DAYS.default,
       multiRegion: props.multiRegion ?? false,
-      policy: Lazy.stringValue({ produce: () => this.renderCheckedPolicy() }),
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.policyDocument()) }),
       provider: props.provider,
       tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
@@ -154,6 +154,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     this.resource.overrideLogicalId(logicalId);
     this.keyArn = this.resource.arn;
     this.keyId = this.resource.id; // both resource types use the key id as their id
+    this.node.addValidation({ validate: () => this.validatePolicySize() });
   }
 
   /** Where the key lives, for policy builders. */
@@ -171,19 +172,21 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   }
 
   /**
-   * The rendered key policy, refused at synth when it exceeds KMS's 32 KB key-policy limit (each
-   * bucket scoped through the encryption context adds its bucket and object ARNs): `terraform apply`
-   * would otherwise fail half-way.
+   * Construct validation (run by cdktf at synth, after every statement has been added): the
+   * rendered key policy must fit KMS's 32 KB key-policy limit (each bucket scoped through the
+   * encryption context adds its bucket and object ARNs); `terraform apply` would otherwise fail
+   * half-way.
    */
-  private renderCheckedPolicy(): string {
-    const rendered = renderPolicy(this.policyDocument());
-    const bytes = Buffer.byteLength(rendered, "utf8");
-    requireProp(
-      bytes <= KEY_POLICY_MAX_BYTES, this.node.path, "policy",
-      `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals`,
-      `${bytes} bytes`, "spread the buckets over several keys (one key block per group of buckets), or name fewer principals",
-    );
-    return rendered;
+  private validatePolicySize(): string[] {
+    const bytes = Buffer.byteLength(renderPolicy(this.policyDocument()), "utf8");
+    if (bytes <= KEY_POLICY_MAX_BYTES) return [];
+    return [
+      new ConstructPropError(
+        this.node.path, "policy",
+        `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals`,
+        `${bytes} bytes`, "spread the buckets over several keys (one key block per group of buckets), or name fewer principals",
+      ).message,
+    ];
   }
 
   /** The key policy as a document (the same one that is rendered into the synthesized output). */
