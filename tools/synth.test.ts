@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { findRepoRoot } from "@sse-kms/blueprint-catalog";
-import { fileTree } from "@sse-kms/testing/src/files";
+import { fileTree } from "@sse-kms/testing/files";
 
 const root = findRepoRoot(__dirname);
 const scratch = mkdtempSync(join(tmpdir(), "sse-kms-synth-"));

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { BLUEPRINT_NAMES } from "@sse-kms/config";
 import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
-import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/src/access-matrix";
+import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/access-matrix";
 import { handoverPath, renderHandover, replicationHandover } from "@sse-kms/blueprint-cross-account-replication";
 import { type DocStack, renderBlueprintDoc } from "./blueprint-doc";
 

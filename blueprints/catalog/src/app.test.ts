@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { type EnvironmentConfigInput, parseEnvironment } from "@sse-kms/config";
 import { GuardrailPack, type GuardrailRule } from "@sse-kms/guardrails";
+import { policyDocument, renderPolicy, rootManagementStatement } from "@sse-kms/policy";
 import { Aspects, type TerraformStack } from "cdktf";
 import { buildSync } from "esbuild";
 import { type BlueprintApp, SynthError, annotationsOf, createApp } from "./app";
@@ -43,9 +44,10 @@ function stackOf(a: BlueprintApp, name: string): TerraformStack {
   return stack;
 }
 
-/** A key that violates SKB-KMS-1 (no rotation), added behind the blueprint's back. */
-function badKey(stack: TerraformStack): void {
-  new KmsKey(stack, "careless-key", { description: "no rotation", enableKeyRotation: false, policy: "{}" }).overrideLogicalId("careless");
+/** A key that violates SKB-KMS-1 only (no rotation), added behind the blueprint's back. */
+function badKey(stack: TerraformStack, account: string): void {
+  const policy = renderPolicy(policyDocument([rootManagementStatement({ partition: "aws", account, region: "eu-west-1" }, "AWS_KMS")]));
+  new KmsKey(stack, "careless-key", { description: "no rotation", enableKeyRotation: false, deletionWindowInDays: 30, policy }).overrideLogicalId("careless");
 }
 
 function synthError(a: BlueprintApp): SynthError {
@@ -78,12 +80,14 @@ function synthWithoutTerraform(variant?: string): string {
 describe("guardrail findings of every stack in one synth", () => {
   test("violations in two stacks: both are listed, neither violating stack is written, the clean one is", () => {
     const a = app(input("qa", "111111111111"), input("uat", "222222222222"), input("ok", "333333333333"));
-    badKey(stackOf(a, "qa-customer-managed"));
-    badKey(stackOf(a, "uat-customer-managed"));
+    badKey(stackOf(a, "qa-customer-managed"), "111111111111");
+    badKey(stackOf(a, "uat-customer-managed"), "222222222222");
     const error = synthError(a);
-    const kms1 = error.errors.filter((e) => e.message.startsWith("[SKB-KMS-1] aws_kms_key.careless:"));
-    expect(kms1.map((e) => e.path)).toEqual(["qa-customer-managed/careless-key", "uat-customer-managed/careless-key"]);
-    expect(error.message.split("\n")[0]).toMatch(/^synth failed: \d+ errors in 2 stacks$/);
+    expect(error.errors.map((e) => `${e.path} ${e.message.split(":")[0]}`)).toEqual([
+      "qa-customer-managed/careless-key [SKB-KMS-1] aws_kms_key.careless",
+      "uat-customer-managed/careless-key [SKB-KMS-1] aws_kms_key.careless",
+    ]);
+    expect(error.message.split("\n")[0]).toBe("synth failed: 2 errors in 2 stacks");
     expect(error.message).toContain("error: qa-customer-managed/careless-key: [SKB-KMS-1] aws_kms_key.careless:");
     expect(error.message).toContain("error: uat-customer-managed/careless-key: [SKB-KMS-1] aws_kms_key.careless:");
     expect(existsSync(join(outdir, "stacks", "qa-customer-managed", "cdk.tf.json"))).toBe(false);
@@ -100,7 +104,7 @@ describe("guardrail findings of every stack in one synth", () => {
     };
     const a = app(input("qa", "111111111111"), input("uat", "222222222222"));
     Aspects.of(stackOf(a, "qa-customer-managed")).add(new GuardrailPack({ rules: [broken] }));
-    badKey(stackOf(a, "uat-customer-managed"));
+    badKey(stackOf(a, "uat-customer-managed"), "222222222222");
     const error = synthError(a);
     expect(error.errors.map((e) => `${e.path.split("/")[0]} ${e.message.split(":")[0]}`)).toEqual([
       "qa-customer-managed [TEST-BROKEN-1] aws_s3_bucket.acme_qa_data_111111111111",

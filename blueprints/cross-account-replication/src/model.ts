@@ -3,8 +3,8 @@ import {
   dnsSuffixOf,
   existingDestinationRegion,
   partitionOf,
-  terraformName,
 } from "@sse-kms/config";
+import { terraformName } from "@sse-kms/construct-kit";
 import { type ReplicationPolicyOptions, bucketArn, roleArn } from "@sse-kms/policy";
 
 /** The role name used when the config sets none: `<env>-s3-replication`. */

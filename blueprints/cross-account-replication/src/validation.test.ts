@@ -1,4 +1,5 @@
-import { ConfigError, ConstructPropError, type CrossAccountReplicationConfig, type EnvironmentConfig, parseEnvironment } from "@sse-kms/config";
+import { ConfigError, type CrossAccountReplicationConfig, type EnvironmentConfig, parseEnvironment } from "@sse-kms/config";
+import { ConstructPropError } from "@sse-kms/construct-kit";
 import { EnvironmentStack } from "@sse-kms/stack";
 import { Testing } from "cdktf";
 import { CrossAccountReplicationBlueprint, type CrossAccountReplicationBlueprintProps } from "./blueprint";

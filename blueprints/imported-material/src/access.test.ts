@@ -5,7 +5,8 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type EnvironmentConfig, loadEnvironmentFile, terraformName } from "@sse-kms/config";
+import { type EnvironmentConfig, loadEnvironmentFile } from "@sse-kms/config";
+import { terraformName } from "@sse-kms/construct-kit";
 import { EnvironmentStack } from "@sse-kms/stack";
 import { simulateAccess, sseKmsAccessProofs } from "@sse-kms/testing";
 import { Testing } from "cdktf";

@@ -3,7 +3,7 @@ import { KeyAlias } from "@sse-kms/alias";
 import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
 import { type EnvironmentStack, blueprintConfigOf } from "@sse-kms/stack";
-import { Annotations, TerraformOutput, type TerraformProvider, TerraformVariable } from "cdktf";
+import { Annotations, TerraformOutput, type TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 
 /** Name of the sensitive Terraform variable that carries material in the opt-in mode. */
@@ -49,7 +49,7 @@ export class ImportedMaterialBlueprint extends Construct {
     super(scope, id);
     const { config } = props;
     const k = config.key;
-    const stackName = this.node.scopes[1]?.node.id ?? this.node.path;
+    const stackName = TerraformStack.of(this).node.id;
     if (config.keyMaterial.importThroughTerraform) {
       this.materialVariable = new TerraformVariable(this, KEY_MATERIAL_VARIABLE, {
         type: "string",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BucketListSchema, BucketSettingsSchema } from "./bucket";
 import { checkKeySettings, KeySettingsFields, KeySettingsSchema } from "./key";
-import { AccountId, BucketArn, KNOWN_REGIONS, KmsKeyArn, Region, RoleArn, arnRegion } from "./primitives";
+import { AccountId, BucketArn, isKnownRegion, KmsKeyArn, Region, RoleArn, arnRegion } from "./primitives";
 
 /** Blueprint 1: a customer-managed key, its alias, and the buckets encrypted with it. */
 export const CustomerManagedConfigSchema = z.strictObject({
@@ -54,7 +54,7 @@ export const ExistingDestinationSchema = z.strictObject({
   // Bucket ARNs carry no region: the destination region is the key's (S3 SSE-KMS needs key and
   // bucket in one region), so the key ARN's region must be one we know.
   const region = arnRegion(d.keyArn);
-  if (!KNOWN_REGIONS.includes(region)) {
+  if (!isKnownRegion(region)) {
     ctx.addIssue({
       code: "custom",
       path: ["keyArn"],

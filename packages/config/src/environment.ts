@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BackendSchema } from "./backend";
 import { CrossAccountReplicationConfigSchema, CustomerManagedConfigSchema, ImportedMaterialConfigSchema } from "./blueprints";
-import { AccountId, KNOWN_REGIONS, Region, RoleArn, Tags, arnPartition, partitionOf } from "./primitives";
+import { AccountId, isKnownRegion, Region, RoleArn, Tags, arnPartition, partitionOf } from "./primitives";
 
 export const BLUEPRINT_NAMES = ["customer-managed", "imported-material", "cross-account-replication"] as const;
 export type BlueprintName = (typeof BLUEPRINT_NAMES)[number];
@@ -38,7 +38,7 @@ export const EnvironmentConfigSchema = z
       }),
   })
   .superRefine((env, ctx) => {
-    if (!KNOWN_REGIONS.includes(env.region)) return; // already reported
+    if (!isKnownRegion(env.region)) return; // already reported
     const partition = partitionOf(env.region);
     // One partition per environment: every ARN must be in the region's partition.
     const visit = (value: unknown, path: (string | number)[]) => {
@@ -94,7 +94,7 @@ export const EnvironmentConfigSchema = z
         message: "must differ from the environment's account (this blueprint replicates across accounts)",
       });
     }
-    if (rep?.destination.mode === "create" && KNOWN_REGIONS.includes(rep.destination.region) && partitionOf(rep.destination.region) !== partition) {
+    if (rep?.destination.mode === "create" && isKnownRegion(rep.destination.region) && partitionOf(rep.destination.region) !== partition) {
       ctx.addIssue({
         code: "custom",
         path: ["blueprints", "cross-account-replication", "destination", "region"],

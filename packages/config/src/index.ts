@@ -6,5 +6,3 @@ export * from "./blueprints";
 export * from "./environment";
 export * from "./validate";
 export * from "./json-schema";
-export * from "./construct-error";
-export * from "./pin-address";

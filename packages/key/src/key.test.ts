@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ConstructPropError } from "@sse-kms/config";
+import { ConstructPropError } from "@sse-kms/construct-kit";
 import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, type PolicyStatement, cryptographicActionsIn } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
@@ -249,9 +249,9 @@ describe("EXTERNAL origin", () => {
     expect(json.variable.key_material_base64.sensitive).toBe(true);
   });
 
-  it("accepts enableKeyRotation false (explicitly off) and RFC 3339 offsets", () => {
+  it("accepts RFC 3339 offsets", () => {
     const stack = newStack();
-    expect(() => new EncryptionKey(stack, "Key", { ...BASE, origin: "EXTERNAL", enableKeyRotation: false, validTo: "2027-12-31T23:59:59.5+01:00" })).not.toThrow();
+    expect(() => new EncryptionKey(stack, "Key", { ...BASE, origin: "EXTERNAL", validTo: "2027-12-31T23:59:59.5+01:00" })).not.toThrow();
   });
 
   it("gives administrators and the root the import actions, still without cryptographic actions", () => {
@@ -402,7 +402,9 @@ describe("key policy", () => {
 
 describe("validation errors", () => {
   /** Builds a key and returns the ConstructPropError it throws. */
-  function errorOf(props: Partial<EncryptionKeyProps>, parent?: (stack: TerraformStack) => Construct): ConstructPropError {
+  /** Props as an untyped (JavaScript, JSON) caller could pass them: the run-time checks are for them. */
+  type UntypedProps = { readonly [K in keyof EncryptionKeyProps]?: unknown } & Record<string, unknown>;
+  function errorOf(props: UntypedProps, parent?: (stack: TerraformStack) => Construct): ConstructPropError {
     const stack = newStack();
     try {
       new EncryptionKey(parent ? parent(stack) : stack, "Key", { ...BASE, ...props } as EncryptionKeyProps);
@@ -436,12 +438,20 @@ describe("validation errors", () => {
     expectError(errorOf({ keySpec: spec }), "keySpec", "must be SYMMETRIC_DEFAULT: S3 SSE-KMS supports symmetric keys only", `"${spec}"`);
   });
 
-  it("keySpec is also checked for EXTERNAL keys", () => {
-    expectError(errorOf({ origin: "EXTERNAL", keySpec: "RSA_4096" }), "keySpec", "must be SYMMETRIC_DEFAULT", '"RSA_4096"');
+  it("the types admit only what is valid: keySpec SYMMETRIC_DEFAULT, no enableKeyRotation option", () => {
+    const stack = newStack();
+    // @ts-expect-error S3 SSE-KMS takes symmetric keys only: keySpec is typed as the one value
+    const rsa: EncryptionKeyProps = { ...BASE, keySpec: "RSA_2048" };
+    // @ts-expect-error rotation is always on for AWS_KMS keys and never for EXTERNAL ones: there is no option
+    const noRotation: EncryptionKeyProps = { ...BASE, enableKeyRotation: false };
+    expect([rsa.keySpec, (noRotation as { enableKeyRotation?: boolean }).enableKeyRotation]).toEqual(["RSA_2048", false]);
+    const key = new EncryptionKey(stack, "Key", { ...BASE, keySpec: "SYMMETRIC_DEFAULT" });
+    expect(keyResource(synth(stack), "prod_data").enable_key_rotation).toBe(true);
+    expect(key.origin).toBe("AWS_KMS");
   });
 
-  it("EXTERNAL + enableKeyRotation true", () => {
-    expectError(errorOf({ origin: "EXTERNAL", enableKeyRotation: true }), "enableKeyRotation", "cannot be true for an EXTERNAL key", "true");
+  it("keySpec is also checked for EXTERNAL keys", () => {
+    expectError(errorOf({ origin: "EXTERNAL", keySpec: "RSA_4096" }), "keySpec", "must be SYMMETRIC_DEFAULT", '"RSA_4096"');
   });
 
   it("EXTERNAL + rotationPeriodInDays", () => {
@@ -474,10 +484,6 @@ describe("validation errors", () => {
 
   it("AWS_KMS + validTo", () => {
     expectError(errorOf({ validTo: "2027-12-31T23:59:59Z" }), "keyMaterialBase64/validTo", "apply only to EXTERNAL keys", '"2027-12-31T23:59:59Z"');
-  });
-
-  it("enableKeyRotation false on an AWS_KMS key", () => {
-    expectError(errorOf({ enableKeyRotation: false }), "enableKeyRotation", "must stay on for customer-managed keys", "false");
   });
 
   it("lock-out: no administrators and rootManagement false", () => {

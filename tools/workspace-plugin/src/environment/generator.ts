@@ -21,7 +21,7 @@ import {
   type BlueprintName,
   ConfigError,
   type EnvironmentConfigInput,
-  KNOWN_REGIONS,
+  isKnownRegion,
   type Partition,
   formatProblem,
   parseEnvironment,
@@ -119,7 +119,7 @@ export function normalizeOptions(options: EnvironmentGeneratorOptions): Normaliz
 export function buildEnvironmentConfig(o: NormalizedOptions): EnvironmentConfigInput & { $schema: string } {
   const { name, account } = o;
   // An unknown region is reported by the schema; the ARNs still need some partition meanwhile.
-  const partition: Partition = KNOWN_REGIONS.includes(o.region) ? partitionOf(o.region) : "aws";
+  const partition: Partition = isKnownRegion(o.region) ? partitionOf(o.region) : "aws";
   const role = (acct: string, roleName: string) => `arn:${partition}:iam::${acct}:role/${roleName}`;
   const administrators = [role(account, "platform-key-admin")];
   const users = [role(account, "app-data")];

@@ -1,0 +1,2 @@
+export * from "./construct-error";
+export * from "./pin-address";
