@@ -4,45 +4,37 @@
  * into cdktf.out/stacks/<env>-<blueprint>/cdk.tf.json.
  *
  * Output, one line per problem and no stack traces:
- * - a bad configuration: `<file>: <field.path>: <message> (got <value>)`, exit 1, nothing written;
+ * - a bad configuration: `<file>: <field.path>: <message> (got <value>)`, or a construct prop it
+ *   leads to: `<construct path>: <prop> <rule> (got <value>). Fix: ...`; exit 1, nothing written;
  * - every annotation of every stack (guardrail findings, failed construct validations, construct
- *   warnings): `error: <construct path>: <message>` / `warning: <construct path>: <message>` on
- *   stderr. Any error exits 1 (the stacks with errors are not written); warnings alone exit 0.
+ *   warnings): `warning: <construct path>: <message>` / `error: <construct path>: <message>` on
+ *   stderr (synthAndReport). Any error exits 1 (the stacks with errors are not written); warnings
+ *   alone exit 0.
  */
 import { ConfigError } from "@sse-kms/config";
-import { SynthError, annotationsOf, createApp, findRepoRoot, formatAnnotation } from "@sse-kms/blueprint-catalog";
+import { ConstructPropError } from "@sse-kms/construct-kit";
+import { type BlueprintApp, createApp, findRepoRoot, synthAndReport } from "@sse-kms/blueprint-catalog";
 
 function main(): number {
   const root = findRepoRoot(__dirname);
-  let app;
+  let app: BlueprintApp;
   try {
     app = createApp(root, { outdir: process.env.CDKTF_OUTDIR || `${root}/cdktf.out` });
   } catch (e) {
-    // A bad configuration is the user's to fix: its message says how.
-    if (e instanceof ConfigError) {
+    // A bad configuration (or a construct prop it leads to) is the user's to fix: its message says how.
+    if (e instanceof ConfigError || e instanceof ConstructPropError) {
       console.error(e.message);
       return 1;
     }
     throw e;
   }
-  let failed = false;
-  try {
-    app.synth();
-  } catch (e) {
-    if (!(e instanceof SynthError)) throw e;
-    failed = true;
+  const report = synthAndReport(app);
+  for (const line of report.lines) console.error(line);
+  if (report.exitCode === 0 && !process.env.CDKTF_OUTDIR) {
+    const names = app.stacks.map((s) => s.node.id);
+    console.log(`synthesized ${names.length} stacks into cdktf.out/stacks: ${names.join(", ")}`);
   }
-  const annotations = annotationsOf(app).filter((a) => a.level !== "info");
-  for (const a of annotations.filter((x) => x.level === "warning")) console.error(formatAnnotation(a));
-  for (const a of annotations.filter((x) => x.level === "error")) console.error(formatAnnotation(a));
-  const names = app.stacks.map((s) => s.node.id);
-  if (failed) {
-    const bad = new Set(annotations.filter((a) => a.level === "error").map((a) => a.path.split("/")[0]));
-    console.error(`synth failed: errors in ${bad.size} of ${names.length} stacks (${[...bad].sort().join(", ")}); fix or suppress them (see the lines above)`);
-    return 1;
-  }
-  if (!process.env.CDKTF_OUTDIR) console.log(`synthesized ${names.length} stacks into cdktf.out/stacks: ${names.join(", ")}`);
-  return 0;
+  return report.exitCode;
 }
 
 process.exitCode = main();

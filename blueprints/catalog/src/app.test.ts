@@ -13,7 +13,7 @@ import { GuardrailPack, type GuardrailRule } from "@sse-kms/guardrails";
 import { policyDocument, renderPolicy, rootManagementStatement } from "@sse-kms/policy";
 import { Aspects, type TerraformStack } from "cdktf";
 import { buildSync } from "esbuild";
-import { type BlueprintApp, SynthError, annotationsOf, createApp } from "./app";
+import { type BlueprintApp, SynthError, annotationsOf, createApp, synthAndReport } from "./app";
 
 const input = (name: string, account: string, extra: Partial<EnvironmentConfigInput> = {}): EnvironmentConfigInput => ({
   name,
@@ -113,6 +113,21 @@ describe("guardrail findings of every stack in one synth", () => {
     expect(error.errors[0]?.message).toContain("the rule crashed: Error: boom");
   });
 
+  test("what `npm run synth` prints: one line per finding of every stack, a summary, exit code 1", () => {
+    const a = app(input("qa", "111111111111"), input("uat", "222222222222"), input("ok", "333333333333"));
+    badKey(stackOf(a, "qa-customer-managed"), "111111111111");
+    badKey(stackOf(a, "uat-customer-managed"), "222222222222");
+    const report = synthAndReport(a);
+    expect(report.exitCode).toBe(1);
+    expect(report.lines.map((l) => l.split(": [")[0] + (l.includes("[SKB-KMS-1]") ? " [SKB-KMS-1]" : ""))).toEqual([
+      "error: qa-customer-managed/careless-key [SKB-KMS-1]",
+      "error: uat-customer-managed/careless-key [SKB-KMS-1]",
+      "synth failed: errors in 2 of 3 stacks (qa-customer-managed, uat-customer-managed); fix or suppress them (see the lines above)",
+    ]);
+    expect(report.lines[0]).toContain('suppress(<construct>, "SKB-KMS-1", "<why this is acceptable here>")');
+    for (const line of report.lines) expect(line).not.toMatch(/\n|    at /);
+  });
+
   test("warnings alone do not fail synth, and are listed", () => {
     const a = app(input("qa", "111111111111"));
     const advisory: GuardrailRule = {
@@ -120,7 +135,9 @@ describe("guardrail findings of every stack in one synth", () => {
       check: () => ({ status: "non-compliant", detail: "just saying" }),
     };
     Aspects.of(stackOf(a, "qa-customer-managed")).add(new GuardrailPack({ rules: [advisory] }));
-    expect(() => a.synth()).not.toThrow();
+    const report = synthAndReport(a);
+    expect(report.exitCode).toBe(0);
+    expect(report.lines).toEqual([expect.stringMatching(/^warning: qa-customer-managed\/customer-managed\/acme-qa-data-111111111111\/Resource: \[TEST-ADV-1\] aws_s3_bucket\.acme_qa_data_111111111111: Advice\. Found: just saying\. Fix: Consider it\./)]);
     expect(annotationsOf(a).filter((x) => x.message.startsWith("[TEST-ADV-1]")).map((x) => x.level)).toEqual(["warning"]);
   });
 });

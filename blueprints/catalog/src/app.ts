@@ -131,6 +131,36 @@ export class BlueprintApp extends App {
   }
 }
 
+/** What {@link synthAndReport} returns: the exit code and the lines for stderr. */
+export interface SynthReport {
+  /** 1 when any stack has an error annotation (those stacks are not written), else 0. */
+  readonly exitCode: 0 | 1;
+  /** Every warning, then every error, one line each (`warning: <path>: <message>`), then a summary line on failure. */
+  readonly lines: readonly string[];
+}
+
+/**
+ * Synthesizes the app and reports every annotation of every stack, the way `npm run synth` prints
+ * them: warnings first, then errors, one line each, no stack traces. Any other error is thrown.
+ */
+export function synthAndReport(app: BlueprintApp): SynthReport {
+  let failed = false;
+  try {
+    app.synth();
+  } catch (e) {
+    if (!(e instanceof SynthError)) throw e;
+    failed = true;
+  }
+  const annotations = annotationsOf(app);
+  const warnings = annotations.filter((a) => a.level === "warning");
+  const errors = annotations.filter((a) => a.level === "error");
+  const lines = [...warnings, ...errors].map(formatAnnotation);
+  if (!failed) return { exitCode: 0, lines };
+  const bad = [...new Set(errors.map((a) => a.path.split("/")[0]))].sort();
+  lines.push(`synth failed: errors in ${bad.length} of ${app.stacks.length} stacks (${bad.join(", ")}); fix or suppress them (see the lines above)`);
+  return { exitCode: 1, lines };
+}
+
 /**
  * The cdktf app with every environment's stacks. Stack traces are off: they hold machine paths.
  *
