@@ -10,7 +10,9 @@ import {
   KEY_IMPORT_ACTIONS,
   KEY_MULTI_REGION_ADMIN_ACTIONS,
   actionMatches,
+  actionsOf,
   parsePolicy,
+  statementLabel,
 } from "@sse-kms/policy";
 import { failAll, isObject, notApplicable, strings } from "./json";
 import type { Json, RuleContext, RuleResult, SynthesizedResource } from "./types";
@@ -32,7 +34,7 @@ export function policyStatementsOf(value: Json | undefined): PolicyStatements {
 
 /** The Sid of a statement, or its position, for messages. */
 export function statementName(s: IamStatement, index: number): string {
-  return typeof s.Sid === "string" && s.Sid ? `statement "${s.Sid}"` : `statement #${index + 1}`;
+  return `statement ${statementLabel(s, index)}`;
 }
 
 export const isAllow = (s: IamStatement): boolean => s.Effect === "Allow";
@@ -62,8 +64,6 @@ export function allPrincipals(s: IamStatement): string[] {
   return p.wildcard && !list.includes("*") ? ["*", ...list] : list;
 }
 
-/** Action patterns of a statement. */
-export const actionsOf = (s: IamStatement): string[] => strings(s.Action);
 
 /** Whether the statement uses NotAction (in an Allow: everything but the listed actions). */
 export const hasNotAction = (s: IamStatement): boolean => s.NotAction !== undefined;

@@ -5,6 +5,7 @@ import {
   canonicalPolicy,
   canonicalStatement,
   parsePolicy,
+  statementLabel,
   policyDocument,
   renderPolicy,
 } from "./document";
@@ -233,5 +234,14 @@ describe("parsePolicy (the one parser of policy JSON)", () => {
     const parsed = parsePolicy(json);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+  });
+});
+
+describe("reading statements parsed from JSON", () => {
+  test("actionsOf keeps the string actions only; statementLabel names a statement by Sid or position", () => {
+    const parsed = parsePolicy('{"Statement":[{"Sid":"A","Effect":"Allow","Action":["kms:Decrypt",5,null]},{"Effect":"Deny","Action":"s3:*"},{"Effect":"Allow"}]}');
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.document.Statement.map(actionsOf)).toEqual([["kms:Decrypt"], ["s3:*"], []]);
+    expect(parsed.document.Statement.map(statementLabel)).toEqual(['"A"', "#2", "#3"]);
   });
 });

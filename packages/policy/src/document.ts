@@ -156,10 +156,20 @@ export function renderPolicy(doc: PolicyDocument): string {
   return JSON.stringify(canonicalPolicy(doc));
 }
 
-/** The actions of a statement as a list. */
+/**
+ * The actions of a statement as a list. Read defensively: a statement parsed from JSON may hold
+ * anything, and what is not a string is left out.
+ */
 export function actionsOf(s: IamStatement): string[] {
-  if (s.Action === undefined) return [];
-  return typeof s.Action === "string" ? [s.Action] : [...s.Action];
+  const action: unknown = s.Action;
+  if (action === undefined || action === null) return [];
+  const list: readonly unknown[] = Array.isArray(action) ? action : [action];
+  return list.filter((a): a is string => typeof a === "string");
+}
+
+/** A label for a statement in messages: `"<Sid>"`, or `#<1-based position>` when it has none. */
+export function statementLabel(s: IamStatement, index: number): string {
+  return typeof s.Sid === "string" && s.Sid !== "" ? `"${s.Sid}"` : `#${index + 1}`;
 }
 
 /** The AWS principals of a statement as a list ("*" for a wildcard). */

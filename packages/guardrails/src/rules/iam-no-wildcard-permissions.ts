@@ -9,7 +9,8 @@
  * cdk-nag AwsSolutions-IAM5 (wildcard permissions) / AwsSolutions-IAM4 (AWS managed policies).
  */
 import { blocks, fail, failAll, notApplicable, strings } from "../json";
-import { actionsOf, cryptoActionsGranted, hasNotAction, isAllow, policyStatementsOf, restrictedToS3, statementName } from "../policy";
+import { actionsOf } from "@sse-kms/policy";
+import { cryptoActionsGranted, hasNotAction, isAllow, policyStatementsOf, restrictedToS3, statementName } from "../policy";
 import type { GuardrailRule, Json, SynthesizedResource } from "../types";
 
 const POLICY_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];

@@ -1,6 +1,5 @@
 import { type RequestContext, evaluateCondition } from "./conditions";
-import type { ConditionValue, Conditions, Effect, IamPolicyDocument, IamStatement } from "@sse-kms/policy";
-import { statementLabel } from "./policy";
+import { type ConditionValue, type Conditions, type Effect, type IamPolicyDocument, type IamStatement, statementLabel } from "@sse-kms/policy";
 
 /**
  * Why this layer exists: `@cloud-copilot/iam-simulate` 0.1.173 keeps a request context key only if

@@ -3,7 +3,7 @@
  * (`IamPolicyDocument`, `IamStatement`: statements without Sid, any condition operator), so
  * identity policies written in tests and policies read from `cdk.tf.json` both fit.
  */
-import { type IamPolicyDocument, type IamStatement, parsePolicy } from "@sse-kms/policy";
+import { type IamPolicyDocument, parsePolicy } from "@sse-kms/policy";
 
 /** The identity policy `Allow *:*` (AdministratorAccess): shows the most a resource policy permits. */
 export const allowAll: IamPolicyDocument = Object.freeze({
@@ -21,9 +21,4 @@ export function parsePolicyAt(json: string, where: string): IamPolicyDocument {
   const parsed = parsePolicy(json);
   if (!parsed.ok) throw new Error(`${where}: ${parsed.reason}`);
   return parsed.document;
-}
-
-/** A label for a statement in explanations: its Sid, or its 1-based position. */
-export function statementLabel(s: IamStatement, index: number): string {
-  return s.Sid !== undefined && s.Sid !== "" ? `"${s.Sid}"` : `#${index + 1}`;
 }
