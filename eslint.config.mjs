@@ -1,7 +1,10 @@
 // Lint rules that guard the architecture, not style:
 // - module boundaries by Nx tags: apps -> catalog -> blueprints -> packages, never back (tools may
 //   use the catalog, blueprints and packages);
-// - deep @cdktf/provider-aws imports only (the barrel makes synth ~10x slower).
+// - deep @cdktf/provider-aws imports only (the barrel makes synth ~10x slower);
+// - our own packages only through their `exports` map: `@sse-kms/<name>` or a subpath the map
+//   names, never `@sse-kms/<name>/src/...` (tsc's node10 resolution ignores `exports`, so this rule
+//   is what stops a deep import in the typecheck; jest and esbuild refuse it by the map itself).
 import nx from "@nx/eslint-plugin";
 import tseslint from "typescript-eslint";
 
@@ -34,6 +37,10 @@ export default [
             {
               regex: "^@cdkt[fn]/provider-[a-z0-9-]+$",
               message: "Import the resource from its deep path (<provider package>/lib/<resource>): the barrel makes synth ~10x slower.",
+            },
+            {
+              regex: "^@sse-kms/[^/]+/src(/|$)",
+              message: "Import the package (@sse-kms/<name>) or a subpath its package.json `exports` map names, not its src/ files.",
             },
           ],
         },

@@ -1,36 +1,40 @@
 /**
  * The cdktf app entry (cdktf.json runs the esbuild bundle of this file, dist/app.js):
  * synthesizes every environment under apps/<env>/environment.json, one stack per blueprint,
- * into cdktf.out/stacks/<env>-<blueprint>/cdk.tf.json. A bad configuration exits 1 with one
- * line per problem (`<file>: <field.path>: <message> (got <value>)`), not a stack trace.
+ * into cdktf.out/stacks/<env>-<blueprint>/cdk.tf.json.
+ *
+ * Output, one line per problem and no stack traces:
+ * - a bad configuration: `<file>: <field.path>: <message> (got <value>)`, or a construct prop it
+ *   leads to: `<construct path>: <prop> <rule> (got <value>). Fix: ...`; exit 1, nothing written;
+ * - every annotation of every stack (guardrail findings, failed construct validations, construct
+ *   warnings): `warning: <construct path>: <message>` / `error: <construct path>: <message>` on
+ *   stderr (synthAndReport). Any error exits 1 (the stacks with errors are not written); warnings
+ *   alone exit 0.
  */
 import { ConfigError } from "@sse-kms/config";
-import { AnnotationMetadataEntryType } from "cdktf";
-import { GuardrailViolationError } from "@sse-kms/guardrails";
-import { createApp, findRepoRoot } from "@sse-kms/blueprint-catalog";
+import { ConstructPropError } from "@sse-kms/construct-kit";
+import { type BlueprintApp, createApp, findRepoRoot, synthAndReport } from "@sse-kms/blueprint-catalog";
 
 function main(): number {
   const root = findRepoRoot(__dirname);
+  let app: BlueprintApp;
   try {
-    const app = createApp(root, { outdir: process.env.CDKTF_OUTDIR || `${root}/cdktf.out` });
-    app.synth();
-    // Synth warnings (material in state, expiring material, ...) go to stderr, one line each.
-    for (const c of app.node.findAll()) {
-      for (const m of c.node.metadata) if (m.type === AnnotationMetadataEntryType.WARN) console.error(`warning: ${String(m.data)}`);
-    }
-    if (!process.env.CDKTF_OUTDIR) {
-      const names = app.node.children.map((c) => c.node.id).filter((id) => id.includes("-")).sort();
-      console.log(`synthesized ${names.length} stacks into cdktf.out/stacks: ${names.join(", ")}`);
-    }
-    return 0;
+    app = createApp(root, { outdir: process.env.CDKTF_OUTDIR || `${root}/cdktf.out` });
   } catch (e) {
-    // Bad configuration and guardrail violations are the user's to fix: their message says how.
-    if (e instanceof ConfigError || e instanceof GuardrailViolationError) {
+    // A bad configuration (or a construct prop it leads to) is the user's to fix: its message says how.
+    if (e instanceof ConfigError || e instanceof ConstructPropError) {
       console.error(e.message);
       return 1;
     }
     throw e;
   }
+  const report = synthAndReport(app);
+  for (const line of report.lines) console.error(line);
+  if (report.exitCode === 0 && !process.env.CDKTF_OUTDIR) {
+    const names = app.stacks.map((s) => s.node.id);
+    console.log(`synthesized ${names.length} stacks into cdktf.out/stacks: ${names.join(", ")}`);
+  }
+  return report.exitCode;
 }
 
 process.exitCode = main();

@@ -4,6 +4,8 @@
  * bucket and role policies, and links to the access matrices. Pure: same stacks, same bytes.
  */
 
+import { referencesIn } from "@sse-kms/policy";
+
 type Json = Record<string, unknown>;
 type Blocks = Record<string, Record<string, Json>>;
 
@@ -22,8 +24,6 @@ const MAIN_TYPES: Record<string, string> = {
   aws_iam_role: "IAM role",
 };
 
-const REF = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z0-9_]+\}/g;
-
 interface Provider {
   readonly key: string;
   readonly account: string;
@@ -41,9 +41,9 @@ function providers(stack: Json): Provider[] {
 
 const nodeId = (type: string, name: string) => `${type}__${name}`.replace(/[^A-Za-z0-9_]/g, "_");
 
+/** The managed resources a value refers to (`${aws_kms_key.data.arn}` -> ["aws_kms_key", "data"]); data sources and modules are not drawn. */
 function refsIn(value: unknown): [string, string][] {
-  const text = JSON.stringify(value ?? null);
-  return [...text.matchAll(REF)].map((m) => [m[1] as string, m[2] as string]);
+  return [...referencesIn(value)].filter((a) => !a.startsWith("data.") && !a.startsWith("module.")).map((a) => a.split(".") as [string, string]);
 }
 
 function edgeLabel(subType: string): string {

@@ -8,7 +8,7 @@
  * A test (docs.test.ts) fails when a committed page differs from what this generates.
  */
 import { BLUEPRINT_NAMES, blueprintPages, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
-import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/src/access-matrix";
+import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/access-matrix";
 import { type DocStack, renderBlueprintDoc } from "./blueprint-doc";
 
 /** Which pages to generate. */

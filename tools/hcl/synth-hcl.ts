@@ -20,11 +20,10 @@ export function synthHcl(root: string, outdir: string): { stack: string; file: s
   try {
     const app = createApp(root, { outdir });
     app.synth();
-    const stacks = app.node.children.filter((c) => c.node.id.includes("-"));
-    return stacks.map((stack) => {
+    return app.stacks.map((stack) => {
       const file = join(outdir, "stacks", stack.node.id, "cdk.tf");
       // The exact values come from the JSON rendering of the same stack.
-      const json = JSON.parse(Testing.synth(stack as never)) as Parameters<typeof repairHcl>[1];
+      const json = JSON.parse(Testing.synth(stack)) as Parameters<typeof repairHcl>[1];
       const { text, repaired } = repairHcl(readFileSync(file, "utf8"), json);
       writeFileSync(file, text);
       return { stack: stack.node.id, file, repaired };

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync }
 import { tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
 import { environmentFiles, findRepoRoot } from "./app";
-import { fileTree } from "@sse-kms/testing/src/files";
+import { fileTree } from "@sse-kms/testing/files";
 
 const repoRoot = findRepoRoot(__dirname);
 

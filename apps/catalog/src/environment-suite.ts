@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { Testing } from "cdktf";
-import { findRepoRoot, loadEnvironment } from "./app";
+import { SynthError, annotationsOf, findRepoRoot, loadEnvironment } from "./app";
 import { BLUEPRINTS, type Environment, buildEnvironment } from "./catalog";
 import { REFRESH_COMMAND, expectCurrent } from "./derived";
 import { normalizeStack } from "./normalize";
@@ -17,7 +17,13 @@ export interface SynthesizedStack {
 /** Synthesizes every stack of one environment in memory. */
 export function synthEnvironment(env: Environment): SynthesizedStack[] {
   const app = Testing.app({ stackTraces: false });
-  return buildEnvironment(app, env).map((stack) => ({ name: stack.node.id, blueprint: stack.blueprint, json: Testing.synth(stack) }));
+  return buildEnvironment(app, env).map((stack) => {
+    const json = Testing.synth(stack, true); // with cdktf's construct validations
+    // Guardrail findings are annotations: fail as `app.synth()` does, naming every error.
+    const errors = annotationsOf(stack).filter((a) => a.level === "error");
+    if (errors.length > 0) throw new SynthError(errors);
+    return { name: stack.node.id, blueprint: stack.blueprint, json };
+  });
 }
 
 /** The folder of an environment's committed stack snapshots, relative to its app folder. */

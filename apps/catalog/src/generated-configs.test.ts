@@ -1,6 +1,6 @@
 /**
  * Property test (fast-check): generated VALID environment configurations synthesize stacks that
- * pass the full guardrail pack (it runs as an aspect at synth and throws on any violation).
+ * pass the full guardrail pack (it runs as an aspect at synth; synthEnvironment throws on any error finding).
  */
 import fc from "fast-check";
 import { type EnvironmentConfigInput, REGIONS_BY_PARTITION, enabledBlueprints, parseEnvironment } from "@sse-kms/config";
@@ -72,7 +72,7 @@ test("generated valid configurations synthesize stacks that pass the full guardr
   fc.assert(
     fc.property(environment, (input) => {
       const env = parseEnvironment(EnvironmentSchema, input, "generated");
-      const synthesized = synthEnvironment(env); // throws GuardrailViolationError on any violation
+      const synthesized = synthEnvironment(env); // throws a SynthError on any guardrail violation
       expect(synthesized.map((s) => s.name)).toEqual(enabledBlueprints(env, BLUEPRINTS).map((b) => `${env.name}-${b.name}`));
       stacks += synthesized.length;
     }),

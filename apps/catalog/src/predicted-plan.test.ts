@@ -3,7 +3,7 @@
  * lock of key and bucket addresses (what state holds once the stacks are deployed): a rename or
  * removal of a key or bucket shows up as a planned delete here, before any Terraform runs.
  */
-import "@sse-kms/testing/src/plan/jest-setup";
+import "@sse-kms/testing/jest-setup";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LOCK_FILE, lockOf, parseLock } from "@sse-kms/guardrails";

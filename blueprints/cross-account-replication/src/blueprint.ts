@@ -1,4 +1,5 @@
-import { type BucketSettings, type KeySettings, KNOWN_REGIONS, arnAccount, arnPartition, arnRegion, moveFrom, partitionOf, requireProp } from "@sse-kms/config";
+import { type BucketSettings, type KeySettings, arnAccount, arnPartition, arnRegion, isKnownRegion, partitionOf } from "@sse-kms/config";
+import { moveFrom, requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
 import { KeyAlias } from "@sse-kms/alias";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
@@ -16,7 +17,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
-import { TerraformOutput, type TerraformProvider, type TerraformResource, dependable } from "cdktf";
+import { TerraformOutput, type TerraformProvider, type TerraformResource, TerraformStack, dependable } from "cdktf";
 import { Construct } from "constructs";
 import type { CrossAccountReplicationConfig } from "./config";
 import { HANDOVER_OUTPUTS, type ReplicationHandover, handoverOf } from "./handover";
@@ -210,7 +211,7 @@ export class CrossAccountReplicationBlueprint extends Construct {
     output("destination_key_arn", destinationKeyArn, "The key S3 encrypts replicas with (destination account)");
 
     if (d.mode === "existing") {
-      const stack = this.node.scopes[1]?.node.id ?? this.node.path;
+      const stack = TerraformStack.of(this).node.id;
       this.handover = handoverOf(stack, model);
       if (this.handover) {
         output(
@@ -269,35 +270,28 @@ export class CrossAccountReplicationBlueprint extends Construct {
   private validate(p: CrossAccountReplicationBlueprintProps): void {
     const path = this.node.path;
     const d = p.config.destination;
-    requireProp(/^\d{12}$/.test(p.account), path, "account", "must be a 12-digit AWS account id", p.account, "pass the source account id as a 12-digit string");
-    requireProp(KNOWN_REGIONS.includes(p.region), path, "region", "must be a known AWS region", p.region, "use a region name such as eu-west-1");
-    requireProp(/^\d{12}$/.test(d.account), path, "config.destination.account", "must be a 12-digit AWS account id", d.account, "pass the destination account id as a 12-digit string");
-    requireProp(
-      d.account !== p.account, path, "config.destination.account",
-      "must differ from the source account: this blueprint replicates across accounts", d.account,
-      "name the backup account, or use same-account replication (not this blueprint)",
-    );
+    requireProp(/^\d{12}$/.test(p.account), { constructPath: path, prop: "account", rule: "must be a 12-digit AWS account id", received: p.account, fix: "pass the source account id as a 12-digit string" });
+    requireKnownRegion(path, "region", p.region);
+    requireProp(/^\d{12}$/.test(d.account), { constructPath: path, prop: "config.destination.account", rule: "must be a 12-digit AWS account id", received: d.account, fix: "pass the destination account id as a 12-digit string" });
+    requireProp(d.account !== p.account, { constructPath: path, prop: "config.destination.account", rule: "must differ from the source account: this blueprint replicates across accounts", received: d.account, fix: "name the backup account, or use same-account replication (not this blueprint)" });
     const roleName = p.config.replicationRoleName;
     if (roleName === undefined) {
-      requireProp(/^[a-z][a-z0-9-]{0,19}$/.test(p.environmentName), path, "environmentName", "must be an environment name (it forms the default role name <env>-s3-replication)", p.environmentName, "pass the environment's name, or set config.replicationRoleName");
+      requireProp(/^[a-z][a-z0-9-]{0,19}$/.test(p.environmentName), { constructPath: path, prop: "environmentName", rule: "must be an environment name (it forms the default role name <env>-s3-replication)", received: p.environmentName, fix: "pass the environment's name, or set config.replicationRoleName" });
     } else {
-      requireProp(IAM_ROLE_NAME.test(roleName), path, "config.replicationRoleName", "must be an IAM role name: 1-64 of letters, digits and +=,.@_-", roleName, "choose a valid role name");
+      requireProp(IAM_ROLE_NAME.test(roleName), { constructPath: path, prop: "config.replicationRoleName", rule: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-", received: roleName, fix: "choose a valid role name" });
     }
-    const partition = KNOWN_REGIONS.includes(p.region) ? partitionOf(p.region) : "aws";
+    const partition = isKnownRegion(p.region) ? partitionOf(p.region) : "aws";
     if (d.mode === "create") {
-      requireProp(KNOWN_REGIONS.includes(d.region), path, "config.destination.region", "must be a known AWS region", d.region, "use a region name such as us-west-2");
-      requireProp(partitionOf(d.region) === partition, path, "config.destination.region", `must be in partition ${partition}, like the source region ${p.region}`, d.region, "replicate within one partition");
-      requireProp(d.bucket.name !== p.config.source.bucket.name, path, "config.destination.bucket.name", "must differ from the source bucket name", d.bucket.name, "bucket names are global: choose another name");
+      requireKnownRegion(path, "config.destination.region", d.region, "use a region name such as us-west-2");
+      requireProp(partitionOf(d.region) === partition, { constructPath: path, prop: "config.destination.region", rule: `must be in partition ${partition}, like the source region ${p.region}`, received: d.region, fix: "replicate within one partition" });
+      requireProp(d.bucket.name !== p.config.source.bucket.name, { constructPath: path, prop: "config.destination.bucket.name", rule: "must differ from the source bucket name", received: d.bucket.name, fix: "bucket names are global: choose another name" });
     } else {
-      requireProp(arnAccount(d.keyArn) === d.account, path, "config.destination.keyArn", `must be a key of the destination account ${d.account}`, d.keyArn, "use the ARN of the destination account's key (not an alias)");
-      requireProp(
-        KNOWN_REGIONS.includes(arnRegion(d.keyArn)), path, "config.destination.keyArn",
-        "must name a known AWS region: the destination region is taken from the key ARN", d.keyArn, "use the full key ARN, arn:<partition>:kms:<region>:<account>:key/<id>",
-      );
+      requireProp(arnAccount(d.keyArn) === d.account, { constructPath: path, prop: "config.destination.keyArn", rule: `must be a key of the destination account ${d.account}`, received: d.keyArn, fix: "use the ARN of the destination account's key (not an alias)" });
+      requireProp(isKnownRegion(arnRegion(d.keyArn)), { constructPath: path, prop: "config.destination.keyArn", rule: "must name a known AWS region: the destination region is taken from the key ARN", received: d.keyArn, fix: "use the full key ARN, arn:<partition>:kms:<region>:<account>:key/<id>" });
       for (const [prop, arn] of [["config.destination.keyArn", d.keyArn], ["config.destination.bucketArn", d.bucketArn]] as const) {
-        requireProp(arnPartition(arn) === partition, path, prop, `must be in partition ${partition}, like the source region ${p.region}`, arn, `use arn:${partition}:...`);
+        requireProp(arnPartition(arn) === partition, { constructPath: path, prop, rule: `must be in partition ${partition}, like the source region ${p.region}`, received: arn, fix: `use arn:${partition}:...` });
       }
-      requireProp(d.bucketArn.split(":::")[1] !== p.config.source.bucket.name, path, "config.destination.bucketArn", "must name a bucket other than the source bucket", d.bucketArn, "name the destination account's bucket");
+      requireProp(d.bucketArn.split(":::")[1] !== p.config.source.bucket.name, { constructPath: path, prop: "config.destination.bucketArn", rule: "must name a bucket other than the source bucket", received: d.bucketArn, fix: "name the destination account's bucket" });
     }
   }
 }

@@ -3,7 +3,7 @@ import {
   BucketArn,
   BucketSettingsSchema,
   type EnvironmentBase,
-  KNOWN_REGIONS,
+  isKnownRegion,
   KeySettingsSchema,
   KmsKeyArn,
   type NameClaim,
@@ -46,7 +46,7 @@ export const ExistingDestinationSchema = z.strictObject({
   // Bucket ARNs carry no region: the destination region is the key's (S3 SSE-KMS needs key and
   // bucket in one region), so the key ARN's region must be one we know.
   const region = arnRegion(d.keyArn);
-  if (!KNOWN_REGIONS.includes(region)) {
+  if (!isKnownRegion(region)) {
     ctx.addIssue({
       code: "custom",
       path: ["keyArn"],
@@ -118,7 +118,7 @@ export function checkReplicationEnvironment(c: CrossAccountReplicationConfig, en
     issue(["destination", "account"], c.destination.account, "must differ from the environment's account (this blueprint replicates across accounts)");
   }
   const d = c.destination;
-  if (d.mode === "create" && KNOWN_REGIONS.includes(d.region) && KNOWN_REGIONS.includes(env.region) && partitionOf(d.region) !== partitionOf(env.region)) {
+  if (d.mode === "create" && isKnownRegion(d.region) && isKnownRegion(env.region) && partitionOf(d.region) !== partitionOf(env.region)) {
     issue(["destination", "region"], d.region, `must be in partition ${partitionOf(env.region)}, like the source region ${env.region}`);
   }
 }

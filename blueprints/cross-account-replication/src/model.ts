@@ -1,4 +1,5 @@
-import { dnsSuffixOf, partitionOf, terraformName } from "@sse-kms/config";
+import { dnsSuffixOf, partitionOf } from "@sse-kms/config";
+import { terraformName } from "@sse-kms/construct-kit";
 import { type ReplicationPolicyOptions, bucketArn, roleArn } from "@sse-kms/policy";
 import { type CrossAccountReplicationConfig, defaultReplicationRoleName, existingDestinationRegion } from "./config";
 

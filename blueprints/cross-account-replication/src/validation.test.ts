@@ -1,4 +1,5 @@
-import { ConfigError, ConstructPropError, type EnvironmentConfig } from "@sse-kms/config";
+import { ConfigError, type EnvironmentConfig } from "@sse-kms/config";
+import { ConstructPropError } from "@sse-kms/construct-kit";
 import { parseFixture } from "@sse-kms/testing";
 import { EnvironmentStack } from "@sse-kms/stack";
 import { Testing } from "cdktf";

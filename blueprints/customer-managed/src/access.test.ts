@@ -4,7 +4,7 @@
  * synthesized key and bucket policies through the IAM policy simulator.
  */
 import { join } from "node:path";
-import { terraformName } from "@sse-kms/config";
+import { terraformName } from "@sse-kms/construct-kit";
 import { configOf, fixtureEnvironments, sseKmsAccessProofs, synthBlueprint } from "@sse-kms/testing";
 import { blueprint } from "./definition";
 

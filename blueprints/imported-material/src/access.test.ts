@@ -3,7 +3,7 @@
  * proofs, plus the import ceremony's actions.
  */
 import { join } from "node:path";
-import { terraformName } from "@sse-kms/config";
+import { terraformName } from "@sse-kms/construct-kit";
 import { configOf, fixtureEnvironments, simulateAccess, sseKmsAccessProofs, synthBlueprint } from "@sse-kms/testing";
 import { blueprint } from "./definition";
 

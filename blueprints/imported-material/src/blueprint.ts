@@ -1,7 +1,7 @@
 import { KeyAlias } from "@sse-kms/alias";
 import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
-import { Annotations, TerraformOutput, type TerraformProvider, TerraformVariable } from "cdktf";
+import { Annotations, TerraformOutput, type TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { ImportedMaterialConfig } from "./config";
 
@@ -41,7 +41,7 @@ export class ImportedMaterialBlueprint extends Construct {
     super(scope, id);
     const { config } = props;
     const k = config.key;
-    const stackName = this.node.scopes[1]?.node.id ?? this.node.path;
+    const stackName = TerraformStack.of(this).node.id;
     if (config.keyMaterial.importThroughTerraform) {
       this.materialVariable = new TerraformVariable(this, KEY_MATERIAL_VARIABLE, {
         type: "string",

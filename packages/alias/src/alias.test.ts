@@ -1,6 +1,6 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ConstructPropError } from "@sse-kms/config";
+import { ConstructPropError } from "@sse-kms/construct-kit";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { KeyAlias, type KeyAliasProps } from "./alias";

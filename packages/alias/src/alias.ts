@@ -1,4 +1,5 @@
-import { reserveAddress, AliasName, requireProp, terraformName } from "@sse-kms/config";
+import { AliasName } from "@sse-kms/config";
+import { requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
@@ -25,10 +26,7 @@ export class KeyAlias extends Construct {
   constructor(scope: Construct, id: string, props: KeyAliasProps) {
     super(scope, id);
     const parsed = AliasName.safeParse(props.aliasName);
-    requireProp(
-      parsed.success, this.node.path, "aliasName", parsed.success ? "" : (parsed.error.issues[0]?.message ?? "is invalid"),
-      props.aliasName, "use alias/<letters, digits, / _ ->, at most 256 characters, not alias/aws/",
-    );
+    requireProp(parsed.success, { constructPath: this.node.path, prop: "aliasName", rule: parsed.success ? "" : (parsed.error.issues[0]?.message ?? "is invalid"), received: props.aliasName, fix: "use alias/<letters, digits, / _ ->, at most 256 characters, not alias/aws/" });
     this.aliasName = props.aliasName;
     this.resource = new KmsAlias(this, "Resource", {
       name: props.aliasName,

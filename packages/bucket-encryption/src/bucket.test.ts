@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ConstructPropError } from "@sse-kms/config";
+import { ConstructPropError } from "@sse-kms/construct-kit";
 import { EncryptionKey } from "@sse-kms/key";
 import type { PolicyStatement } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";

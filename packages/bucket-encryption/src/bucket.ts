@@ -1,4 +1,5 @@
-import { reserveAddress, BucketName, type BucketSettings, ConstructPropError, partitionOf, requireProp, terraformName } from "@sse-kms/config";
+import { BucketName, type BucketSettings, partitionOf } from "@sse-kms/config";
+import { requireKnownRegion, requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
 import {
   type PolicyDocument,
   type PolicyStatement,
@@ -188,23 +189,15 @@ export class EncryptedBucket extends Construct {
   private validate(p: EncryptedBucketProps): void {
     const path = this.node.path;
     const name = BucketName.safeParse(p.bucketName);
-    requireProp(name.success, path, "bucketName", name.success ? "" : (name.error.issues[0]?.message ?? "is invalid"), p.bucketName, "follow the S3 bucket naming rules (3-63 lowercase letters, digits, '.', '-')");
-    try {
-      partitionOf(p.region);
-    } catch {
-      throw new ConstructPropError(path, "region", "must be a known AWS region", p.region, "use a region name such as eu-west-1");
-    }
+    requireProp(name.success, { constructPath: path, prop: "bucketName", rule: name.success ? "" : (name.error.issues[0]?.message ?? "is invalid"), received: p.bucketName, fix: "follow the S3 bucket naming rules (3-63 lowercase letters, digits, '.', '-')" });
+    requireKnownRegion(path, "region", p.region);
     const mode = p.encryption ?? "kms";
-    requireProp(mode === "kms" || mode === "aws-managed", path, "encryption", "must be kms or aws-managed", mode, "use kms (customer-managed key) or aws-managed (aws/s3)");
+    requireProp(mode === "kms" || mode === "aws-managed", { constructPath: path, prop: "encryption", rule: "must be kms or aws-managed", received: mode, fix: "use kms (customer-managed key) or aws-managed (aws/s3)" });
     if (mode === "kms") {
-      requireProp(p.encryptionKey !== undefined, path, "encryptionKey", "is required with encryption kms", undefined, "pass the EncryptionKey, or choose encryption aws-managed explicitly");
-      requireProp(
-        p.encryptionKey === undefined || p.encryptionKey.region === p.region, path, "encryptionKey",
-        `must be in the bucket's region ${p.region}: S3 SSE-KMS needs key and bucket in one region`, p.encryptionKey?.region,
-        "create the key in the bucket's region (or a multi-Region replica there)",
-      );
+      requireProp(p.encryptionKey !== undefined, { constructPath: path, prop: "encryptionKey", rule: "is required with encryption kms", received: undefined, fix: "pass the EncryptionKey, or choose encryption aws-managed explicitly" });
+      requireProp(p.encryptionKey === undefined || p.encryptionKey.region === p.region, { constructPath: path, prop: "encryptionKey", rule: `must be in the bucket's region ${p.region}: S3 SSE-KMS needs key and bucket in one region`, received: p.encryptionKey?.region, fix: "create the key in the bucket's region (or a multi-Region replica there)" });
     } else {
-      requireProp(p.encryptionKey === undefined, path, "encryptionKey", "must not be set with encryption aws-managed", "(key)", "remove encryptionKey or use encryption kms");
+      requireProp(p.encryptionKey === undefined, { constructPath: path, prop: "encryptionKey", rule: "must not be set with encryption aws-managed", received: "(key)", fix: "remove encryptionKey or use encryption kms" });
     }
   }
 }

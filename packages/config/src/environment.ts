@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BackendSchema } from "./backend";
-import { AccountId, KNOWN_REGIONS, Region, RoleArn, Tags, arnPartition, partitionOf } from "./primitives";
+import { AccountId, Region, RoleArn, Tags, arnPartition, isKnownRegion, partitionOf } from "./primitives";
 
 /**
  * A name a blueprint creates that must be unique beyond its own configuration: bucket names are
@@ -104,7 +104,7 @@ export function createEnvironmentSchema<const B extends readonly AnyBlueprintCon
 }
 
 function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBlueprintConfigSpec[], ctx: z.RefinementCtx): void {
-  if (!KNOWN_REGIONS.includes(env.region)) return; // already reported
+  if (!isKnownRegion(env.region)) return; // already reported
   const partition = partitionOf(env.region);
   // One partition per environment: every ARN must be in the region's partition.
   const visit = (value: unknown, path: (string | number)[]) => {

@@ -5,6 +5,3 @@ export * from "./backend";
 export * from "./environment";
 export * from "./validate";
 export * from "./json-schema";
-export * from "./construct-error";
-export * from "./pin-address";
-export * from "./moved";

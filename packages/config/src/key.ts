@@ -25,7 +25,7 @@ export const KeySettingsFields = z.strictObject({
   keySpec: z
     .enum(KEY_SPECS, { error: `must be one of ${KEY_SPECS.join(", ")}` })
     .default("SYMMETRIC_DEFAULT")
-    .refine((s) => s === "SYMMETRIC_DEFAULT", {
+    .refine((s): s is "SYMMETRIC_DEFAULT" => s === "SYMMETRIC_DEFAULT", {
       error: "S3 SSE-KMS supports symmetric keys only: use SYMMETRIC_DEFAULT",
     })
     .describe("Key spec. S3 server-side encryption supports SYMMETRIC_DEFAULT only."),

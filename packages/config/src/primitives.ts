@@ -6,8 +6,8 @@ import { z } from "zod";
  * instead of half-way through `terraform apply`.
  */
 
-export { KNOWN_REGIONS, PARTITIONS, type Partition, REGIONS_BY_PARTITION, dnsSuffixOf, partitionOf } from "./regions";
-import { KNOWN_REGIONS } from "./regions";
+export { KNOWN_REGIONS, PARTITIONS, type Partition, REGIONS_BY_PARTITION, dnsSuffixOf, isKnownRegion, partitionOf } from "@sse-kms/policy";
+import { KNOWN_REGIONS } from "@sse-kms/policy";
 
 export const AccountId = z
   .string({ error: "must be a string of 12 digits" })

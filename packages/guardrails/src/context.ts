@@ -2,6 +2,7 @@
  * Builds a {@link RuleContext} from a synthesized stack (the JSON cdktf writes to cdk.tf.json, or
  * the same object from `stack.toTerraform()` during synth).
  */
+import { wholeExpression } from "@sse-kms/policy";
 import { isObject } from "./json";
 import type { JsonObject, RuleContext, SynthesizedResource } from "./types";
 
@@ -82,7 +83,7 @@ export function contextFromStackJson(stackJson: JsonObject, options: StackContex
       const explicit = resource.config.provider;
       if (typeof explicit === "string" && explicit.length > 0) {
         // `aws.destination` (cdktf writes the provider's fqn without `${}`), tolerate `${aws.destination}`.
-        const ref = explicit.replace(/^\$\{\s*|\s*\}$/g, "");
+        const ref = wholeExpression(explicit) ?? explicit;
         return byAddress.get(`provider.${ref}`);
       }
       const providerName = resource.type.replace(/^data\./, "").split("_")[0] ?? "";

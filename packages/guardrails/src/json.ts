@@ -12,47 +12,11 @@ export function blocks(value: Json | undefined): JsonObject[] {
   return list.filter(isObject);
 }
 
-/** A string-or-list attribute as a list of strings. */
-export function strings(value: Json | undefined): string[] {
+/** A string-or-list attribute as a list of strings (anything else in it is dropped). */
+export function strings(value: unknown): string[] {
   if (value === undefined || value === null) return [];
-  const list = Array.isArray(value) ? value : [value];
+  const list: readonly unknown[] = Array.isArray(value) ? value : [value];
   return list.filter((v): v is string => typeof v === "string");
-}
-
-/** Whether a string holds a Terraform expression (`${...}`). */
-export function isExpression(value: unknown): boolean {
-  return typeof value === "string" && value.includes("${");
-}
-
-/** A reference to a whole expression of the form `${<type>.<name>.<attribute>}` (or `${data.<type>.<name>.<attribute>}`). */
-export interface Reference {
-  /** `aws_kms_key`, `data.aws_kms_key`, `var`, `local`. */
-  readonly type: string;
-  readonly name: string;
-  /** The attribute path after the name, e.g. `arn`; "" for `${var.x}`. */
-  readonly attribute: string;
-  /** `type.name` (the resource address). */
-  readonly address: string;
-}
-
-const WHOLE_REFERENCE = /^\$\{\s*((?:data\.)?[A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)((?:\.[\w-]+|\[[^\]]*\])*)\s*\}$/;
-
-/** The reference a value consists of, when the whole value is one `${...}` reference. */
-export function wholeReference(value: unknown): Reference | undefined {
-  if (typeof value !== "string") return undefined;
-  const m = WHOLE_REFERENCE.exec(value);
-  if (!m) return undefined;
-  const type = m[1] as string;
-  const name = m[2] as string;
-  return { type, name, attribute: (m[3] ?? "").replace(/^\./, ""), address: `${type}.${name}` };
-}
-
-/** Every `type.name` reference mentioned anywhere in a string (`${aws_s3_bucket.x.arn}/*` -> aws_s3_bucket.x). */
-export function referencedAddresses(value: unknown): string[] {
-  if (typeof value !== "string") return [];
-  const out: string[] = [];
-  for (const m of value.matchAll(/\$\{[^}]*?\b((?:data\.)?[a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)/g)) out.push(`${m[1]}.${m[2]}`);
-  return out;
 }
 
 export const ok = (detail?: string): RuleResult => ({ status: "compliant", detail });

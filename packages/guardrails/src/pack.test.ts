@@ -14,10 +14,10 @@ import {
   rawKey,
   violations,
 } from "./test-support";
-import { GuardrailPack, GuardrailViolationError, evaluateStack, formatViolations } from "./pack";
+import { GuardrailPack, evaluateStack, formatFinding } from "./pack";
 import { ALL_RULES } from "./rules";
 import { GuardrailSuppressionError, listSuppressions, suppress } from "./suppressions";
-import type { JsonObject } from "./types";
+import type { GuardrailRule, JsonObject } from "./types";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -39,9 +39,21 @@ function shippedStack(options: { production?: boolean; encryption?: "kms" | "aws
   return { stack, key, bucket };
 }
 
-function synthError(stack: TerraformStack): Error {
+/** Synthesizes (aspects run) and returns `<construct path>: <message>` of every annotation of a level. */
+function annotationsAfterSynth(stack: TerraformStack, level: "error" | "warning" = "error"): string[] {
+  Testing.synth(stack);
+  return annotationsOf(stack, level);
+}
+
+function annotationsOf(stack: TerraformStack, level: "error" | "warning" = "error"): string[] {
+  const type = level === "error" ? AnnotationMetadataEntryType.ERROR : AnnotationMetadataEntryType.WARN;
+  return stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === type).map((m) => `${c.node.path}: ${String(m.data)}`));
+}
+
+/** The error cdktf's own synthesizer throws for a stack with error annotations (what `app.synth()` does). */
+function fullSynthError(stack: TerraformStack): Error {
   try {
-    Testing.synth(stack);
+    Testing.fullSynth(stack);
   } catch (e) {
     return e as Error;
   }
@@ -50,8 +62,8 @@ function synthError(stack: TerraformStack): Error {
 
 describe("GuardrailPack on the shipped constructs", () => {
   test("EncryptionKey + EncryptedBucket pass every rule, in production too", () => {
-    expect(() => Testing.synth(shippedStack().stack)).not.toThrow();
-    expect(() => Testing.synth(shippedStack({ production: true }).stack)).not.toThrow();
+    expect(annotationsAfterSynth(shippedStack().stack)).toEqual([]);
+    expect(annotationsAfterSynth(shippedStack({ production: true }).stack)).toEqual([]);
   });
 
   test("every rule looked at something: a full report has a compliant finding per rule that applies", () => {
@@ -62,21 +74,21 @@ describe("GuardrailPack on the shipped constructs", () => {
   });
 
   test('encryption "aws-managed" (aws/s3) fails SKB-S3-1 until suppressed with a reason', () => {
-    const error = synthError(shippedStack({ encryption: "aws-managed" }).stack);
-    expect(error).toBeInstanceOf(GuardrailViolationError);
-    expect(error.message).toContain("[SKB-S3-1] qa-customer-managed/customer-managed/acme-qa-data/Resource (aws_s3_bucket.acme_qa_data)");
-    expect(error.message).toContain("Found: kms_master_key_id is absent: S3 encrypts with the AWS managed key aws/s3");
+    const [error, ...more] = annotationsAfterSynth(shippedStack({ encryption: "aws-managed" }).stack);
+    expect(more).toEqual([]);
+    expect(error).toContain("qa-customer-managed/customer-managed/acme-qa-data/Resource: [SKB-S3-1] aws_s3_bucket.acme_qa_data:");
+    expect(error).toContain("Found: kms_master_key_id is absent: S3 encrypts with the AWS managed key aws/s3");
 
     const { stack, bucket } = shippedStack({ encryption: "aws-managed" });
     suppress(bucket, "SKB-S3-1", "public build artefacts: no confidential data, aws/s3 is enough");
-    expect(() => Testing.synth(stack)).not.toThrow();
+    expect(annotationsAfterSynth(stack)).toEqual([]);
   });
 
   test("production without prevent_destroy fails SKB-STATE-1 for the key and the bucket", () => {
-    const error = synthError(shippedStack({ production: true, preventDestroy: false }).stack);
-    expect(error.message).toMatch(/^Guardrails: 2 violations in stack qa-customer-managed/);
-    expect(error.message).toContain("[SKB-STATE-1] qa-customer-managed/customer-managed/data/Resource (aws_kms_key.data)");
-    expect(error.message).toContain("[SKB-STATE-1] qa-customer-managed/customer-managed/acme-qa-data/Resource (aws_s3_bucket.acme_qa_data)");
+    const errors = annotationsAfterSynth(shippedStack({ production: true, preventDestroy: false }).stack);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^qa-customer-managed\/customer-managed\/data\/Resource: \[SKB-STATE-1\] aws_kms_key\.data: /);
+    expect(errors[1]).toMatch(/^qa-customer-managed\/customer-managed\/acme-qa-data\/Resource: \[SKB-STATE-1\] aws_s3_bucket\.acme_qa_data: /);
   });
 
   test("EXTERNAL key: material through a sensitive variable passes, a literal fails SKB-KMS-8", () => {
@@ -90,40 +102,70 @@ describe("GuardrailPack on the shipped constructs", () => {
   });
 });
 
-describe("violations fail synth with everything needed to act", () => {
-  test("one error lists every violation: path, rule id, what, why, fix, how to suppress", () => {
+describe("findings are annotations (cdk-nag style), one line each, with everything needed to act", () => {
+  test("one error annotation per violation, on the construct: rule id, address, what, found, fix, how to suppress", () => {
     const { stack } = newStack("qa-raw");
     rawKey(stack, { enableKeyRotation: false, deletionWindowInDays: 5 });
     Aspects.of(stack).add(new GuardrailPack());
-    const error = synthError(stack);
-    expect(error).toBeInstanceOf(GuardrailViolationError);
-    expect((error as GuardrailViolationError).violations.map((v) => v.ruleId)).toEqual(["SKB-KMS-1", "SKB-KMS-2"]);
-    expect(error.message).toBe(
-      [
-        "Guardrails: 2 violations in stack qa-raw",
-        "",
-        "[SKB-KMS-1] qa-raw/key-data (aws_kms_key.data)",
-        "  What:  The customer-managed KMS key does not rotate its key material automatically.",
-        "  Found: enable_key_rotation is false",
-        `  Why:   ${ALL_RULES[0]?.rationale}`,
-        `  Fix:   ${ALL_RULES[0]?.fix}`,
-        '  Or suppress, with a reason of at least 10 characters: suppress(<construct>, "SKB-KMS-1", "<why this is acceptable here>") from @sse-kms/guardrails',
-        "",
-        "[SKB-KMS-2] qa-raw/key-data (aws_kms_key.data)",
-        `  What:  ${ALL_RULES[1]?.description}`,
-        "  Found: deletion_window_in_days is 5; every stack needs at least 7",
-        `  Why:   ${ALL_RULES[1]?.rationale}`,
-        `  Fix:   ${ALL_RULES[1]?.fix}`,
-        '  Or suppress, with a reason of at least 10 characters: suppress(<construct>, "SKB-KMS-2", "<why this is acceptable here>") from @sse-kms/guardrails',
-      ].join("\n"),
-    );
+    const suppressHint = (id: string) => `Or suppress, with a reason of at least 10 characters: suppress(<construct>, "${id}", "<why this is acceptable here>") from @sse-kms/guardrails`;
+    expect(annotationsAfterSynth(stack)).toEqual([
+      `qa-raw/key-data: [SKB-KMS-1] aws_kms_key.data: ${ALL_RULES[0]?.description} Found: enable_key_rotation is false. Fix: ${ALL_RULES[0]?.fix} ${suppressHint("SKB-KMS-1")}`,
+      `qa-raw/key-data: [SKB-KMS-2] aws_kms_key.data: ${ALL_RULES[1]?.description} Found: deletion_window_in_days is 5; every stack needs at least 7. Fix: ${ALL_RULES[1]?.fix} ${suppressHint("SKB-KMS-2")}`,
+    ]);
+    for (const line of annotationsOf(stack)) expect(line).not.toMatch(/\n/);
   });
 
-  test("formatViolations is the same text the error carries", () => {
+  test("cdktf's synthesizer fails a stack with error annotations, listing each one", () => {
+    const { stack } = newStack("qa-raw");
+    rawKey(stack, { enableKeyRotation: false, deletionWindowInDays: 5 });
+    Aspects.of(stack).add(new GuardrailPack());
+    const error = fullSynthError(stack);
+    expect(error.message).toContain("[qa-raw/key-data] [SKB-KMS-1] aws_kms_key.data:");
+    expect(error.message).toContain("[qa-raw/key-data] [SKB-KMS-2] aws_kms_key.data:");
+  });
+
+  test("the annotation text is formatFinding of the report's violation", () => {
     const { stack } = newStack("qa-raw");
     rawKey(stack, { enableKeyRotation: false });
     const report = evaluateStack(stack);
-    expect(new GuardrailViolationError("qa-raw", report.violations, ALL_RULES).message).toBe(formatViolations("qa-raw", report.violations));
+    Aspects.of(stack).add(new GuardrailPack());
+    expect(annotationsAfterSynth(stack)).toEqual(report.violations.map((v) => `qa-raw/key-data: ${formatFinding(v)}`));
+  });
+
+  test("a warning-level rule (an advisory) gives a warning annotation, not an error", () => {
+    const advisory: GuardrailRule = {
+      id: "TEST-ADV-1", name: "key-has-description", description: "The key has no description.", rationale: "Operators read it.",
+      fix: "Set description.", appliesTo: ["aws_kms_key"], mappings: {}, level: "warning",
+      check: (r) => (r.config.description === "nothing to see" ? { status: "non-compliant", detail: "description is a placeholder" } : "compliant"),
+    };
+    const { stack } = newStack("qa-raw");
+    rawKey(stack, { description: "nothing to see" });
+    Aspects.of(stack).add(new GuardrailPack({ rules: [...ALL_RULES, advisory] }));
+    expect(annotationsAfterSynth(stack, "error")).toEqual([]);
+    expect(annotationsAfterSynth(stack, "warning")).toEqual([
+      expect.stringMatching(/^qa-raw\/key-data: \[TEST-ADV-1\] aws_kms_key\.data: The key has no description\. Found: description is a placeholder\. Fix: Set description\./),
+    ]);
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+    expect(evaluateStack(stack, { rules: [advisory] }).advisories.map((f) => f.ruleId)).toEqual(["TEST-ADV-1"]);
+  });
+
+  test("a rule that crashes is an error finding on the block it crashed on; the other rules still run", () => {
+    const broken: GuardrailRule = {
+      id: "TEST-BROKEN-1", name: "broken", description: "Broken.", rationale: "-", fix: "-", appliesTo: ["aws_kms_key"], mappings: {},
+      check: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'Statement')");
+      },
+    };
+    const { stack } = newStack("qa-raw");
+    rawKey(stack, { enableKeyRotation: false });
+    Aspects.of(stack).add(new GuardrailPack({ rules: [broken, ...ALL_RULES] }));
+    expect(annotationsAfterSynth(stack)).toEqual([
+      "qa-raw/key-data: [TEST-BROKEN-1] aws_kms_key.data: the rule crashed: TypeError: Cannot read properties of undefined (reading 'Statement'). The rule, not necessarily the stack, is at fault: report it to the rule's owner. " +
+        'Or suppress, with a reason of at least 10 characters: suppress(<construct>, "TEST-BROKEN-1", "<why this is acceptable here>") from @sse-kms/guardrails',
+      expect.stringContaining("qa-raw/key-data: [SKB-KMS-1] aws_kms_key.data:"),
+    ]);
+    const crashed = evaluateStack(stack, { rules: [broken] }).violations;
+    expect(crashed).toEqual([expect.objectContaining({ ruleId: "TEST-BROKEN-1", status: "non-compliant", level: "error", crashed: true })]);
   });
 
   test("an unpinned default provider fails SKB-PROV-1", () => {
@@ -138,9 +180,9 @@ describe("violations fail synth with everything needed to act", () => {
     rawBucket(good as unknown as TerraformStack);
     rawKey(bad as unknown as TerraformStack, { enableKeyRotation: false }, "other");
     Aspects.of(good).add(new GuardrailPack());
-    expect(() => Testing.synth(stack)).not.toThrow();
+    expect(annotationsAfterSynth(stack)).toEqual([]);
     Aspects.of(bad).add(new GuardrailPack());
-    expect(synthError(stack).message).toContain("[SKB-KMS-1] qa-raw/bad/key-other (aws_kms_key.other)");
+    expect(annotationsAfterSynth(stack)).toEqual([expect.stringContaining("qa-raw/bad/key-other: [SKB-KMS-1] aws_kms_key.other:")]);
   });
 });
 
@@ -163,13 +205,14 @@ describe("ordering with other aspects", () => {
     expect(Object.keys(json.resource.aws_kms_key)).toEqual(["renamed_by_aspect"]);
   });
 
-  test("a second synth evaluates again (no stale result, no duplicate evaluation hooks)", () => {
+  test("a second synth evaluates again (no stale result, no duplicate annotations or evaluation hooks)", () => {
     const { stack } = newStack("qa-raw");
     const key = rawKey(stack, {}, "data");
     Aspects.of(stack).add(new GuardrailPack());
-    expect(() => Testing.synth(stack)).not.toThrow();
+    expect(annotationsAfterSynth(stack)).toEqual([]);
     key.enableKeyRotation = false;
-    expect(synthError(stack).message).toContain("[SKB-KMS-1] qa-raw/key-data (aws_kms_key.data)");
+    expect(annotationsAfterSynth(stack)).toEqual([expect.stringContaining("qa-raw/key-data: [SKB-KMS-1] aws_kms_key.data:")]);
+    expect(annotationsAfterSynth(stack)).toHaveLength(1);
     const hooks = stack.node.findAll().flatMap((c) => Aspects.of(c).all).filter((a) => a.constructor.name === "DeferredEvaluation");
     expect(hooks).toHaveLength(1);
   });
@@ -190,7 +233,9 @@ describe("suppressions", () => {
   test("a suppression naming a rule the pack does not have fails synth (typos do not waive anything)", () => {
     const { stack, bucket } = shippedStack({ encryption: "aws-managed" });
     suppress(bucket, "SKB-S3-11", "public build artefacts, aws/s3 is enough");
-    expect(synthError(stack).message).toContain("acme-qa-data: suppression names unknown guardrail rule SKB-S3-11");
+    const errors = annotationsAfterSynth(stack);
+    expect(errors).toContainEqual(expect.stringContaining("acme-qa-data: suppression names unknown guardrail rule SKB-S3-11"));
+    expect(errors).toContainEqual(expect.stringContaining("[SKB-S3-1] aws_s3_bucket.acme_qa_data:")); // and it waives nothing
   });
 
   test("a suppression applies to the construct and everything below it, and is written into cdk.tf.json", () => {
@@ -235,6 +280,7 @@ describe("suppressions", () => {
     const { stack, bucket } = shippedStack();
     suppress(bucket, "SKB-S3-1", "left over from the aws/s3 days, should be removed");
     Testing.synth(stack);
+    Testing.synth(stack);
     const warnings = bucket.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
     expect(warnings).toEqual([
       "guardrail suppression of SKB-S3-1 silences nothing here: remove it (reason given: left over from the aws/s3 days, should be removed)",
@@ -249,25 +295,17 @@ describe("suppressions", () => {
   });
 });
 
-describe("the stack is resolved once for the guardrails and the synthesizer", () => {
-  test("the evaluated resolution is handed to the next toTerraform() only, and equals a fresh one", () => {
-    const { stack } = shippedStack();
-    const viaPack = Testing.synth(stack); // the pack evaluates, then Testing.synth calls toTerraform()
-    expect(Object.prototype.hasOwnProperty.call(stack, "toTerraform")).toBe(false); // one-shot, consumed
-    const fresh = JSON.stringify(stack.toTerraform());
-    expect(JSON.parse(viaPack)).toEqual(JSON.parse(Testing.synth(stack)));
-    expect(fresh).toContain('"aws_kms_key"');
-  });
-
-  test("the synthesizer writes the reused resolution, and recorded suppressions when there are some", () => {
-    const plain = shippedStack().stack;
+describe("the synthesizer resolves the stack itself", () => {
+  test("toTerraform is not patched: the written output equals a fresh resolution, with recorded suppressions", () => {
     const written = (stack: TerraformStack) =>
       JSON.parse(readFileSync(join(Testing.fullSynth(stack), "stacks", stack.node.id, "cdk.tf.json"), "utf8")) as Json;
+    const plain = shippedStack().stack;
     expect(written(plain).resource.aws_kms_key.data.enable_key_rotation).toBe(true);
     expect(Object.prototype.hasOwnProperty.call(plain, "toTerraform")).toBe(false);
 
     const { stack, bucket } = shippedStack({ encryption: "aws-managed" });
     suppress(bucket, "SKB-S3-1", "low-compliance scratch bucket: aws/s3 is acceptable here");
     expect(listSuppressions(written(stack) as JsonObject).map((s) => s.ruleId)).toEqual(["SKB-S3-1"]);
+    expect(Object.prototype.hasOwnProperty.call(stack, "toTerraform")).toBe(false);
   });
 });

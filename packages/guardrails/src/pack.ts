@@ -1,24 +1,23 @@
 /**
  * The guardrail pack: a cdktf Aspect that, at synth, resolves the stack exactly as it will be written
- * (`stack.toTerraform()`), runs every rule over every resource and provider block, and fails synth
- * with one error listing every violation (construct path, rule id, what is wrong, why it matters,
- * how to fix it or suppress it).
+ * (`stack.toTerraform()`), runs every rule over every resource and provider block, and reports each
+ * finding as an annotation on its construct, cdk-nag style: an error (fails synth) per violation, a
+ * warning per advisory, each one line with the rule id, what is wrong, how to fix it or suppress it.
  *
  *     Aspects.of(stack).add(new GuardrailPack({ production: env.production }));
  */
-import { Annotations, type IAspect, TerraformElement, TerraformProvider, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, Annotations, type IAspect, TerraformElement, TerraformProvider, TerraformStack } from "cdktf";
 import { Aspects } from "cdktf";
 import type { IConstruct } from "constructs";
 import { contextFromStackJson } from "./context";
 import { ALL_RULES } from "./rules";
 import {
-  GuardrailSuppressionError,
   SUPPRESSIONS_JSON_KEY,
   declaredOn,
   suppressionProblem,
   suppressionsFor,
 } from "./suppressions";
-import type { Finding, GuardrailRule, JsonObject, RuleContext, RuleResult, Suppression, SynthesizedResource } from "./types";
+import type { Finding, FindingLevel, GuardrailRule, JsonObject, RuleContext, RuleResult, Suppression, SynthesizedResource } from "./types";
 
 /** Properties of a {@link GuardrailPack}. */
 export interface GuardrailPackProps {
@@ -33,24 +32,16 @@ export interface GuardrailReport {
   readonly stackName: string;
   /** Every non-"not-applicable" outcome, in stack order then rule order. */
   readonly findings: readonly Finding[];
-  /** Non-compliant findings without a suppression: these fail synth. */
+  /** Error-level non-compliant findings without a suppression: these fail synth. */
   readonly violations: readonly Finding[];
+  /** Warning-level non-compliant findings without a suppression: reported, synth goes on. */
+  readonly advisories: readonly Finding[];
   /** Non-compliant findings silenced by a suppression. */
   readonly suppressed: readonly Finding[];
   /** Suppressions declared in the evaluated scope that silenced nothing. */
   readonly unusedSuppressions: readonly Suppression[];
-}
-
-/** Synth fails with this when a stack violates guardrails; the message is the full report. */
-export class GuardrailViolationError extends Error {
-  constructor(
-    readonly stackName: string,
-    readonly violations: readonly Finding[],
-    rules: readonly GuardrailRule[],
-  ) {
-    super(formatViolations(stackName, violations, rules));
-    this.name = "GuardrailViolationError";
-  }
+  /** Unusable suppressions (malformed, or naming a rule the pack does not have): these fail synth. */
+  readonly suppressionProblems: readonly { readonly path: string; readonly message: string }[];
 }
 
 /** Whether a rule looks at a block. */
@@ -74,10 +65,13 @@ export function evaluateContext(
     for (const rule of rules) {
       if (!ruleAppliesTo(rule, resource)) continue;
       let result: RuleResult;
+      let crashed = false;
       try {
         result = normalize(rule.check(resource, ctx));
       } catch (e) {
-        throw new Error(`guardrail ${rule.id} failed on ${resource.path} (${resource.address}): ${(e as Error).message}`);
+        // A broken rule is a finding on the block it broke on, not an abort of the whole synth.
+        crashed = true;
+        result = { status: "non-compliant", detail: `the rule crashed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
       }
       if (result.status === "not-applicable") continue;
       const suppression =
@@ -85,6 +79,8 @@ export function evaluateContext(
       findings.push({
         ruleId: rule.id,
         status: result.status,
+        level: crashed ? "error" : (rule.level ?? "error"),
+        ...(crashed ? { crashed } : {}),
         address: resource.address,
         path: resource.path,
         ...(result.detail !== undefined ? { detail: result.detail } : {}),
@@ -124,12 +120,13 @@ export function evaluateStack(scope: IConstruct, props: GuardrailPackProps = {})
 
   // Every suppression that can affect the scope: declared below it, or on an ancestor.
   const declarations = [...scope.node.scopes.slice(0, -1), ...scope.node.findAll()].flatMap((c) => declaredOn(c));
-  const problems = declarations.flatMap((d) => {
+  const suppressionProblems = declarations.flatMap((d) => {
     const problem = suppressionProblem(d.declaredAt, d.ruleId, d.reason);
-    if (problem) return [problem];
-    return ruleIds.has(d.ruleId as string) ? [] : [`${d.declaredAt}: suppression names unknown guardrail rule ${String(d.ruleId)} (known: ${[...ruleIds].join(", ")})`];
+    if (problem) return [{ path: d.declaredAt, message: problem }];
+    return ruleIds.has(d.ruleId as string)
+      ? []
+      : [{ path: d.declaredAt, message: `${d.declaredAt}: suppression names unknown guardrail rule ${String(d.ruleId)} (known: ${[...ruleIds].join(", ")})` }];
   });
-  if (problems.length > 0) throw new GuardrailSuppressionError(`Invalid guardrail suppressions in stack ${stack.node.id}:\n  ${problems.join("\n  ")}`);
 
   const json = stack.toTerraform() as JsonObject;
   const ctx = contextFromStackJson(json, { stackName: stack.node.id, production: props.production ?? false, paths: providerPaths(stack) });
@@ -143,7 +140,8 @@ export function evaluateStack(scope: IConstruct, props: GuardrailPackProps = {})
       return element ? suppressionsFor(element) : [];
     },
   });
-  const violations = findings.filter((f) => f.status === "non-compliant" && !f.suppression);
+  const violations = findings.filter((f) => f.status === "non-compliant" && !f.suppression && f.level === "error");
+  const advisories = findings.filter((f) => f.status === "non-compliant" && !f.suppression && f.level === "warning");
   const suppressed = findings.filter((f) => f.suppression !== undefined);
 
   // Record every silenced finding on its block, for auditors (listSuppressions).
@@ -155,49 +153,60 @@ export function evaluateStack(scope: IConstruct, props: GuardrailPackProps = {})
       list.map((f) => ({ rule: f.ruleId, reason: f.suppression?.reason, declaredAt: f.suppression?.declaredAt, finding: f.detail ?? "non-compliant" })),
     );
   }
-  // Nothing changed the stack since it was resolved above (the pack runs after every other aspect):
-  // hand that resolution to the synthesizer's next toTerraform() instead of resolving every token
-  // a third time (about a tenth of synth). With recorded suppressions the output differs: no reuse.
-  if (byPath.size === 0 && scope === stack) reuseOnce(stack, json);
-
   const used = new Set(suppressed.map((f) => `${f.suppression?.declaredAt}\u0000${f.suppression?.ruleId}`));
   const unusedSuppressions = declarations
     .filter((d) => isWithin(d.declaredAt, scopePath) && !used.has(`${d.declaredAt}\u0000${String(d.ruleId)}`))
     .map((d) => ({ ruleId: String(d.ruleId), reason: String(d.reason), declaredAt: d.declaredAt }));
-  for (const u of unusedSuppressions) {
-    const construct = scope.node.findAll().find((c) => c.node.path === u.declaredAt);
-    if (construct) {
-      Annotations.of(construct).addWarning(`guardrail suppression of ${u.ruleId} silences nothing here: remove it (reason given: ${u.reason})`);
-    }
-  }
-  return { stackName: stack.node.id, findings, violations, suppressed, unusedSuppressions };
+  return { stackName: stack.node.id, findings, violations, advisories, suppressed, unusedSuppressions, suppressionProblems };
 }
 
-/** The next `stack.toTerraform()` returns `json` (a one-shot instance override), then resolution works as before. */
-function reuseOnce(stack: TerraformStack, json: JsonObject): void {
-  const instance = stack as unknown as { toTerraform: () => unknown };
-  instance.toTerraform = () => {
-    delete (instance as Partial<typeof instance>).toTerraform;
-    return json;
-  };
+/** The suppression hint every finding carries. */
+function suppressHint(ruleId: string): string {
+  return `Or suppress, with a reason of at least 10 characters: suppress(<construct>, "${ruleId}", "<why this is acceptable here>") from @sse-kms/guardrails`;
 }
 
-/** The human-readable report of violations (what synth prints). */
-export function formatViolations(stackName: string, violations: readonly Finding[], rules: readonly GuardrailRule[] = ALL_RULES): string {
-  const byId = new Map(rules.map((r) => [r.id, r]));
-  const lines = [`Guardrails: ${violations.length} violation${violations.length === 1 ? "" : "s"} in stack ${stackName}`];
-  for (const v of violations) {
-    const rule = byId.get(v.ruleId);
-    lines.push(
-      "",
-      `[${v.ruleId}] ${v.path} (${v.address})`,
-      `  What:  ${rule?.description ?? v.ruleId}${v.detail ? `\n  Found: ${v.detail}` : ""}`,
-      `  Why:   ${rule?.rationale ?? ""}`,
-      `  Fix:   ${rule?.fix ?? ""}`,
-      `  Or suppress, with a reason of at least 10 characters: suppress(<construct>, "${v.ruleId}", "<why this is acceptable here>") from @sse-kms/guardrails`,
-    );
+/**
+ * A finding as one line (the annotation's message; the annotation carries the construct path):
+ * `[SKB-S3-1] aws_s3_bucket.x: <what is wrong>. Found: <detail>. Fix: <fix>. Or suppress ...`.
+ */
+export function formatFinding(finding: Finding, rules: readonly GuardrailRule[] = ALL_RULES): string {
+  const rule = rules.find((r) => r.id === finding.ruleId);
+  const where = `[${finding.ruleId}] ${finding.address}:`;
+  if (finding.crashed) {
+    return `${where} ${finding.detail ?? "the rule crashed"}. The rule, not necessarily the stack, is at fault: report it to the rule's owner. ${suppressHint(finding.ruleId)}`;
   }
-  return lines.join("\n");
+  const parts = [`${where} ${rule?.description ?? finding.ruleId}`];
+  if (finding.detail) parts.push(`Found: ${finding.detail}.`);
+  if (rule?.fix) parts.push(`Fix: ${rule.fix}`);
+  parts.push(suppressHint(finding.ruleId));
+  return parts.join(" ").replace(/\r\n|\r|\n/g, " ");
+}
+
+/** Adds an annotation unless the construct carries the same one already (a second synth adds nothing). */
+function annotate(construct: IConstruct, level: FindingLevel, message: string): void {
+  const type = level === "error" ? AnnotationMetadataEntryType.ERROR : AnnotationMetadataEntryType.WARN;
+  if (construct.node.metadata.some((m) => m.type === type && m.data === message)) return;
+  if (level === "error") Annotations.of(construct).addError(message);
+  else Annotations.of(construct).addWarning(message);
+}
+
+/**
+ * Records a report as annotations, the way cdk-nag does: an error annotation per violation and per
+ * unusable suppression, a warning per advisory and per suppression that silences nothing, each on
+ * the construct it is about. cdktf's synthesizer then fails a stack that carries an error annotation;
+ * `createApp` (apps/catalog) lists every stack's annotations in one synth.
+ */
+export function annotateReport(scope: IConstruct, report: GuardrailReport, rules: readonly GuardrailRule[] = ALL_RULES): void {
+  const byPath = new Map<string, IConstruct>();
+  for (const c of [...scope.node.scopes, ...scope.node.findAll()]) byPath.set(c.node.path, c);
+  const stack = TerraformStack.of(scope);
+  const at = (path: string): IConstruct => byPath.get(path) ?? stack;
+  for (const f of report.violations) annotate(at(f.path), "error", formatFinding(f, rules));
+  for (const f of report.advisories) annotate(at(f.path), "warning", formatFinding(f, rules));
+  for (const p of report.suppressionProblems) annotate(at(p.path), "error", p.message);
+  for (const u of report.unusedSuppressions) {
+    annotate(at(u.declaredAt), "warning", `guardrail suppression of ${u.ruleId} silences nothing here: remove it (reason given: ${u.reason})`);
+  }
 }
 
 /** The construct visited last in a pre-order walk of the subtree (cdktf invokes aspects pre-order). */
@@ -224,8 +233,9 @@ class DeferredEvaluation implements IAspect {
 
 /**
  * The rule pack as an Aspect. Add it to a stack; it evaluates the whole stack once per synth (or the
- * subtree it was added to, when added below a stack), and throws a {@link GuardrailViolationError}
- * listing every violation.
+ * subtree it was added to, when added below a stack), and records every finding as an annotation on
+ * the construct it is about: errors for violations (cdktf then fails the stack's synth), warnings for
+ * advisories.
  *
  * The evaluation is deferred to the last construct of the walk, so it sees the stack after every
  * other aspect has changed it, and resolving the stack early cannot freeze logical ids that a later
@@ -255,10 +265,11 @@ export class GuardrailPack implements IAspect {
     }
   }
 
-  /** Evaluates the scope now and throws on violations. */
-  evaluate(scope: IConstruct): void {
+  /** Evaluates the scope now and records the findings as annotations ({@link annotateReport}). */
+  evaluate(scope: IConstruct): GuardrailReport {
     const report = evaluateStack(scope, { production: this.production, rules: this.rules });
-    if (report.violations.length > 0) throw new GuardrailViolationError(report.stackName, report.violations, this.rules);
+    annotateReport(scope, report, this.rules);
+    return report;
   }
 
   /** The stack itself, or the highest construct of a stack the pack was added to directly. */

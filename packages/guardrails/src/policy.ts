@@ -3,38 +3,42 @@
  * this project's output (docs/architecture.md), with Terraform references only inside string values, so they
  * can be parsed and evaluated without a provider.
  */
-import { KEY_ADMIN_ACTIONS, KEY_CRYPTOGRAPHIC_ACTIONS, KEY_IMPORT_ACTIONS, KEY_MULTI_REGION_ADMIN_ACTIONS, actionMatches } from "@sse-kms/policy";
+import {
+  type IamStatement,
+  KEY_ADMIN_ACTIONS,
+  KEY_CRYPTOGRAPHIC_ACTIONS,
+  KEY_IMPORT_ACTIONS,
+  KEY_MULTI_REGION_ADMIN_ACTIONS,
+  actionMatches,
+  actionsOf,
+  parsePolicy,
+  statementLabel,
+} from "@sse-kms/policy";
 import { failAll, isObject, notApplicable, strings } from "./json";
-import type { Json, JsonObject, RuleContext, RuleResult, SynthesizedResource } from "./types";
+import type { Json, RuleContext, RuleResult, SynthesizedResource } from "./types";
 
-/** A statement as found in a document (nothing is trusted to be well-formed). */
-export type RawStatement = JsonObject;
+/** The statements of a `policy` attribute, or why there are none to judge. */
+export type PolicyStatements = { readonly ok: true; readonly statements: readonly IamStatement[] } | { readonly ok: false; readonly reason: string };
 
-export type ParsedPolicy = { readonly ok: true; readonly statements: RawStatement[] } | { readonly ok: false; readonly reason: string };
-
-/** Parses a `policy` attribute. Not literal JSON (a `jsonencode`/data source expression, a variable) is reported, not guessed. */
-export function parsePolicy(value: Json | undefined): ParsedPolicy {
+/**
+ * The statements of a `policy` attribute, parsed by `@sse-kms/policy`'s parsePolicy. Not literal
+ * JSON (a `jsonencode`/data source expression, a variable) is reported, not guessed. Values inside
+ * statements are still read defensively: the JSON came from anywhere.
+ */
+export function policyStatementsOf(value: Json | undefined): PolicyStatements {
   if (value === undefined || value === null) return { ok: false, reason: "no policy" };
   if (typeof value !== "string") return { ok: false, reason: "the policy is not a string" };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(value);
-  } catch {
-    return { ok: false, reason: `the policy is not literal JSON (got ${value.length > 60 ? `${value.slice(0, 57)}...` : value})` };
-  }
-  if (!isObject(doc)) return { ok: false, reason: "the policy is not a JSON object" };
-  const list = doc.Statement;
-  const statements = (Array.isArray(list) ? list : [list]).filter(isObject);
-  return { ok: true, statements };
+  const parsed = parsePolicy(value);
+  return parsed.ok ? { ok: true, statements: parsed.document.Statement } : parsed;
 }
 
 /** The Sid of a statement, or its position, for messages. */
-export function statementName(s: RawStatement, index: number): string {
-  return typeof s.Sid === "string" && s.Sid ? `statement "${s.Sid}"` : `statement #${index + 1}`;
+export function statementName(s: IamStatement, index: number): string {
+  return `statement ${statementLabel(s, index)}`;
 }
 
-export const isAllow = (s: RawStatement): boolean => s.Effect === "Allow";
-export const isDeny = (s: RawStatement): boolean => s.Effect === "Deny";
+export const isAllow = (s: IamStatement): boolean => s.Effect === "Allow";
+export const isDeny = (s: IamStatement): boolean => s.Effect === "Deny";
 
 /** The principals of a statement. `wildcard` is true for `"*"`, `{"AWS": "*"}` and any Allow with NotPrincipal. */
 export interface Principals {
@@ -44,7 +48,7 @@ export interface Principals {
   readonly federated: string[];
 }
 
-export function principalsOf(s: RawStatement): Principals {
+export function principalsOf(s: IamStatement): Principals {
   if (s.NotPrincipal !== undefined) return { wildcard: true, aws: [], service: [], federated: [] };
   const p = s.Principal;
   if (p === "*") return { wildcard: true, aws: ["*"], service: [], federated: [] };
@@ -54,30 +58,28 @@ export function principalsOf(s: RawStatement): Principals {
 }
 
 /** Every principal of a statement as one list of strings (`*` for a wildcard). */
-export function allPrincipals(s: RawStatement): string[] {
+export function allPrincipals(s: IamStatement): string[] {
   const p = principalsOf(s);
   const list = [...p.aws, ...p.service, ...p.federated];
   return p.wildcard && !list.includes("*") ? ["*", ...list] : list;
 }
 
-/** Action patterns of a statement. */
-export const actionsOf = (s: RawStatement): string[] => strings(s.Action);
 
 /** Whether the statement uses NotAction (in an Allow: everything but the listed actions). */
-export const hasNotAction = (s: RawStatement): boolean => s.NotAction !== undefined;
+export const hasNotAction = (s: IamStatement): boolean => s.NotAction !== undefined;
 
 /** Every action KMS knows in our tables: a pattern matching all of them is `kms:*` in effect. */
 const ALL_KNOWN_KMS_ACTIONS: readonly string[] = [...KEY_ADMIN_ACTIONS, ...KEY_MULTI_REGION_ADMIN_ACTIONS, ...KEY_IMPORT_ACTIONS, ...KEY_CRYPTOGRAPHIC_ACTIONS];
 
 /** Whether an Allow statement grants every KMS action (`kms:*`, `*`, or an Allow with NotAction). */
-export function grantsFullKmsAccess(s: RawStatement): boolean {
+export function grantsFullKmsAccess(s: IamStatement): boolean {
   if (!isAllow(s)) return false;
   if (hasNotAction(s)) return true;
   return actionsOf(s).some((p) => ALL_KNOWN_KMS_ACTIONS.every((a) => actionMatches(p, a)));
 }
 
 /** The KMS actions an Allow statement grants from a list (NotAction: every action it does not exclude). */
-export function grantedFrom(s: RawStatement, actions: readonly string[]): string[] {
+export function grantedFrom(s: IamStatement, actions: readonly string[]): string[] {
   if (!isAllow(s)) return [];
   if (hasNotAction(s)) {
     const excluded = strings(s.NotAction);
@@ -88,7 +90,7 @@ export function grantedFrom(s: RawStatement, actions: readonly string[]): string
 }
 
 /** Cryptographic (key use) actions a statement grants. */
-export const cryptoActionsGranted = (s: RawStatement): string[] => grantedFrom(s, KEY_CRYPTOGRAPHIC_ACTIONS);
+export const cryptoActionsGranted = (s: IamStatement): string[] => grantedFrom(s, KEY_CRYPTOGRAPHIC_ACTIONS);
 
 /**
  * Actions that make a principal a key administrator: every action of the administration table that
@@ -99,7 +101,7 @@ export const KEY_ADMIN_DEFINING_ACTIONS: readonly string[] = [...KEY_ADMIN_ACTIO
 );
 
 /** Condition entries for a key (condition keys are case-insensitive): operator and values. */
-export function conditionEntries(s: RawStatement, key: string): { operator: string; values: string[] }[] {
+export function conditionEntries(s: IamStatement, key: string): { operator: string; values: string[] }[] {
   const out: { operator: string; values: string[] }[] = [];
   if (!isObject(s.Condition)) return out;
   for (const [operator, block] of Object.entries(s.Condition)) {
@@ -132,7 +134,7 @@ const RESTRICTING_CONDITION_KEYS = [
  * positive operator (StringEquals, StringLike, ArnEquals, ArnLike, not `...IfExists`, not `Null`)
  * and no bare `*` value.
  */
-export function hasRestrictingCondition(s: RawStatement): boolean {
+export function hasRestrictingCondition(s: IamStatement): boolean {
   return RESTRICTING_CONDITION_KEYS.some((key) =>
     conditionEntries(s, key).some(
       (c) =>
@@ -150,7 +152,7 @@ const S3_VIA_SERVICE = /^s3\.[a-z0-9*?-]+(\.[a-z0-9*?-]+)+$|^s3\.\*$/;
  * Whether a statement can only be used through S3: a `kms:ViaService` condition with StringEquals
  * or StringLike (not `...IfExists`, which lets direct calls through) whose every value names S3.
  */
-export function restrictedToS3(s: RawStatement): boolean {
+export function restrictedToS3(s: IamStatement): boolean {
   return conditionEntries(s, "kms:ViaService").some(
     (c) => /^(StringEquals|StringLike)$/.test(c.operator) && c.values.length > 0 && c.values.every((v) => S3_VIA_SERVICE.test(v)),
   );
@@ -199,9 +201,9 @@ export const KEY_POLICY_TYPES = [
 export function checkKeyPolicy(
   resource: SynthesizedResource,
   ctx: RuleContext,
-  problemsOf: (statements: readonly RawStatement[], account: string | undefined) => string[],
+  problemsOf: (statements: readonly IamStatement[], account: string | undefined) => string[],
 ): RuleResult {
-  const policy = parsePolicy(resource.config.policy);
+  const policy = policyStatementsOf(resource.config.policy);
   if (!policy.ok) return notApplicable(`${policy.reason} (see SKB-KMS-9)`);
   return failAll(problemsOf(policy.statements, accountOf(resource, ctx)));
 }

@@ -1,5 +1,6 @@
 /** Finding the configuration resources that belong to a bucket (AWS provider v4+ split resources). */
-import { blocks, wholeReference } from "./json";
+import { wholeReference } from "@sse-kms/policy";
+import { blocks } from "./json";
 import type { Json, RuleContext, SynthesizedResource } from "./types";
 
 const PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];

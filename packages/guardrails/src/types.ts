@@ -46,6 +46,12 @@ export interface RuleContext {
 
 export type RuleStatus = "compliant" | "non-compliant" | "not-applicable";
 
+/**
+ * How a non-compliant finding is reported: `error` fails synth (an error annotation), `warning` is
+ * an advisory (a warning annotation: printed, synth still succeeds).
+ */
+export type FindingLevel = "error" | "warning";
+
 /** A status with an optional, specific explanation (which attribute, which statement, which value). */
 export interface RuleResult {
   readonly status: RuleStatus;
@@ -75,6 +81,8 @@ export interface GuardrailRule {
   /** The `type`s of {@link SynthesizedResource} the rule checks; `*` for every resource (not data sources or providers). */
   readonly appliesTo: readonly string[];
   readonly mappings: RuleMappings;
+  /** Whether a finding of this rule fails synth (`error`) or is an advisory (`warning`). @default "error" */
+  readonly level?: FindingLevel;
   check(resource: SynthesizedResource, ctx: RuleContext): RuleStatus | RuleResult;
 }
 
@@ -82,7 +90,11 @@ export interface GuardrailRule {
 export interface Finding {
   readonly ruleId: string;
   readonly status: RuleStatus;
+  /** The rule's level (a crashed rule is always `error`). */
+  readonly level: FindingLevel;
   readonly detail?: string;
+  /** The rule threw instead of answering: the finding is non-compliant, and `detail` says what it threw. */
+  readonly crashed?: boolean;
   readonly address: string;
   readonly path: string;
   /** The suppression that silences a non-compliant finding, if any. */

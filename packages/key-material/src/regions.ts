@@ -1,10 +1,10 @@
 import { UsageError } from "./errors";
 
-import { KNOWN_REGIONS, REGIONS_BY_PARTITION } from "@sse-kms/config/src/regions";
+import { KNOWN_REGIONS, REGIONS_BY_PARTITION, isKnownRegion } from "@sse-kms/policy";
 
 /**
- * AWS regions, by partition: the one table of `@sse-kms/config`, imported from its zod-free
- * module so that the air-gapped `wrap` path and this CLI do not load the config schemas.
+ * AWS regions, by partition: the one table of the repository (`@sse-kms/policy`, which has no
+ * dependency, so the air-gapped `wrap` path and this CLI do not load the config schemas).
  */
 export const KMS_REGIONS_BY_PARTITION = REGIONS_BY_PARTITION;
 
@@ -16,9 +16,9 @@ export const KMS_REGIONS: readonly string[] = KNOWN_REGIONS;
  * hint when the value is an availability zone (`eu-west-1a`) rather than a region.
  */
 export function assertKnownRegion(region: string): void {
-  if (KMS_REGIONS.includes(region)) return;
+  if (isKnownRegion(region)) return;
   const zoneOf = /^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$/.exec(region)?.[1];
-  if (zoneOf !== undefined && KMS_REGIONS.includes(zoneOf)) {
+  if (isKnownRegion(zoneOf)) {
     throw new UsageError(`unknown region "${region}": that is an availability zone`, `use --region ${zoneOf}`);
   }
   throw new UsageError(

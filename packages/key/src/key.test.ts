@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ConstructPropError } from "@sse-kms/config";
+import { ConstructPropError } from "@sse-kms/construct-kit";
 import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, type PolicyStatement, cryptographicActionsIn } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
@@ -249,9 +249,9 @@ describe("EXTERNAL origin", () => {
     expect(json.variable.key_material_base64.sensitive).toBe(true);
   });
 
-  it("accepts enableKeyRotation false (explicitly off) and RFC 3339 offsets", () => {
+  it("accepts RFC 3339 offsets", () => {
     const stack = newStack();
-    expect(() => new EncryptionKey(stack, "Key", { ...BASE, origin: "EXTERNAL", enableKeyRotation: false, validTo: "2027-12-31T23:59:59.5+01:00" })).not.toThrow();
+    expect(() => new EncryptionKey(stack, "Key", { ...BASE, origin: "EXTERNAL", validTo: "2027-12-31T23:59:59.5+01:00" })).not.toThrow();
   });
 
   it("gives administrators and the root the import actions, still without cryptographic actions", () => {
@@ -402,7 +402,9 @@ describe("key policy", () => {
 
 describe("validation errors", () => {
   /** Builds a key and returns the ConstructPropError it throws. */
-  function errorOf(props: Partial<EncryptionKeyProps>, parent?: (stack: TerraformStack) => Construct): ConstructPropError {
+  /** Props as an untyped (JavaScript, JSON) caller could pass them: the run-time checks are for them. */
+  type UntypedProps = { readonly [K in keyof EncryptionKeyProps]?: unknown } & Record<string, unknown>;
+  function errorOf(props: UntypedProps, parent?: (stack: TerraformStack) => Construct): ConstructPropError {
     const stack = newStack();
     try {
       new EncryptionKey(parent ? parent(stack) : stack, "Key", { ...BASE, ...props } as EncryptionKeyProps);
@@ -436,12 +438,20 @@ describe("validation errors", () => {
     expectError(errorOf({ keySpec: spec }), "keySpec", "must be SYMMETRIC_DEFAULT: S3 SSE-KMS supports symmetric keys only", `"${spec}"`);
   });
 
-  it("keySpec is also checked for EXTERNAL keys", () => {
-    expectError(errorOf({ origin: "EXTERNAL", keySpec: "RSA_4096" }), "keySpec", "must be SYMMETRIC_DEFAULT", '"RSA_4096"');
+  it("the types admit only what is valid: keySpec SYMMETRIC_DEFAULT, no enableKeyRotation option", () => {
+    const stack = newStack();
+    // @ts-expect-error S3 SSE-KMS takes symmetric keys only: keySpec is typed as the one value
+    const rsa: EncryptionKeyProps = { ...BASE, keySpec: "RSA_2048" };
+    // @ts-expect-error rotation is always on for AWS_KMS keys and never for EXTERNAL ones: there is no option
+    const noRotation: EncryptionKeyProps = { ...BASE, enableKeyRotation: false };
+    expect([rsa.keySpec, (noRotation as { enableKeyRotation?: boolean }).enableKeyRotation]).toEqual(["RSA_2048", false]);
+    const key = new EncryptionKey(stack, "Key", { ...BASE, keySpec: "SYMMETRIC_DEFAULT" });
+    expect(keyResource(synth(stack), "prod_data").enable_key_rotation).toBe(true);
+    expect(key.origin).toBe("AWS_KMS");
   });
 
-  it("EXTERNAL + enableKeyRotation true", () => {
-    expectError(errorOf({ origin: "EXTERNAL", enableKeyRotation: true }), "enableKeyRotation", "cannot be true for an EXTERNAL key", "true");
+  it("keySpec is also checked for EXTERNAL keys", () => {
+    expectError(errorOf({ origin: "EXTERNAL", keySpec: "RSA_4096" }), "keySpec", "must be SYMMETRIC_DEFAULT", '"RSA_4096"');
   });
 
   it("EXTERNAL + rotationPeriodInDays", () => {
@@ -474,10 +484,6 @@ describe("validation errors", () => {
 
   it("AWS_KMS + validTo", () => {
     expectError(errorOf({ validTo: "2027-12-31T23:59:59Z" }), "keyMaterialBase64/validTo", "apply only to EXTERNAL keys", '"2027-12-31T23:59:59Z"');
-  });
-
-  it("enableKeyRotation false on an AWS_KMS key", () => {
-    expectError(errorOf({ enableKeyRotation: false }), "enableKeyRotation", "must stay on for customer-managed keys", "false");
   });
 
   it("lock-out: no administrators and rootManagement false", () => {
@@ -532,7 +538,7 @@ describe("KMS's 32 KB key-policy limit", () => {
     });
     // 63-character bucket names: S3's maximum, the worst case per bucket.
     for (let i = 0; i < count; i++) key.scopeUseToBucket(`arn:aws:s3:::${`b${i}-`.padEnd(63, "x")}`);
-    return () => Testing.synth(stack);
+    return () => Testing.synth(stack, true); // with cdktf's construct validations, as app.synth() runs them
   };
 
   test("a policy under the limit synthesizes", () => {
@@ -541,6 +547,19 @@ describe("KMS's 32 KB key-policy limit", () => {
   });
 
   test("a policy over the limit fails synth naming the key, its size and the fix", () => {
-    expect(synthWithBuckets(300)).toThrow(/limit\/Key: policy must fit KMS's 32768-byte key-policy limit: it is \d+ bytes with 300 buckets scoped to the key and 2 named principals \(got "\d+ bytes"\)\. Fix: spread the buckets over several keys/);
+    expect(synthWithBuckets(300)).toThrow(/\[limit\/Key\] limit\/Key: policy must fit KMS's 32768-byte key-policy limit: it is \d+ bytes with 300 buckets scoped to the key and 2 named principals \(got "\d+ bytes"\)\. Fix: spread the buckets over several keys/);
+  });
+
+  test("the limit is a construct validation: the policy itself still renders (no throw inside a token)", () => {
+    const synthOver = synthWithBuckets(300);
+    expect(synthOver).toThrow(/key-policy limit/);
+    // Without validations (Testing.synth's default) the resolution itself does not throw.
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "plain");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const key = new EncryptionKey(stack, "Key", { name: "data", account: "111111111111", region: "eu-west-1", users: ["arn:aws:iam::111111111111:role/app"] });
+    for (let i = 0; i < 300; i++) key.scopeUseToBucket(`arn:aws:s3:::${`b${i}-`.padEnd(63, "x")}`);
+    expect(key.node.validate()).toEqual([expect.stringContaining("plain/Key: policy must fit KMS's 32768-byte key-policy limit")]);
+    expect(() => Testing.synth(stack)).not.toThrow();
   });
 });

@@ -1,4 +1,5 @@
-import { ConstructPropError, type KeySettings, moveFrom, reserveAddress, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf, requireProp, terraformName } from "@sse-kms/config";
+import { type KeySettings, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf } from "@sse-kms/config";
+import { ConstructPropError, moveFrom, requireKnownRegion, requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
 import {
   type KeyScope,
   type PolicyDocument,
@@ -41,11 +42,16 @@ export interface EncryptionKeyProps {
   readonly description?: string;
   /** `AWS_KMS` (KMS generates material) or `EXTERNAL` (imported material, BYOK). @default "AWS_KMS" */
   readonly origin?: KeyOrigin;
-  /** Key spec; S3 SSE-KMS accepts `SYMMETRIC_DEFAULT` only. @default "SYMMETRIC_DEFAULT" */
-  readonly keySpec?: string;
-  /** Automatic rotation. Must stay unset for EXTERNAL keys (KMS cannot rotate imported material). @default true for AWS_KMS */
-  readonly enableKeyRotation?: boolean;
-  /** Rotation period, 90..2560 days. @default 365 */
+  /**
+   * Key spec. S3 SSE-KMS accepts symmetric keys only, so this is the one value it can be (checked at
+   * run time too, for untyped callers). @default "SYMMETRIC_DEFAULT"
+   */
+  readonly keySpec?: "SYMMETRIC_DEFAULT";
+  /**
+   * Rotation period of an AWS_KMS key, 90..2560 days. Automatic rotation is always on for AWS_KMS
+   * keys (there is no option to turn it off) and never on for EXTERNAL keys (KMS cannot rotate
+   * imported material). @default 365
+   */
   readonly rotationPeriodInDays?: number;
   /** Waiting period of a scheduled deletion, 7..30 days. @default 30 */
   readonly deletionWindowInDays?: number;
@@ -132,7 +138,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       description: props.description ?? `${props.name} (SSE-KMS, managed by sse-kms-blueprints)`,
       deletionWindowInDays: props.deletionWindowInDays ?? DELETION_WINDOW_DAYS.default,
       multiRegion: props.multiRegion ?? false,
-      policy: Lazy.stringValue({ produce: () => this.renderCheckedPolicy() }),
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.policyDocument()) }),
       provider: props.provider,
       tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
@@ -150,7 +156,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
         ...common,
         customerMasterKeySpec: props.keySpec ?? "SYMMETRIC_DEFAULT",
         keyUsage: "ENCRYPT_DECRYPT",
-        enableKeyRotation: props.enableKeyRotation ?? true,
+        enableKeyRotation: true,
         rotationPeriodInDays: props.rotationPeriodInDays ?? ROTATION_PERIOD_DAYS.default,
       });
     }
@@ -159,11 +165,12 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     reserveAddress(this, address, props.terraformName === undefined ? "name" : "terraformName", props.terraformName ?? props.name, "choose another name, or set terraformName explicitly");
     this.resource.overrideLogicalId(logicalId);
     for (const previous of props.movedFrom ?? []) {
-      requireProp(previous !== logicalId, this.node.path, "movedFrom", "must not name the key's current Terraform name", previous, "list only the names the key had before");
+      requireProp(previous !== logicalId, { constructPath: this.node.path, prop: "movedFrom", rule: "must not name the key's current Terraform name", received: previous, fix: "list only the names the key had before" });
       moveFrom(this.resource, `${this.resource.terraformResourceType}.${previous}`);
     }
     this.keyArn = this.resource.arn;
     this.keyId = this.resource.id; // both resource types use the key id as their id
+    this.node.addValidation({ validate: () => this.validatePolicySize() });
   }
 
   /** Where the key lives, for policy builders. */
@@ -181,19 +188,17 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   }
 
   /**
-   * The rendered key policy, refused at synth when it exceeds KMS's 32 KB key-policy limit (each
-   * bucket scoped through the encryption context adds its bucket and object ARNs): `terraform apply`
-   * would otherwise fail half-way.
+   * Construct validation (run by cdktf at synth, after every statement has been added): the
+   * rendered key policy must fit KMS's 32 KB key-policy limit (each bucket scoped through the
+   * encryption context adds its bucket and object ARNs); `terraform apply` would otherwise fail
+   * half-way.
    */
-  private renderCheckedPolicy(): string {
-    const rendered = renderPolicy(this.policyDocument());
-    const bytes = Buffer.byteLength(rendered, "utf8");
-    requireProp(
-      bytes <= KEY_POLICY_MAX_BYTES, this.node.path, "policy",
-      `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals`,
-      `${bytes} bytes`, "spread the buckets over several keys (one key block per group of buckets), or name fewer principals",
-    );
-    return rendered;
+  private validatePolicySize(): string[] {
+    const bytes = Buffer.byteLength(renderPolicy(this.policyDocument()), "utf8");
+    if (bytes <= KEY_POLICY_MAX_BYTES) return [];
+    return [
+      new ConstructPropError({ constructPath: this.node.path, prop: "policy", rule: `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals`, received: `${bytes} bytes`, fix: "spread the buckets over several keys (one key block per group of buckets), or name fewer principals" }).message,
+    ];
   }
 
   /** The key policy as a document (the same one that is rendered into the synthesized output). */
@@ -211,54 +216,36 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
 
   private validate(p: EncryptionKeyProps): void {
     const path = this.node.path;
-    requireProp(/^\d{12}$/.test(p.account), path, "account", "must be a 12-digit AWS account id", p.account, "pass the account id as a 12-digit string");
-    try {
-      partitionOf(p.region);
-    } catch {
-      throw new ConstructPropError(path, "region", "must be a known AWS region", p.region, "use a region name such as eu-west-1");
-    }
-    const spec = p.keySpec ?? "SYMMETRIC_DEFAULT";
-    requireProp(spec === "SYMMETRIC_DEFAULT", path, "keySpec", "must be SYMMETRIC_DEFAULT: S3 SSE-KMS supports symmetric keys only", spec, "remove keySpec or set it to SYMMETRIC_DEFAULT");
+    requireProp(/^\d{12}$/.test(p.account), { constructPath: path, prop: "account", rule: "must be a 12-digit AWS account id", received: p.account, fix: "pass the account id as a 12-digit string" });
+    requireKnownRegion(path, "region", p.region);
+    const spec: unknown = p.keySpec ?? "SYMMETRIC_DEFAULT"; // typed as the one value; untyped (JS, JSON) callers are checked here
+    requireProp(spec === "SYMMETRIC_DEFAULT", { constructPath: path, prop: "keySpec", rule: "must be SYMMETRIC_DEFAULT: S3 SSE-KMS supports symmetric keys only", received: spec, fix: "remove keySpec or set it to SYMMETRIC_DEFAULT" });
     const window = p.deletionWindowInDays ?? DELETION_WINDOW_DAYS.default;
-    requireProp(
-      Number.isInteger(window) && window >= DELETION_WINDOW_DAYS.min && window <= DELETION_WINDOW_DAYS.max,
-      path, "deletionWindowInDays", `must be a whole number between ${DELETION_WINDOW_DAYS.min} and ${DELETION_WINDOW_DAYS.max} days`, window,
-      `choose ${DELETION_WINDOW_DAYS.min}..${DELETION_WINDOW_DAYS.max} (default ${DELETION_WINDOW_DAYS.default})`,
-    );
+    requireProp(Number.isInteger(window) && window >= DELETION_WINDOW_DAYS.min && window <= DELETION_WINDOW_DAYS.max, { constructPath: path, prop: "deletionWindowInDays", rule: `must be a whole number between ${DELETION_WINDOW_DAYS.min} and ${DELETION_WINDOW_DAYS.max} days`, received: window, fix: `choose ${DELETION_WINDOW_DAYS.min}..${DELETION_WINDOW_DAYS.max} (default ${DELETION_WINDOW_DAYS.default})` });
     const origin = p.origin ?? "AWS_KMS";
     if (origin === "EXTERNAL") {
-      requireProp(p.enableKeyRotation !== true, path, "enableKeyRotation", "cannot be true for an EXTERNAL key: KMS does not rotate imported material", p.enableKeyRotation, "remove enableKeyRotation and rotate manually (new key, import, move the alias)");
-      requireProp(p.rotationPeriodInDays === undefined, path, "rotationPeriodInDays", "does not apply to an EXTERNAL key", p.rotationPeriodInDays, "remove rotationPeriodInDays");
+      requireProp(p.rotationPeriodInDays === undefined, { constructPath: path, prop: "rotationPeriodInDays", rule: "does not apply to an EXTERNAL key", received: p.rotationPeriodInDays, fix: "remove rotationPeriodInDays" });
       if (p.keyMaterialBase64 !== undefined && !Token.isUnresolved(p.keyMaterialBase64)) {
         const bytes = Buffer.from(p.keyMaterialBase64, "base64");
-        requireProp(bytes.length === 32 && /^[A-Za-z0-9+/]+=*$/.test(p.keyMaterialBase64), path, "keyMaterialBase64", "must be base64 of exactly 32 bytes", `${bytes.length} bytes`, "pass 256-bit key material, base64-encoded");
+        requireProp(bytes.length === 32 && /^[A-Za-z0-9+/]+=*$/.test(p.keyMaterialBase64), { constructPath: path, prop: "keyMaterialBase64", rule: "must be base64 of exactly 32 bytes", received: `${bytes.length} bytes`, fix: "pass 256-bit key material, base64-encoded" });
         bytes.fill(0);
       }
       if (p.validTo !== undefined) {
-        requireProp(RFC3339.test(p.validTo) && !Number.isNaN(Date.parse(p.validTo)), path, "validTo", "must be an RFC 3339 timestamp", p.validTo, "use a value such as 2027-12-31T23:59:59Z");
+        requireProp(RFC3339.test(p.validTo) && !Number.isNaN(Date.parse(p.validTo)), { constructPath: path, prop: "validTo", rule: "must be an RFC 3339 timestamp", received: p.validTo, fix: "use a value such as 2027-12-31T23:59:59Z" });
       }
     } else {
-      requireProp(p.keyMaterialBase64 === undefined && p.validTo === undefined, path, "keyMaterialBase64/validTo", "apply only to EXTERNAL keys", p.keyMaterialBase64 === undefined ? p.validTo : "(material)", "set origin to EXTERNAL or remove them");
-      requireProp(p.enableKeyRotation !== false, path, "enableKeyRotation", "must stay on for customer-managed keys", p.enableKeyRotation, "remove enableKeyRotation (rotation is on by default)");
+      requireProp(p.keyMaterialBase64 === undefined && p.validTo === undefined, { constructPath: path, prop: "keyMaterialBase64/validTo", rule: "apply only to EXTERNAL keys", received: p.keyMaterialBase64 === undefined ? p.validTo : "(material)", fix: "set origin to EXTERNAL or remove them" });
       const period = p.rotationPeriodInDays ?? ROTATION_PERIOD_DAYS.default;
-      requireProp(
-        Number.isInteger(period) && period >= ROTATION_PERIOD_DAYS.min && period <= ROTATION_PERIOD_DAYS.max,
-        path, "rotationPeriodInDays", `must be a whole number between ${ROTATION_PERIOD_DAYS.min} and ${ROTATION_PERIOD_DAYS.max} days`, period,
-        `choose ${ROTATION_PERIOD_DAYS.min}..${ROTATION_PERIOD_DAYS.max} (default ${ROTATION_PERIOD_DAYS.default})`,
-      );
+      requireProp(Number.isInteger(period) && period >= ROTATION_PERIOD_DAYS.min && period <= ROTATION_PERIOD_DAYS.max, { constructPath: path, prop: "rotationPeriodInDays", rule: `must be a whole number between ${ROTATION_PERIOD_DAYS.min} and ${ROTATION_PERIOD_DAYS.max} days`, received: period, fix: `choose ${ROTATION_PERIOD_DAYS.min}..${ROTATION_PERIOD_DAYS.max} (default ${ROTATION_PERIOD_DAYS.default})` });
     }
     const admins = p.administrators ?? [];
     const rootCanManage = (p.rootManagement ?? true) || (p.allowRootFullAccess ?? false);
-    requireProp(
-      admins.length > 0 || rootCanManage, path, "administrators",
-      "must name at least one principal able to manage the key when rootManagement is false: otherwise the key is locked out forever", admins,
-      "add an administrator ARN or set rootManagement to true",
-    );
+    requireProp(admins.length > 0 || rootCanManage, { constructPath: path, prop: "administrators", rule: "must name at least one principal able to manage the key when rootManagement is false: otherwise the key is locked out forever", received: admins, fix: "add an administrator ARN or set rootManagement to true" });
     const both = admins.filter((a) => (p.users ?? []).includes(a));
-    requireProp(both.length === 0, path, "users", "must not include a key administrator (separation of duties)", both, "use different principals for administration and use");
+    requireProp(both.length === 0, { constructPath: path, prop: "users", rule: "must not include a key administrator (separation of duties)", received: both, fix: "use different principals for administration and use" });
     for (const [prop, list] of [["administrators", admins], ["users", p.users ?? []]] as const) {
       for (const arn of list) {
-        requireProp(/^arn:[a-z-]+:iam::\d{12}:(root|role\/.+|user\/.+)$/.test(arn), path, prop, "must hold IAM role, user or root ARNs", arn, "use an ARN such as arn:aws:iam::123456789012:role/app");
+        requireProp(/^arn:[a-z-]+:iam::\d{12}:(root|role\/.+|user\/.+)$/.test(arn), { constructPath: path, prop, rule: "must hold IAM role, user or root ARNs", received: arn, fix: "use an ARN such as arn:aws:iam::123456789012:role/app" });
       }
     }
   }
@@ -268,7 +255,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
 export type KeySettingsLike = Omit<KeySettings, "alias" | "rotationPeriodInDays" | "keySpec" | "previousNames"> & {
   readonly previousNames?: readonly string[];
   readonly rotationPeriodInDays?: number;
-  readonly keySpec?: string;
+  readonly keySpec?: KeySettings["keySpec"];
 };
 
 /**

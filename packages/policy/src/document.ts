@@ -7,15 +7,27 @@
 
 export type Effect = "Allow" | "Deny";
 
-/** `"*"` or a map of principal type to one or more identifiers. */
-export type Principal = "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string | readonly string[] };
+/** One or more identifiers of one principal type. */
+export type PrincipalIds = string | readonly string[];
+
+/** `"*"` or a map of principal type (`AWS`, `Service`, `Federated`, `CanonicalUser`) to one or more identifiers. */
+export type Principal =
+  | "*"
+  | { readonly AWS?: PrincipalIds; readonly Service?: PrincipalIds; readonly Federated?: PrincipalIds; readonly CanonicalUser?: PrincipalIds };
+
+/** A condition value as IAM accepts it: one value or a list. */
+export type ConditionValue = string | boolean | number | readonly (string | boolean | number)[];
 
 /** Condition operator -> condition key -> value(s). */
-export type Conditions = Readonly<Record<string, Readonly<Record<string, string | boolean | readonly (string | boolean)[]>>>>;
+export type Conditions = Readonly<Record<string, Readonly<Record<string, ConditionValue>>>>;
 
-export interface PolicyStatement {
-  /** Statement id; unique within a document. */
-  readonly Sid: string;
+/**
+ * One statement of any IAM policy (identity, key, bucket or trust policy) as IAM reads it: the
+ * Sid is optional. What this project writes is a {@link PolicyStatement}.
+ */
+export interface IamStatement {
+  /** Statement id. @default none */
+  readonly Sid?: string;
   readonly Effect: Effect;
   readonly Principal?: Principal;
   readonly NotPrincipal?: Principal;
@@ -26,10 +38,50 @@ export interface PolicyStatement {
   readonly Condition?: Conditions;
 }
 
-export interface PolicyDocument {
-  readonly Version: "2012-10-17";
+/** A statement this project writes: every statement has a Sid, unique within its document. */
+export interface PolicyStatement extends IamStatement {
+  readonly Sid: string;
+}
+
+/** Any IAM policy document, as IAM reads it (identity policies in tests, policies read from cdk.tf.json). */
+export interface IamPolicyDocument {
+  /** @default "2008-10-17" semantics when absent (IAM's rule); this project always writes "2012-10-17" */
+  readonly Version?: "2012-10-17" | "2008-10-17";
   readonly Id?: string;
+  readonly Statement: readonly IamStatement[];
+}
+
+/** A document this project writes: version 2012-10-17, statements with Sids. */
+export interface PolicyDocument extends IamPolicyDocument {
+  readonly Version: "2012-10-17";
   readonly Statement: readonly PolicyStatement[];
+}
+
+/** The outcome of {@link parsePolicy}: the document, or why the text is not one. */
+export type ParsedPolicy = { readonly ok: true; readonly document: IamPolicyDocument } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Parses policy JSON (a `policy` attribute of cdk.tf.json, a document written by hand) and checks
+ * its outline: a JSON object with a `Statement` (one object or a list) whose every statement has
+ * Effect "Allow" or "Deny". A single statement becomes a list. Nothing else is checked: callers
+ * judge the content.
+ */
+export function parsePolicy(json: string): ParsedPolicy {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    return { ok: false, reason: `the policy is not literal JSON (${(e as Error).message}; got ${json.length > 60 ? `${json.slice(0, 57)}...` : json})` };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { ok: false, reason: "the policy is not a JSON object" };
+  const statement = (parsed as { Statement?: unknown }).Statement;
+  if (statement === undefined) return { ok: false, reason: "the policy has no Statement" };
+  const list: unknown[] = Array.isArray(statement) ? statement : [statement];
+  for (const [i, s] of list.entries()) {
+    const effect = typeof s === "object" && s !== null && !Array.isArray(s) ? (s as { Effect?: unknown }).Effect : undefined;
+    if (effect !== "Allow" && effect !== "Deny") return { ok: false, reason: `statement #${i + 1} of the policy needs Effect "Allow" or "Deny" (got ${JSON.stringify(effect ?? null)})` };
+  }
+  return { ok: true, document: { ...(parsed as IamPolicyDocument), Statement: list as IamStatement[] } };
 }
 
 /** A document from statements. Throws on duplicate or missing Sids. */
@@ -47,35 +99,35 @@ export function policyDocument(statements: readonly PolicyStatement[], id?: stri
 export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Sorted, de-duplicated; `true` and `"true"` are one value to IAM, so they are one value here. */
-const sortedUnique = <T extends string | boolean>(values: readonly T[]): T[] => {
+const sortedUnique = <T extends string | boolean | number>(values: readonly T[]): T[] => {
   const byText = new Map<string, T>();
   for (const v of values) if (!byText.has(String(v))) byText.set(String(v), v);
   return [...byText.keys()].sort(byCodePoint).map((k) => byText.get(k) as T);
 };
 
 /** A single value stays a string; several become a sorted, de-duplicated list. */
-function canonicalList(value: string | boolean | readonly (string | boolean)[]): string | boolean | (string | boolean)[] {
-  if (!Array.isArray(value)) return value as string | boolean;
-  const list = sortedUnique(value as readonly (string | boolean)[]);
-  return list.length === 1 ? (list[0] as string | boolean) : list;
+function canonicalList(value: ConditionValue): string | boolean | number | (string | boolean | number)[] {
+  if (!Array.isArray(value)) return value as string | boolean | number;
+  const list = sortedUnique(value as readonly (string | boolean | number)[]);
+  return list.length === 1 ? (list[0] as string | boolean | number) : list;
 }
 
 function canonicalPrincipal(p: Principal): Principal {
   if (p === "*") return p;
   const out: Record<string, string | string[]> = {};
   for (const key of Object.keys(p).sort()) {
-    const v = (p as Record<string, string | readonly string[] | undefined>)[key];
+    const v = (p as Record<string, PrincipalIds | undefined>)[key];
     if (v !== undefined) out[key] = canonicalList(v) as string | string[];
   }
   return out;
 }
 
 function canonicalConditions(c: Conditions): Conditions {
-  const out: Record<string, Record<string, string | boolean | (string | boolean)[]>> = {};
+  const out: Record<string, Record<string, string | boolean | number | (string | boolean | number)[]>> = {};
   for (const op of Object.keys(c).sort()) {
     const block = c[op] ?? {};
-    const inner: Record<string, string | boolean | (string | boolean)[]> = {};
-    for (const key of Object.keys(block).sort()) inner[key] = canonicalList(block[key] as string);
+    const inner: Record<string, string | boolean | number | (string | boolean | number)[]> = {};
+    for (const key of Object.keys(block).sort()) inner[key] = canonicalList(block[key] as ConditionValue);
     out[op] = inner;
   }
   return out;
@@ -104,14 +156,24 @@ export function renderPolicy(doc: PolicyDocument): string {
   return JSON.stringify(canonicalPolicy(doc));
 }
 
-/** The actions of a statement as a list. */
-export function actionsOf(s: PolicyStatement): string[] {
-  if (s.Action === undefined) return [];
-  return typeof s.Action === "string" ? [s.Action] : [...s.Action];
+/**
+ * The actions of a statement as a list. Read defensively: a statement parsed from JSON may hold
+ * anything, and what is not a string is left out.
+ */
+export function actionsOf(s: IamStatement): string[] {
+  const action: unknown = s.Action;
+  if (action === undefined || action === null) return [];
+  const list: readonly unknown[] = Array.isArray(action) ? action : [action];
+  return list.filter((a): a is string => typeof a === "string");
+}
+
+/** A label for a statement in messages: `"<Sid>"`, or `#<1-based position>` when it has none. */
+export function statementLabel(s: IamStatement, index: number): string {
+  return typeof s.Sid === "string" && s.Sid !== "" ? `"${s.Sid}"` : `#${index + 1}`;
 }
 
 /** The AWS principals of a statement as a list ("*" for a wildcard). */
-export function awsPrincipalsOf(s: PolicyStatement): string[] {
+export function awsPrincipalsOf(s: IamStatement): string[] {
   if (s.Principal === undefined) return [];
   if (s.Principal === "*") return ["*"];
   const aws = s.Principal.AWS;

@@ -4,3 +4,5 @@ export * from "./arn";
 export * from "./key-policy";
 export * from "./bucket-policy";
 export * from "./replication";
+export * from "./references";
+export * from "./regions";

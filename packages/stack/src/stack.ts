@@ -1,8 +1,39 @@
 import { type BackendConfig, type EnvironmentConfig, preventDestroyOf } from "@sse-kms/config";
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { GuardrailPack } from "@sse-kms/guardrails";
-import { Aspects, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { Aspects, CloudBackend, type CloudBackendConfig, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
+import type { Construct, IValidation } from "constructs";
+
+/**
+ * cdktf's `cloud` backend without the one construct validation that runs `terraform version` at
+ * every synth (cdktf 0.21 adds a ValidateTerraformVersion(">=1.1") to the backend's node). Synth
+ * must work where no Terraform is installed (CI, `npm test`), and Terraform itself refuses a `cloud`
+ * block below 1.1 when it runs, so nothing is lost. Every other validation still runs.
+ */
+export class OfflineCloudBackend extends CloudBackend {
+  constructor(scope: Construct, props: CloudBackendConfig) {
+    super(scope, props);
+    // constructs 10 keeps validations in the node's `_validations` list and has no public way to
+    // remove one: drop the version check by what it runs, and fail loudly if cdktf changed shape.
+    const node = this.node as unknown as { _validations?: IValidation[] };
+    const all = node._validations ?? [];
+    const kept = all.filter((v) => !isTerraformVersionCheck(v));
+    if (all.length - kept.length !== 1) {
+      throw new Error(`${this.node.path}: expected exactly one Terraform version check on cdktf's CloudBackend, found ${all.length - kept.length}: the cdktf version changed, revisit OfflineCloudBackend`);
+    }
+    node._validations = kept;
+  }
+}
+
+/**
+ * cdktf's ValidateTerraformVersion (not exported by cdktf): a binary-version check of the Terraform
+ * binary (`terraform`, or cdktf's TERRAFORM_BINARY_NAME) that runs `<binary> version`.
+ */
+function isTerraformVersionCheck(v: IValidation): boolean {
+  const check = v as { binary?: unknown; versionCommand?: unknown };
+  const binary = process.env.TERRAFORM_BINARY_NAME || "terraform";
+  return check.binary === binary && check.versionCommand === `${binary} version`;
+}
 
 /** Where `cdktf synth` writes stacks, relative to the repo root (cdktf.json `output`). */
 export const OUTDIR = "cdktf.out";
@@ -96,7 +127,7 @@ export function configureBackend(stack: TerraformStack, name: string, backend: B
       return;
     }
     case "cloud":
-      new CloudBackend(stack, {
+      new OfflineCloudBackend(stack, {
         organization: backend.organization,
         hostname: backend.hostname,
         workspaces: "name" in backend.workspaces

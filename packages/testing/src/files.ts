@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 
 /**
  * Every file below `dir`, as path relative to `dir` -> bytes: for comparing two synthesized
- * output folders byte for byte. Imported by deep path (`@sse-kms/testing/src/files`) so that a
+ * output folders byte for byte. Imported by its own subpath (`@sse-kms/testing/files`, in the package.json exports map) so that a
  * test that only compares files does not load the policy simulator.
  */
 export function fileTree(dir: string): Map<string, Buffer> {

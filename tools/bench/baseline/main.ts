@@ -2,7 +2,7 @@
  * Benchmark baseline only (tools/bench): the same environments as `npm run synth`, set up the
  * way `cdktf init --template=typescript` does it: `cdktf synth` runs `npx ts-node main.ts`
  * (type-checking on), and the app imports the provider barrel. Built from our own constructs
- * (createApp from blueprints/catalog) so the comparison is of the setup, not of the stacks.
+ * (createApp from apps/catalog) so the comparison is of the setup, not of the stacks.
  * Never imported by the product; excluded from tools' typecheck and jest (tools/tsconfig.json,
  * tools/jest.config.js).
  */

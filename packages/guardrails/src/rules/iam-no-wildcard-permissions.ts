@@ -9,7 +9,8 @@
  * cdk-nag AwsSolutions-IAM5 (wildcard permissions) / AwsSolutions-IAM4 (AWS managed policies).
  */
 import { blocks, fail, failAll, notApplicable, strings } from "../json";
-import { actionsOf, cryptoActionsGranted, hasNotAction, isAllow, parsePolicy, restrictedToS3, statementName } from "../policy";
+import { actionsOf } from "@sse-kms/policy";
+import { cryptoActionsGranted, hasNotAction, isAllow, policyStatementsOf, restrictedToS3, statementName } from "../policy";
 import type { GuardrailRule, Json, SynthesizedResource } from "../types";
 
 const POLICY_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
@@ -44,7 +45,7 @@ export const iamNoWildcardPermissions: GuardrailRule = {
     const sources = policiesOf(resource);
     if (sources.length === 0 && problems.length === 0) return notApplicable("no policy document");
     for (const { where, policy: raw } of sources) {
-      const policy = parsePolicy(raw);
+      const policy = policyStatementsOf(raw);
       if (!policy.ok) {
         problems.push(`${where}: ${policy.reason}`);
         continue;

@@ -7,7 +7,7 @@
  * Maps to checkov CKV2_AWS_64 ("Ensure KMS key Policy is defined").
  */
 import { fail, ok } from "../json";
-import { parsePolicy } from "../policy";
+import { policyStatementsOf } from "../policy";
 import type { GuardrailRule } from "../types";
 
 export const kmsKeyPolicyDefined: GuardrailRule = {
@@ -21,7 +21,7 @@ export const kmsKeyPolicyDefined: GuardrailRule = {
   mappings: { checkov: ["CKV2_AWS_64"] },
   check(resource, ctx) {
     if (resource.type === "aws_kms_key_policy") {
-      const policy = parsePolicy(resource.config.policy);
+      const policy = policyStatementsOf(resource.config.policy);
       return policy.ok ? ok() : fail(policy.reason);
     }
     const external = ctx
@@ -34,7 +34,7 @@ export const kmsKeyPolicyDefined: GuardrailRule = {
     if (external.length > 1) return fail(`the key is the target of several key policies: ${external.map((p) => p.address).join(", ")}`);
     if (external.length === 1) return ok(`policy owned by ${external[0]?.address}`);
     if (inline === undefined) return fail("no policy: KMS applies its default key policy (kms:* for the account root)");
-    const policy = parsePolicy(inline);
+    const policy = policyStatementsOf(inline);
     return policy.ok ? ok() : fail(policy.reason);
   },
 };

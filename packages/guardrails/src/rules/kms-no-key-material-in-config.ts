@@ -8,7 +8,8 @@
  * No checkov / cdk-nag equivalent for KMS material (checkov's secret scanning, CKV_SECRET_*, looks
  * for known credential formats, not raw key material).
  */
-import { failAll, isObject, wholeReference } from "../json";
+import { failAll, isObject } from "../json";
+import { wholeReference } from "@sse-kms/policy";
 import type { GuardrailRule, Json, RuleContext } from "../types";
 
 const SENSITIVE_ATTRIBUTE = /(key_material|plaintext|secret|password|passphrase|private_key|token)/i;

@@ -9,7 +9,8 @@
  * bucket-encryption package's `encryption: "aws-managed"` fails this rule by design: suppress it
  * with the reason the bucket may use aws/s3.
  */
-import { blocks, fail, failAll, ok, show, wholeReference } from "../json";
+import { blocks, fail, failAll, ok, show } from "../json";
+import { wholeReference } from "@sse-kms/policy";
 import { attachedTo } from "../s3";
 import type { GuardrailRule, Json, RuleContext } from "../types";
 

@@ -5,9 +5,9 @@
  * Maps to cdk-nag AwsSolutions-S10 / NIST.800.53.R5-S3BucketSSLRequestsOnly and CIS AWS Foundations
  * "Ensure S3 Bucket Policy is set to deny HTTP requests" (checkov has no built-in Terraform check).
  */
-import { actionMatches } from "@sse-kms/policy";
+import { actionMatches, actionsOf } from "@sse-kms/policy";
 import { fail, failAll, strings } from "../json";
-import { actionsOf, conditionEntries, isDeny, parsePolicy, principalsOf } from "../policy";
+import { conditionEntries, isDeny, policyStatementsOf, principalsOf } from "../policy";
 import { attachedTo, bucketArnForms } from "../s3";
 import type { GuardrailRule } from "../types";
 
@@ -33,7 +33,7 @@ export const s3TlsOnly: GuardrailRule = {
     const forms = bucketArnForms(bucket);
     const problems: string[] = [];
     for (const source of sources) {
-      const policy = parsePolicy(source.policy);
+      const policy = policyStatementsOf(source.policy);
       if (!policy.ok) {
         problems.push(`${source.where}: ${policy.reason}`);
         continue;

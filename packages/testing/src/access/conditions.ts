@@ -1,4 +1,4 @@
-import type { IamConditionValue } from "./policy";
+import type { ConditionValue } from "@sse-kms/policy";
 
 /** Request context values: a condition key (any case) -> one value or a set of values. */
 export type RequestContext = Readonly<Record<string, string | readonly string[]>>;
@@ -107,7 +107,7 @@ const quote = (values: readonly string[]) => (values.length === 1 ? JSON.stringi
  * Throws for operators outside the string, ARN and Null families, for policy variables, and for
  * several request values under an operator without a set qualifier.
  */
-export function evaluateCondition(operator: string, key: string, values: IamConditionValue, context: RequestContext): ConditionOutcome {
+export function evaluateCondition(operator: string, key: string, values: ConditionValue, context: RequestContext): ConditionOutcome {
   const op = parseOperator(operator);
   if (!op) throw new Error(`condition operator ${operator} on ${key} is not supported by the encryption-context evaluator (string, ARN and Null operators only)`);
   const policyValues = (Array.isArray(values) ? values : [values]).map((v) => String(v));

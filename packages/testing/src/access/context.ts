@@ -1,6 +1,6 @@
 import type { StackInventory } from "./inventory";
 import type { AccessRequest } from "./request";
-import { dnsSuffixOfPartition, partitionOfRegion } from "./scope";
+import { dnsSuffixOf, partitionOf } from "@sse-kms/policy";
 import { findBucket, type Target } from "./target";
 
 /** Context keys the layer fills unless the request sets them. */
@@ -41,7 +41,7 @@ export function buildContext(inv: StackInventory, request: AccessRequest, target
     const region = via.region ?? bucket?.scope.region ?? target.key.scope.region;
     const bucketArn = bucket?.arn ?? `arn:${partition}:s3:::${via.bucket}`;
     const form = via.encryptionContext ?? (bucket === undefined || (bucket.encryption()?.bucketKeyEnabled ?? true) ? "bucket" : "object");
-    setIfAbsent(ctx, "kms:ViaService", `s3.${region}.${dnsSuffixOfPartition(partitionOfRegion(region))}`);
+    setIfAbsent(ctx, "kms:ViaService", `s3.${region}.${dnsSuffixOf(partitionOf(region))}`);
     setIfAbsent(ctx, "kms:EncryptionContext:aws:s3:arn", form === "bucket" ? bucketArn : `${bucketArn}/${via.objectKey ?? "example-object"}`);
   }
   setIfAbsent(ctx, "aws:SecureTransport", "true");

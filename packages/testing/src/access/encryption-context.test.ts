@@ -1,13 +1,13 @@
 import { applyEncryptionContextConditions, isEncryptionContextKey } from "./encryption-context";
-import type { IamPolicyDocument, IamPolicyStatement } from "./policy";
+import type { IamPolicyDocument, IamStatement } from "@sse-kms/policy";
 import { simulateAccess } from "./simulate";
 import { ACCOUNT, BUCKET, USER, keyStack } from "./test-fixtures";
 
 const KEY = "kms:EncryptionContext:aws:s3:arn";
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const OBJECT_ARN = `${BUCKET_ARN}/a/b.txt`;
-const doc = (...Statement: IamPolicyStatement[]): IamPolicyDocument => ({ Version: "2012-10-17", Statement });
-const allowUse = (Condition: IamPolicyStatement["Condition"], Sid = "Use"): IamPolicyStatement => ({ Sid, Effect: "Allow", Principal: { AWS: USER }, Action: "kms:Decrypt", Resource: "*", Condition });
+const doc = (...Statement: IamStatement[]): IamPolicyDocument => ({ Version: "2012-10-17", Statement });
+const allowUse = (Condition: IamStatement["Condition"], Sid = "Use"): IamStatement => ({ Sid, Effect: "Allow", Principal: { AWS: USER }, Action: "kms:Decrypt", Resource: "*", Condition });
 
 describe("isEncryptionContextKey", () => {
   it.each([
@@ -38,7 +38,7 @@ describe("applyEncryptionContextConditions", () => {
   });
 
   it("removes a statement whose encryption-context condition fails, and maps the remaining indexes", () => {
-    const other: IamPolicyStatement = { Effect: "Allow", Principal: { AWS: USER }, Action: "kms:DescribeKey", Resource: "*" };
+    const other: IamStatement = { Effect: "Allow", Principal: { AWS: USER }, Action: "kms:DescribeKey", Resource: "*" };
     const out = applyEncryptionContextConditions(doc(scoped, other), { [KEY]: "arn:aws:s3:::other" }, "p");
     expect(out.document.Statement).toEqual([other]);
     expect(out.originalIndex).toEqual([1]);
@@ -56,14 +56,14 @@ describe("applyEncryptionContextConditions", () => {
   });
 
   it("keeps a Deny with a negated operator when the key is missing: the Deny applies, as in IAM", () => {
-    const deny: IamPolicyStatement = { Sid: "DenyOtherBuckets", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: [BUCKET_ARN, `${BUCKET_ARN}/*`] } } };
+    const deny: IamStatement = { Sid: "DenyOtherBuckets", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: [BUCKET_ARN, `${BUCKET_ARN}/*`] } } };
     const out = applyEncryptionContextConditions(doc(deny), {}, "p");
     expect(out.document.Statement).toEqual([{ Sid: "DenyOtherBuckets", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*" }]);
     expect(out.notes[0]).toMatchObject({ effect: "Deny", outcome: "held" });
   });
 
   it("removes a Deny whose encryption-context condition is false: it denies nothing", () => {
-    const deny: IamPolicyStatement = { Sid: "DenyOtherBuckets", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: `${BUCKET_ARN}*` } } };
+    const deny: IamStatement = { Sid: "DenyOtherBuckets", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: `${BUCKET_ARN}*` } } };
     expect(applyEncryptionContextConditions(doc(deny), { [KEY]: OBJECT_ARN }, "p").document.Statement).toEqual([]);
   });
 
@@ -81,9 +81,9 @@ describe("applyEncryptionContextConditions", () => {
 });
 
 describe("the layer inside simulateAccess", () => {
-  const stackWith = (...Statement: IamPolicyStatement[]) => keyStack({ keyPolicy: doc(...Statement) });
-  const allowRoot: IamPolicyStatement = { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" };
-  const denyOthers: IamPolicyStatement = { Sid: "DenyOtherContexts", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: [BUCKET_ARN, `${BUCKET_ARN}/*`] } } };
+  const stackWith = (...Statement: IamStatement[]) => keyStack({ keyPolicy: doc(...Statement) });
+  const allowRoot: IamStatement = { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" };
+  const denyOthers: IamStatement = { Sid: "DenyOtherContexts", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: [BUCKET_ARN, `${BUCKET_ARN}/*`] } } };
   const request = (context?: Record<string, string>) => ({ principal: USER, action: "kms:Decrypt", resource: { kmsKey: "aws_kms_key.data" }, identityPolicies: [{ Statement: [{ Effect: "Allow" as const, Action: "kms:*", Resource: "*" }] }], ...(context ? { context } : {}) });
 
   it("a negated Deny fires when the context is missing", async () => {

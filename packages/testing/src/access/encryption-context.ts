@@ -1,5 +1,5 @@
 import { type RequestContext, evaluateCondition } from "./conditions";
-import { type IamConditionBlock, type IamConditionValue, type IamPolicyDocument, type IamPolicyStatement, statementLabel } from "./policy";
+import { type ConditionValue, type Conditions, type Effect, type IamPolicyDocument, type IamStatement, statementLabel } from "@sse-kms/policy";
 
 /**
  * Why this layer exists: `@cloud-copilot/iam-simulate` 0.1.173 keeps a request context key only if
@@ -20,7 +20,7 @@ export interface EncryptionContextNote {
   readonly policy: string;
   /** The statement's Sid in quotes, or `#<n>`. */
   readonly statement: string;
-  readonly effect: "Allow" | "Deny";
+  readonly effect: Effect;
   /** `held`: the conditions were removed and the rest left to the simulator; `failed`: the statement was removed. */
   readonly outcome: "held" | "failed";
   /** One line per encryption-context condition. */
@@ -53,7 +53,7 @@ export interface PreparedPolicy {
  * - Statements without such conditions pass through untouched.
  */
 export function applyEncryptionContextConditions(document: IamPolicyDocument, context: RequestContext, policy: string): PreparedPolicy {
-  const statements: IamPolicyStatement[] = [];
+  const statements: IamStatement[] = [];
   const originalIndex: number[] = [];
   const notes: EncryptionContextNote[] = [];
   document.Statement.forEach((statement, index) => {
@@ -80,12 +80,12 @@ export function applyEncryptionContextConditions(document: IamPolicyDocument, co
   return { document: { ...document, Statement: statements }, originalIndex, notes };
 }
 
-function splitCondition(condition: IamConditionBlock | undefined): {
-  encryptionContext: [string, string, IamConditionValue][];
-  rest: Record<string, Record<string, IamConditionValue>>;
+function splitCondition(condition: Conditions | undefined): {
+  encryptionContext: [string, string, ConditionValue][];
+  rest: Record<string, Record<string, ConditionValue>>;
 } {
-  const encryptionContext: [string, string, IamConditionValue][] = [];
-  const rest: Record<string, Record<string, IamConditionValue>> = {};
+  const encryptionContext: [string, string, ConditionValue][] = [];
+  const rest: Record<string, Record<string, ConditionValue>> = {};
   for (const [op, block] of Object.entries(condition ?? {})) {
     for (const [key, value] of Object.entries(block)) {
       if (isEncryptionContextKey(key)) encryptionContext.push([op, key, value]);

@@ -1,4 +1,5 @@
-import { type IamPolicyDocument, parsePolicy } from "./policy";
+import { type IamPolicyDocument, wholeExpression } from "@sse-kms/policy";
+import { parsePolicyAt } from "./policy";
 import { KMS_KEY_TYPES, ReferenceResolver } from "./resolver";
 import { type ProviderScope, providerScope } from "./scope";
 import { type SynthesizedStack, blocksOf, isRecord } from "./stacks";
@@ -77,10 +78,10 @@ export class StackInventory {
   /** A policy attribute of a block, references resolved, parsed. */
   policyAt(stack: SynthesizedStack, source: string, raw: string): FoundPolicy {
     const where = `${stack.name}: ${source}`;
-    if (/^\s*\$\{[^}]*\}\s*$/.test(raw)) {
+    if (wholeExpression(raw) !== undefined) {
       throw new Error(`${where}: the policy is a Terraform expression (${raw.trim()}), not literal JSON; render policies with JSON.stringify so they can be evaluated without a provider`);
     }
-    return { source, document: parsePolicy(this.resolver.resolve(stack, raw, where), where) };
+    return { source, document: parsePolicyAt(this.resolver.resolve(stack, raw, where), where) };
   }
 
   /** The key with this ARN or key id. */

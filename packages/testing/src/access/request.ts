@@ -1,4 +1,4 @@
-import type { IamPolicyDocument } from "./policy";
+import type { IamPolicyDocument } from "@sse-kms/policy";
 
 /**
  * What a request acts on:

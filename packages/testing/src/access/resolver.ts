@@ -1,3 +1,4 @@
+import { templateParts } from "@sse-kms/policy";
 import { type ProviderScope, placeholderId, providerScope } from "./scope";
 import { type SynthesizedStack, isRecord, pick } from "./stacks";
 
@@ -32,12 +33,15 @@ export class ReferenceResolver {
 
   /** The text with every reference replaced. */
   resolve(stack: SynthesizedStack, text: string, where: string, depth = 0): string {
-    if (!text.includes("${")) return text;
+    if (!text.includes("${") && !text.includes("%{")) return text;
     if (depth > MAX_DEPTH) throw new Error(`${where}: references nest deeper than ${MAX_DEPTH} levels (a cycle?)`);
-    return text.replace(/\$\$\{|\$\{([^{}]*)\}/g, (match, inner: string | undefined) => {
-      if (match === "$${") return "${";
-      return this.expression(stack, (inner ?? "").trim(), where, depth);
-    });
+    return templateParts(text)
+      .map((part) => {
+        if ("literal" in part) return part.literal;
+        if (part.directive) throw new UnresolvableReferenceError(where, part.expression, "template directives (%{...}) are only evaluated by Terraform");
+        return this.expression(stack, part.expression, where, depth);
+      })
+      .join("");
   }
 
   /** The value of one expression such as `aws_s3_bucket.logs.arn`. */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { dnsSuffixOf, isKnownRegion, partitionOf } from "@sse-kms/policy";
 import { type SynthesizedStack, isRecord, pick } from "./stacks";
 
 /** The account, region and partition a resource is created in: those of its AWS provider. */
@@ -12,31 +13,6 @@ export interface ProviderScope {
   readonly dnsSuffix: string;
 }
 
-/** The partition of a region name. */
-export function partitionOfRegion(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
-  if (region.startsWith("us-isob-")) return "aws-iso-b";
-  if (region.startsWith("us-iso-")) return "aws-iso";
-  return "aws";
-}
-
-/** The endpoint DNS suffix of a partition. */
-export function dnsSuffixOfPartition(partition: string): string {
-  switch (partition) {
-    case "aws-cn":
-      return "amazonaws.com.cn";
-    case "aws-iso":
-      return "c2s.ic.gov";
-    case "aws-iso-b":
-      return "sc2s.sgov.gov";
-    case "aws-iso-e":
-      return "cloud.adc-e.uk";
-    default:
-      return "amazonaws.com";
-  }
-}
 
 /** The account id inside an ARN (its fifth field), if any. */
 export function accountOfArn(arn: string): string | undefined {
@@ -71,8 +47,9 @@ export function providerScope(stack: SynthesizedStack, block: Record<string, unk
   if (account === undefined || !/^\d{12}$/.test(account)) {
     throw new Error(`${where}: cannot tell the account of provider ${ref} in stack ${stack.name}: set allowed_account_ids (or an assume_role role_arn)`);
   }
-  const partition = partitionOfRegion(region);
-  return { provider: ref, account, region, partition, dnsSuffix: dnsSuffixOfPartition(partition) };
+  if (!isKnownRegion(region)) throw new Error(`${where}: provider ${ref} in stack ${stack.name} names region ${JSON.stringify(region)}, which is not a known AWS region`);
+  const partition = partitionOf(region);
+  return { provider: ref, account, region, partition, dnsSuffix: dnsSuffixOf(partition) };
 }
 
 /**

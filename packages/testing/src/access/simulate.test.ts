@@ -1,7 +1,8 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
-import { type IamPolicyDocument, allowAll, allowActions } from "./policy";
+import type { IamPolicyDocument } from "@sse-kms/policy";
+import { allowAll, allowActions } from "./policy";
 import { simulateAccess } from "./simulate";
 import { ACCOUNT, ADMIN, BUCKET, OTHER_ACCOUNT, REGION, USER, keyStack, viaS3 } from "./test-fixtures";
 

@@ -3,7 +3,8 @@ import { buildContext, principalArnOf } from "./context";
 import { type PreparedPolicy, applyEncryptionContextConditions, isEncryptionContextKey } from "./encryption-context";
 import { explain } from "./explain";
 import { StackInventory } from "./inventory";
-import { type IamPolicyDocument, allowAll } from "./policy";
+import type { IamPolicyDocument } from "@sse-kms/policy";
+import { allowAll, parsePolicyAt } from "./policy";
 import type { AccessRequest, AccessResult } from "./request";
 import { accountOfArn } from "./scope";
 import { type StackInput, loadStacks } from "./stacks";
@@ -54,7 +55,7 @@ export async function simulateAccess(stacks: StackInput | StackInventory, reques
   given.forEach((document, i) => {
     const text = JSON.stringify(document);
     const resolved = target.stack && text.includes("${") ? inv.resolver.resolve(target.stack, text, `identityPolicies[${i}]`) : text;
-    rawIdentity.push({ name: `identityPolicies[${i}]`, document: JSON.parse(resolved) as IamPolicyDocument });
+    rawIdentity.push({ name: `identityPolicies[${i}]`, document: parsePolicyAt(resolved, `identityPolicies[${i}]`) });
   });
   for (const role of inv.roles.filter((r) => !anonymous && !service && r.arn === principalArnOf(request.principal))) {
     for (const p of role.identityPolicies()) rawIdentity.push({ name: p.source, document: p.document });

@@ -1,5 +1,5 @@
 /** Hand-written synthesized stacks for the access layer's own tests (not exported). */
-import type { IamPolicyDocument } from "./policy";
+import type { IamPolicyDocument } from "@sse-kms/policy";
 import type { SynthesizedJson } from "./stacks";
 
 export const ACCOUNT = "111111111111";

@@ -6,7 +6,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { applyEncryptionContextConditions } from "./encryption-context";
-import type { IamPolicyDocument } from "./policy";
+import type { IamPolicyDocument } from "@sse-kms/policy";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:111111111111:key/0b1f2c3d-0000-4000-8000-000000000001";
 const ROLE = "arn:aws:iam::111111111111:role/app";

@@ -1,3 +1,4 @@
+import { templateParts } from "@sse-kms/policy";
 import { isJsonObject, type JsonObject, type JsonValue } from "./json";
 import { formatPath, type PathSegment } from "./paths";
 import { MAP_ATTRIBUTES, OBJECT_BLOCKS } from "./schema-hints";
@@ -26,64 +27,6 @@ export interface InstanceContext {
 export interface ConvertOptions {
   /** Extra attribute names to treat as maps (see {@link MAP_ATTRIBUTES}). */
   readonly mapAttributes?: ReadonlySet<string>;
-}
-
-type Part = { readonly literal: string } | { readonly expression: string; readonly directive: boolean };
-
-/**
- * Splits a Terraform string template into literal text and `${...}` / `%{...}` parts, unescaping
- * `$${` and `%%{`. Braces inside quoted strings of an expression are skipped.
- */
-export function templateParts(s: string): Part[] {
-  const parts: Part[] = [];
-  let text = "";
-  let i = 0;
-  while (i < s.length) {
-    if (s.startsWith("$${", i) || s.startsWith("%%{", i)) {
-      text += s.slice(i + 1, i + 3);
-      i += 3;
-    } else if (s.startsWith("${", i) || s.startsWith("%{", i)) {
-      const end = closingBrace(s, i + 2);
-      if (end < 0) {
-        // An unterminated sequence: Terraform would reject it; treat the rest as an expression.
-        if (text) parts.push({ literal: text });
-        parts.push({ expression: s.slice(i), directive: false });
-        return parts;
-      }
-      if (text) parts.push({ literal: text });
-      text = "";
-      parts.push({ expression: s.slice(i + 2, end).trim(), directive: s[i] === "%" });
-      i = end + 1;
-    } else {
-      text += s[i];
-      i += 1;
-    }
-  }
-  if (text || parts.length === 0) parts.push({ literal: text });
-  return parts;
-}
-
-function closingBrace(s: string, from: number): number {
-  let depth = 0;
-  let quote = false;
-  for (let j = from; j < s.length; j += 1) {
-    const c = s[j];
-    if (quote) {
-      if (c === "\\") j += 1;
-      else if (c === '"') quote = false;
-    } else if (c === '"') quote = true;
-    else if (c === "{") depth += 1;
-    else if (c === "}") {
-      if (depth === 0) return j;
-      depth -= 1;
-    }
-  }
-  return -1;
-}
-
-/** True when the string contains a `${...}` or `%{...}` template sequence (escapes excluded). */
-export function hasExpression(s: string): boolean {
-  return templateParts(s).some((p) => "expression" in p);
 }
 
 function instanceValue(expression: string, ctx: InstanceContext): JsonValue | undefined {
@@ -213,34 +156,6 @@ export function expressionsOf(tree: ValueTree, prefix: PathSegment[] = [], out: 
   else if (tree.kind === "list") tree.items.forEach((item, i) => expressionsOf(item, [...prefix, i], out));
   else if (tree.kind === "object") {
     for (const key of Object.keys(tree.entries).sort()) expressionsOf(tree.entries[key]!, [...prefix, key], out);
-  }
-  return out;
-}
-
-const NOT_RESOURCES = new Set(["var", "local", "each", "count", "self", "path", "terraform"]);
-
-/**
- * Resource addresses referenced by the expressions inside a configured value (its implicit
- * dependencies): `aws_kms_key.key` from `${aws_kms_key.key.arn}`, `data.x.y`, `module.m`.
- * Quoted strings inside expressions are ignored. A lexical scan, not an HCL parser.
- */
-export function referencesIn(value: JsonValue, out: Set<string> = new Set()): Set<string> {
-  if (typeof value === "string") {
-    for (const part of templateParts(value)) {
-      if (!("expression" in part)) continue;
-      const code = part.expression.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-      const re = /(?<![\w.$-])([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(?:\.([A-Za-z_][\w-]*))?/g;
-      for (let m = re.exec(code); m; m = re.exec(code)) {
-        const [, first, second, third] = m;
-        if (first === "data" && third) out.add(`data.${second}.${third}`);
-        else if (first === "module") out.add(`module.${second}`);
-        else if (!NOT_RESOURCES.has(first!) && /^[a-z0-9]+_[a-z0-9_]+$/.test(first!)) out.add(`${first}.${second}`);
-      }
-    }
-  } else if (Array.isArray(value)) {
-    for (const item of value as readonly JsonValue[]) referencesIn(item, out);
-  } else if (isJsonObject(value)) {
-    for (const [k, v] of Object.entries(value)) if (k !== "//") referencesIn(v, out);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { actionOf, replaceOrder } from "./query";
 
 /**
  * Jest matchers over a parsed plan ({@link TerraformPlan} from `readPlanFile`, `parsePlan` or
- * `predictPlan`). Register them with `import "@sse-kms/testing/src/plan/jest-setup"` (or
+ * `predictPlan`). Register them with `import "@sse-kms/testing/jest-setup"` (or
  * `expect.extend(planMatchers)`). Each is also a plain function returning `{ pass, message }`.
  * Failure messages are one paragraph naming the address(es) and attribute that differ.
  */

@@ -6,12 +6,12 @@ import {
   convertValue,
   expressionsOf,
   knownPart,
-  referencesIn,
   unknownMarks,
   type ConvertOptions,
   type InstanceContext,
   type ValueTree,
 } from "./config-values";
+import { referencesIn } from "@sse-kms/policy";
 import { isJsonObject, show, type JsonObject, type JsonValue } from "./json";
 import { type ResourceMode, type TerraformPlan } from "./model";
 import { parsePlan } from "./read";

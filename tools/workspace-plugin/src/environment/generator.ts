@@ -17,7 +17,7 @@
  */
 import { type GeneratorCallback, type Tree, logger } from "@nx/devkit";
 import { BLUEPRINTS, BLUEPRINT_NAMES, ENVIRONMENT_SCHEMA_REF, EnvironmentSchema } from "@sse-kms/blueprint-catalog";
-import { ConfigError, type EnvironmentConfigInput, KNOWN_REGIONS, type Partition, formatProblem, parseEnvironment, partitionOf } from "@sse-kms/config";
+import { ConfigError, type EnvironmentConfigInput, type Partition, formatProblem, isKnownRegion, parseEnvironment, partitionOf } from "@sse-kms/config";
 
 /** The generator's options (schema.json). CLI values may arrive as numbers: Nx parses `--account 123456789012` as one. */
 export interface EnvironmentGeneratorOptions {
@@ -89,7 +89,7 @@ export function normalizeOptions(options: EnvironmentGeneratorOptions): Normaliz
 export function buildEnvironmentConfig(o: NormalizedOptions): EnvironmentConfigInput & { $schema: string } {
   const { name, account } = o;
   // An unknown region is reported by the schema; the ARNs still need some partition meanwhile.
-  const partition: Partition = KNOWN_REGIONS.includes(o.region) ? partitionOf(o.region) : "aws";
+  const partition: Partition = isKnownRegion(o.region) ? partitionOf(o.region) : "aws";
   const blueprints: Record<string, unknown> = {};
   for (const b of BLUEPRINTS.filter((b) => o.blueprints.includes(b.name))) {
     const options = Object.fromEntries((b.starter.options ?? []).map((k) => [k, o.starterOptions[k]]));

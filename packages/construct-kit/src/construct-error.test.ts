@@ -1,15 +1,10 @@
 import fc from "fast-check";
-import { ConstructPropError, LogicalName, requireProp, terraformName } from "./index";
+import { LogicalName } from "@sse-kms/config";
+import { ConstructPropError, requireKnownRegion, requireProp, terraformName } from "./index";
 
 describe("ConstructPropError", () => {
   test("names the construct path, the prop, the rule, the value received and the fix", () => {
-    const e = new ConstructPropError(
-      "prod-customer-managed/data/Key",
-      "deletionWindowInDays",
-      "must be between 7 and 30 days",
-      3,
-      "set deletionWindowInDays to a value from 7 to 30",
-    );
+    const e = new ConstructPropError({ constructPath: "prod-customer-managed/data/Key", prop: "deletionWindowInDays", rule: "must be between 7 and 30 days", received: 3, fix: "set deletionWindowInDays to a value from 7 to 30" });
     expect(e.message).toBe(
       "prod-customer-managed/data/Key: deletionWindowInDays must be between 7 and 30 days (got 3). Fix: set deletionWindowInDays to a value from 7 to 30",
     );
@@ -33,27 +28,27 @@ describe("ConstructPropError", () => {
     ["a long value, cut at 80 characters", "x".repeat(200), `(got "${"x".repeat(76)}...)`],
     ["a BigInt", 10n, "(got 10)"],
   ])("renders %s on one line", (_what, received, rendered) => {
-    const e = new ConstructPropError("s/c", "p", "is wrong", received, "fix it");
+    const e = new ConstructPropError({ constructPath: "s/c", prop: "p", rule: "is wrong", received, fix: "fix it" });
     expect(e.message).toBe(`s/c: p is wrong ${rendered}. Fix: fix it`);
     expect(e.message).not.toContain("\n");
   });
 
   test("a value that cannot be rendered does not turn into a different error", () => {
     const noPrototype = Object.assign(Object.create(null), { big: 1n });
-    const e = new ConstructPropError("s/c", "p", "is wrong", noPrototype, "fix it");
+    const e = new ConstructPropError({ constructPath: "s/c", prop: "p", rule: "is wrong", received: noPrototype, fix: "fix it" });
     expect(e.message).toBe("s/c: p is wrong (got [object Object]). Fix: fix it");
   });
 });
 
 describe("requireProp", () => {
   test("does nothing when the rule holds", () => {
-    expect(() => requireProp(true, "s/c", "p", "is wrong", 1, "fix")).not.toThrow();
+    expect(() => requireProp(true, { constructPath: "s/c", prop: "p", rule: "is wrong", received: 1, fix: "fix" })).not.toThrow();
   });
 
   test("throws a ConstructPropError with every detail when it does not", () => {
     let caught: unknown;
     try {
-      requireProp(false, "dev-customer-managed/data", "alias", "must not start with alias/aws/", "alias/aws/x", "pick another alias");
+      requireProp(false, { constructPath: "dev-customer-managed/data", prop: "alias", rule: "must not start with alias/aws/", received: "alias/aws/x", fix: "pick another alias" });
     } catch (e) {
       caught = e;
     }
@@ -99,5 +94,25 @@ describe("terraformName", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("requireKnownRegion (the one region check of the constructs)", () => {
+  test.each(["eu-west-1", "cn-north-1", "us-gov-west-1"])("accepts %s", (region) => {
+    expect(() => requireKnownRegion("s/c", "region", region)).not.toThrow();
+  });
+
+  test.each([["eu-west-9"], ["eu-west-1a"], ["EU-WEST-1"], [undefined]])("refuses %p, naming the construct, the prop and the fix", (region) => {
+    expect(() => requireKnownRegion("s/c", "config.destination.region", region, "use a region name such as us-west-2")).toThrow(
+      new ConstructPropError({ constructPath: "s/c", prop: "config.destination.region", rule: "must be a known AWS region", received: region, fix: "use a region name such as us-west-2" }),
+    );
+  });
+});
+
+describe("requireProp narrows", () => {
+  test("after it, the checked value has the asserted type", () => {
+    const value: string | undefined = ["x"][0];
+    requireProp(value !== undefined, { constructPath: "s/c", prop: "p", rule: "is required", received: value, fix: "set p" });
+    expect(value.length).toBe(1); // compiles only because requireProp asserts
   });
 });

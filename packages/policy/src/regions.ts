@@ -1,6 +1,7 @@
 /**
- * AWS partitions and regions: plain data with no dependency (not even zod), so small tools such
- * as the air-gapped key-material CLI can bundle it alone (`@sse-kms/config/src/regions`).
+ * AWS partitions and regions: the one region table and the one region check of the repository.
+ * Plain data with no dependency, in the lowest package, so the config schemas, the constructs,
+ * the access simulator and the air-gapped key-material CLI all use the same list.
  */
 
 /** AWS partitions and the regions we know in each. */
@@ -20,6 +21,11 @@ export const REGIONS_BY_PARTITION = {
 export type Partition = keyof typeof REGIONS_BY_PARTITION;
 export const PARTITIONS = Object.keys(REGIONS_BY_PARTITION) as Partition[];
 export const KNOWN_REGIONS: readonly string[] = Object.values(REGIONS_BY_PARTITION).flat();
+
+/** Whether `region` is a region name we know (`eu-west-1`; not an availability zone, not upper case). */
+export function isKnownRegion(region: unknown): region is string {
+  return typeof region === "string" && KNOWN_REGIONS.includes(region);
+}
 
 /** The partition a known region belongs to. Throws for an unknown region. */
 export function partitionOf(region: string): Partition {

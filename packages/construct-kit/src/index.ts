@@ -1,0 +1,3 @@
+export * from "./construct-error";
+export * from "./pin-address";
+export * from "./moved";
