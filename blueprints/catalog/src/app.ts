@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { type EnvironmentConfig, loadEnvironmentFile } from "@sse-kms/config";
+import { dirname, join, relative } from "node:path";
+import { ConfigError, type EnvironmentConfig, checkEnvironmentSet, loadEnvironmentFile } from "@sse-kms/config";
 import { App } from "cdktf";
 import { buildEnvironment } from "./catalog";
 
@@ -24,15 +24,15 @@ export function environmentFiles(repoRoot: string): string[] {
     .sort();
 }
 
-/** Loads and validates every environment. Throws a ConfigError naming each bad field. */
+/**
+ * Loads and validates every environment, each file alone and then the set (distinct names,
+ * bucket names, aliases per account and region). Throws a ConfigError naming each bad field.
+ */
 export function loadEnvironments(repoRoot: string): EnvironmentConfig[] {
-  const envs = environmentFiles(repoRoot).map((f) => loadEnvironmentFile(f));
-  const seen = new Map<string, string>();
-  for (const env of envs) {
-    if (seen.has(env.name)) throw new Error(`environment name "${env.name}" is used twice: every apps/<env>/environment.json needs a distinct name`);
-    seen.set(env.name, env.name);
-  }
-  return envs;
+  const files = environmentFiles(repoRoot).map((f) => ({ file: relative(repoRoot, f), env: loadEnvironmentFile(f) }));
+  const problems = checkEnvironmentSet(files);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return files.map((f) => f.env);
 }
 
 /** Options of {@link createApp}. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BackendSchema } from "./backend";
+import { runCrossChecks } from "./cross-checks";
 import { CrossAccountReplicationConfigSchema, CustomerManagedConfigSchema, ImportedMaterialConfigSchema } from "./blueprints";
 import { AccountId, KNOWN_REGIONS, Region, RoleArn, Tags, arnPartition, partitionOf } from "./primitives";
 
@@ -38,6 +39,7 @@ export const EnvironmentConfigSchema = z
       }),
   })
   .superRefine((env, ctx) => {
+    runCrossChecks(env, ctx);
     if (!KNOWN_REGIONS.includes(env.region)) return; // already reported
     const partition = partitionOf(env.region);
     // One partition per environment: every ARN must be in the region's partition.

@@ -8,3 +8,7 @@ export * from "./validate";
 export * from "./json-schema";
 export * from "./construct-error";
 export * from "./pin-address";
+export * from "./json";
+export * from "./cross-checks";
+export * from "./environment-set";
+export * from "./args";
