@@ -10,8 +10,8 @@ import { GuardrailViolationError } from "@sse-kms/guardrails";
 import { createApp, findRepoRoot } from "@sse-kms/blueprint-catalog";
 
 function main(): number {
-  const root = findRepoRoot(__dirname);
   try {
+    const root = findRepoRoot(__dirname);
     const app = createApp(root, { outdir: process.env.CDKTF_OUTDIR || `${root}/cdktf.out` });
     app.synth();
     // Synth warnings (material in state, expiring material, ...) go to stderr, one line each.
@@ -29,7 +29,10 @@ function main(): number {
       console.error(e.message);
       return 1;
     }
-    throw e;
+    // Anything else is one line too (never a stack trace); SSE_KMS_DEBUG=1 adds the trace.
+    console.error(`synth: error: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\r?\n\s*/g, "; ")}`);
+    if (process.env.SSE_KMS_DEBUG === "1" && e instanceof Error) console.error(e.stack);
+    return 1;
   }
 }
 

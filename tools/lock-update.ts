@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "@sse-kms/config";
+import { ConfigError, parseCliArgs, runCli } from "@sse-kms/config";
 import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import { LOCK_FILE, type LockInput, type StatefulLock, compareLock, lockDiff, lockOf, parseLock, renderLock } from "@sse-kms/guardrails";
 
@@ -17,8 +17,11 @@ function synthAll(root: string): LockInput[] {
   return loadEnvironments(root).flatMap((env) => synthEnvironment(env).map((s) => ({ name: s.name, json: s.json })));
 }
 
-function main(): number {
-  const check = process.argv.includes("--check");
+const USAGE = `npm run lock:update [-- --check]
+Rewrites ${LOCK_FILE} from a fresh synth of every environment; --check only compares (exit 1 when out of date).`;
+
+function main(args: readonly string[]): number {
+  const check = parseCliArgs(args, { check: { type: "boolean" } }).flags.has("check");
   const root = findRepoRoot(__dirname);
   const file = join(root, LOCK_FILE);
   let stacks: LockInput[];
@@ -30,7 +33,7 @@ function main(): number {
       console.error(`lock:update: synth failed, the lock is unchanged:\n${e.message}`);
       return 1;
     }
-    throw e;
+    throw e; // runCli prints it on one line, exit 1
   }
   const previous: StatefulLock = existsSync(file) ? parseLock(readFileSync(file, "utf8"), LOCK_FILE) : {};
   const next = lockOf(stacks);
@@ -67,4 +70,4 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+runCli("lock:update", USAGE, main);

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { BLUEPRINT_NAMES } from "@sse-kms/config";
+import { BLUEPRINT_NAMES, parseCliArgs, runCli } from "@sse-kms/config";
 import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/src/access-matrix";
 import { handoverPath, renderHandover, replicationHandover } from "@sse-kms/blueprint-cross-account-replication";
@@ -42,19 +42,19 @@ export async function generateDocs(root: string, set: DocSet = "all"): Promise<M
   return new Map([...pages.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-async function main(): Promise<void> {
+const USAGE = `npm run docs [-- --access]
+Regenerates docs/blueprints, docs/access and docs/handover from the environments (--access: only docs/access).`;
+
+async function main(args: readonly string[]): Promise<number> {
+  const parsed = parseCliArgs(args, { access: { type: "boolean" } });
   const root = findRepoRoot(__dirname);
-  const set: DocSet = process.argv.includes("--access") ? "access" : "all";
+  const set: DocSet = parsed.flags.has("access") ? "access" : "all";
   for (const [path, content] of await generateDocs(root, set)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
     console.log(`wrote ${path}`);
   }
+  return 0;
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(`docs: error: ${(e as Error).message}`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runCli("docs", USAGE, main);

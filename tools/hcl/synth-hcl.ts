@@ -7,6 +7,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApp, findRepoRoot } from "@sse-kms/blueprint-catalog";
+import { parseCliArgs, runCli } from "@sse-kms/config";
 import { Testing } from "cdktf";
 import { repairHcl } from "./fix-hcl";
 
@@ -35,9 +36,16 @@ export function synthHcl(root: string, outdir: string): { stack: string; file: s
   }
 }
 
+const USAGE = `npm run synth:hcl
+Writes every stack as HCL into ${HCL_OUTDIR}/stacks/<stack>/cdk.tf. Takes no arguments.`;
+
 if (require.main === module) {
-  const root = findRepoRoot(__dirname);
-  for (const r of synthHcl(root, join(root, HCL_OUTDIR))) {
-    console.log(`${r.stack}: ${HCL_OUTDIR}/stacks/${r.stack}/cdk.tf${r.repaired.length ? ` (repaired cdktf's unescaped ${r.repaired.join(", ")})` : ""}`);
-  }
+  runCli("synth:hcl", USAGE, (args) => {
+    parseCliArgs(args, {});
+    const root = findRepoRoot(__dirname);
+    for (const r of synthHcl(root, join(root, HCL_OUTDIR))) {
+      console.log(`${r.stack}: ${HCL_OUTDIR}/stacks/${r.stack}/cdk.tf${r.repaired.length ? ` (repaired cdktf's unescaped ${r.repaired.join(", ")})` : ""}`);
+    }
+    return 0;
+  });
 }

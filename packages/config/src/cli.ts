@@ -6,7 +6,7 @@
  * `npm run validate -- --write-schema` regenerates the committed JSON Schema.
  */
 import { writeFileSync } from "node:fs";
-import { CliError, parseCliArgs, runCli } from "./args";
+import { parseCliArgs, runCli, UsageError } from "./args";
 import { checkEnvironmentSet, type EnvironmentFile } from "./environment-set";
 import { ConfigError, formatProblem, loadEnvironmentFile } from "./validate";
 import { ENVIRONMENT_JSON_SCHEMA_PATH, renderEnvironmentJsonSchema } from "./json-schema";
@@ -19,7 +19,7 @@ environment names, bucket names, aliases per account and region). Exit 0 valid, 
 function main(args: readonly string[]): number {
   const parsed = parseCliArgs(args, { "write-schema": { type: "boolean" } }, { positionals: true });
   if (parsed.flags.has("write-schema")) {
-    if (parsed.positionals.length > 0) throw new CliError("--write-schema takes no files");
+    if (parsed.positionals.length > 0) throw new UsageError("--write-schema takes no files");
     try {
       writeFileSync(ENVIRONMENT_JSON_SCHEMA_PATH, renderEnvironmentJsonSchema());
     } catch (e) {
