@@ -7,11 +7,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { BLUEPRINT_NAMES, parseCliArgs, runCli } from "@sse-kms/config";
-import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
-import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/src/access-matrix";
-import { handoverPath, renderHandover, replicationHandover } from "@sse-kms/blueprint-cross-account-replication";
-import { type DocStack, renderBlueprintDoc } from "./blueprint-doc";
+// The argument parser is loaded alone, the rest (cdktf, the provider, the simulator) only when used.
+import { parseCliArgs, runCli } from "@sse-kms/config/src/args";
+import type { DocStack } from "./blueprint-doc";
 
 /** Which pages to generate. */
 export type DocSet = "all" | "access";
@@ -21,6 +19,11 @@ export const GENERATED_DIRS = ["docs/blueprints", "docs/access", "docs/handover"
 
 /** Every generated page: repo-relative path -> content. */
 export async function generateDocs(root: string, set: DocSet = "all"): Promise<Map<string, string>> {
+  const { BLUEPRINT_NAMES } = await import("@sse-kms/config");
+  const { loadEnvironments, synthEnvironment } = await import("@sse-kms/blueprint-catalog");
+  const { renderAccessMatrix } = await import("@sse-kms/blueprint-catalog/src/access-matrix");
+  const { handoverPath, renderHandover, replicationHandover } = await import("@sse-kms/blueprint-cross-account-replication");
+  const { renderBlueprintDoc } = await import("./blueprint-doc");
   const pages = new Map<string, string>();
   const envs = loadEnvironments(root);
   const stacks: (DocStack & { blueprint: string })[] = [];
@@ -47,6 +50,7 @@ Regenerates docs/blueprints, docs/access and docs/handover from the environments
 
 async function main(args: readonly string[]): Promise<number> {
   const parsed = parseCliArgs(args, { access: { type: "boolean" } });
+  const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
   const root = findRepoRoot(__dirname);
   const set: DocSet = parsed.flags.has("access") ? "access" : "all";
   for (const [path, content] of await generateDocs(root, set)) {

@@ -5,18 +5,19 @@
  */
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { findRepoRoot } from "@sse-kms/blueprint-catalog";
-import { parseCliArgs, runCli, UsageError } from "@sse-kms/config";
-import { writePredictedPlan } from "@sse-kms/testing";
-import { checkPlan } from "./checks";
+// The argument parser is loaded alone, the rest only once the command line is valid.
+import { parseCliArgs, runCli, UsageError } from "@sse-kms/config/src/args";
 
 const USAGE = `npm run plan:predict -- <stack>...   (e.g. prod-customer-managed)
 Writes cdktf.out/stacks/<stack>/plan.predicted.json and checks it. Run npm run synth first.`;
 
-function main(args: readonly string[]): number {
+async function main(args: readonly string[]): Promise<number> {
   const stacks = parseCliArgs(args, {}, { positionals: true }).positionals;
-  const root = findRepoRoot(__dirname);
   if (stacks.length === 0) throw new UsageError("name at least one stack");
+  const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
+  const { writePredictedPlan } = await import("@sse-kms/testing");
+  const { checkPlan } = await import("./checks");
+  const root = findRepoRoot(__dirname);
   let failed = false;
   for (const stack of stacks) {
     if (!/^[a-z][a-z0-9-]{0,80}$/.test(stack)) {

@@ -7,7 +7,6 @@
  * (`SSE_KMS_DEBUG=1` adds the trace, for bugs).
  */
 import { parseArgs } from "node:util";
-import { ConfigError } from "./validate";
 
 /** A flag a CLI accepts. */
 export interface FlagSpec {
@@ -154,7 +153,9 @@ export function runCli(program: string, usage: string, main: (args: readonly str
       console.error(`${program}: ${oneLine(e.message)} (--help prints the usage)`);
       return 2;
     }
-    if (e instanceof ConfigError) {
+    // A ConfigError (./validate), known by name: importing it would load zod before the
+    // command line is even parsed. Its message is already one line per problem.
+    if (e instanceof Error && e.name === "ConfigError") {
       console.error(e.message);
       return 1;
     }
