@@ -15,7 +15,9 @@ import {
 } from "@sse-kms/policy";
 import { ACCOUNT, findings, goodKeyStatements, keyPolicy, newStack, rawBucket, rawKey, statusOf, violations } from "../test-support";
 import { evaluateStack } from "../pack";
-import { iamNoWildcardPermissions, providerAllowedAccountIds, statePreventDestroy } from ".";
+import { iamNoWildcardPermissions, providerAllowedAccountIds, stateNoForceDestroy, statePreventDestroy } from ".";
+import { suppress } from "../suppressions";
+import { evaluateStack } from "../pack";
 
 describe("SKB-STATE-1 state-prevent-destroy", () => {
   test("compliant: production keys and buckets carry prevent_destroy; not applicable outside production", () => {
@@ -36,6 +38,34 @@ describe("SKB-STATE-1 state-prevent-destroy", () => {
       ["aws_kms_key.data", "lifecycle.prevent_destroy is (absent)"],
       ["aws_s3_bucket.acme_test_data", "lifecycle.prevent_destroy is (absent)"],
     ]);
+  });
+});
+
+describe("SKB-STATE-2 state-no-force-destroy", () => {
+  const BUCKET = "aws_s3_bucket.acme_test_data";
+  test("compliant: a production bucket without force_destroy or with false; not applicable outside production", () => {
+    const absent = newStack();
+    rawBucket(absent.stack);
+    expect(statusOf(absent.stack, stateNoForceDestroy, BUCKET, true)).toBe("compliant");
+    const off = newStack();
+    rawBucket(off.stack).bucket.forceDestroy = false;
+    expect(statusOf(off.stack, stateNoForceDestroy, BUCKET, true)).toBe("compliant");
+    const dev = newStack();
+    rawBucket(dev.stack).bucket.forceDestroy = true;
+    expect(statusOf(dev.stack, stateNoForceDestroy, BUCKET, false)).toBe("not-applicable");
+  });
+  test("non-compliant: force_destroy true in production", () => {
+    const { stack } = newStack();
+    rawBucket(stack).bucket.forceDestroy = true;
+    expect(findings(stack, stateNoForceDestroy, true).map((f) => [f.address, f.status, f.detail])).toEqual([[BUCKET, "non-compliant", "force_destroy is true"]]);
+  });
+  test("a reasoned waiver on the bucket silences it, and is recorded", () => {
+    const { stack } = newStack();
+    const { bucket } = rawBucket(stack);
+    bucket.forceDestroy = true;
+    suppress(bucket, "SKB-STATE-2", "scratch bucket of derived data, rebuilt nightly from the source");
+    const result = evaluateStack(stack, { production: true, rules: [stateNoForceDestroy] });
+    expect(result.violations).toEqual([]);
   });
 });
 
