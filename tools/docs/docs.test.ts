@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { findRepoRoot } from "@sse-kms/blueprint-catalog";
+import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import { GENERATED_DIRS, generateDocs } from "./generate";
 
 const root = findRepoRoot(__dirname);
@@ -38,5 +38,15 @@ describe("generated docs are current (regenerate with npm run docs)", () => {
     expect(page).toMatch(/subgraph aws_destination\["account 444444444444 \(us-west-2\)"\]/);
     expect(page).toMatch(/aws_s3_bucket__acme_prod_replicated_333333333333 -- "replicates SSE-KMS objects to" --> aws_s3_bucket__acme_prod_backup_444444444444/);
     expect(page).toMatch(/aws_s3_bucket__acme_prod_replicated_333333333333 -- "SSE-KMS default encryption" --> aws_kms_key__source_replicated/);
+  });
+
+  test("access matrices title each stack by its name (auditors read them), never stack<n>", () => {
+    for (const env of loadEnvironments(root)) {
+      const page = pages.get(`docs/access/${env.name}.md`) ?? "";
+      const titles = [...page.matchAll(/^## Stack `([^`]+)`/gm)].map((m) => m[1]);
+      expect(titles.length).toBeGreaterThan(0);
+      const names = synthEnvironment(env).map((s) => s.name);
+      for (const title of titles) expect(names).toContain(title);
+    }
   });
 });

@@ -88,7 +88,7 @@ describe("SKB-PROV-1 provider-allowed-account-ids", () => {
 });
 
 describe("SKB-IAM-1 iam-no-wildcard-permissions", () => {
-  const trust = renderPolicy(replicationTrustPolicy({ sourceAccount: ACCOUNT, sourceBucketArn: "arn:aws:s3:::acme-src" }));
+  const trust = renderPolicy(replicationTrustPolicy());
 
   test("compliant: the replication role policy (listed actions, named resources, KMS via S3)", () => {
     const { stack } = newStack();
@@ -162,7 +162,7 @@ describe("a cross-account replication stack (two providers, IAM role, replicatio
     for (const b of [src.bucket, dstBucket.bucket]) b.lifecycle = lifecycle;
     // The destination's companion resources belong to the destination provider.
     for (const c of stack.node.findAll()) if (c.node.id.endsWith("acme_dst")) (c as unknown as { provider: AwsProvider }).provider = dst;
-    const role = new IamRole(stack, "role", { name: "prod-s3-replication", assumeRolePolicy: renderPolicy(replicationTrustPolicy({ sourceAccount: ACCOUNT, sourceBucketArn: source.bucketArn })) });
+    const role = new IamRole(stack, "role", { name: "prod-s3-replication", assumeRolePolicy: renderPolicy(replicationTrustPolicy()) });
     new IamRolePolicy(stack, "role-policy", { role: role.name, policy: renderPolicy(replicationRolePolicy(o)) });
     new S3BucketReplicationConfigurationA(stack, "replication", {
       bucket: src.bucket.id,
