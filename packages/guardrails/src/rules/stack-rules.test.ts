@@ -17,7 +17,6 @@ import { ACCOUNT, findings, goodKeyStatements, keyPolicy, newStack, rawBucket, r
 import { evaluateStack } from "../pack";
 import { iamNoWildcardPermissions, providerAllowedAccountIds, stateNoForceDestroy, statePreventDestroy } from ".";
 import { suppress } from "../suppressions";
-import { evaluateStack } from "../pack";
 
 describe("SKB-STATE-1 state-prevent-destroy", () => {
   test("compliant: production keys and buckets carry prevent_destroy; not applicable outside production", () => {
