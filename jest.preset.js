@@ -12,4 +12,8 @@ module.exports = {
   testMatch: ["<rootDir>/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   moduleFileExtensions: ["ts", "js", "json"],
+  // One temporary folder per run, removed at the end (cdktf leaves a cdktf.outdir.* per synth),
+  // and no HashiCorp version check: see jest.global-setup.js.
+  globalSetup: require.resolve("./jest.global-setup.js"),
+  globalTeardown: require.resolve("./jest.global-teardown.js"),
 };

@@ -26,7 +26,10 @@ function main(): number {
       console.error(e.message);
       return 1;
     }
-    throw e;
+    // Anything else is one line too (never a stack trace); SSE_KMS_DEBUG=1 adds the trace.
+    console.error(`synth: error: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\r?\n\s*/g, "; ")}`);
+    if (process.env.SSE_KMS_DEBUG === "1" && e instanceof Error) console.error(e.stack);
+    return 1;
   }
   const report = synthAndReport(app);
   for (const line of report.lines) console.error(line);

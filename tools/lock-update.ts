@@ -9,16 +9,20 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "@sse-kms/config";
-import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
-import { LOCK_FILE, type LockInput, type StatefulLock, compareLock, lockDiff, lockOf, parseLock, renderLock } from "@sse-kms/guardrails";
+// The argument parser is loaded alone, synth (cdktf, the provider) only once the command line is valid.
+import { parseCliArgs, runCli } from "@sse-kms/config/args";
+import type { LockInput, StatefulLock } from "@sse-kms/guardrails";
 
-function synthAll(root: string): LockInput[] {
-  return loadEnvironments(root).flatMap((env) => synthEnvironment(env).map((s) => ({ name: s.name, json: s.json })));
-}
+const USAGE = `npm run lock:update [-- --check]
+Rewrites stateful-resources.lock.json from a fresh synth of every environment; --check only compares (exit 1 when out of date).`;
 
-function main(): number {
-  const check = process.argv.includes("--check");
+async function main(args: readonly string[]): Promise<number> {
+  const check = parseCliArgs(args, { check: { type: "boolean" } }).flags.has("check");
+  const { ConfigError } = await import("@sse-kms/config");
+  const { findRepoRoot, loadEnvironments, synthEnvironment } = await import("@sse-kms/blueprint-catalog");
+  const { LOCK_FILE, compareLock, lockDiff, lockOf, parseLock, renderLock } = await import("@sse-kms/guardrails");
+  const synthAll = (root: string): LockInput[] =>
+    loadEnvironments(root).flatMap((env) => synthEnvironment(env).map((s) => ({ name: s.name, json: s.json })));
   const root = findRepoRoot(__dirname);
   const file = join(root, LOCK_FILE);
   let stacks: LockInput[];
@@ -30,7 +34,7 @@ function main(): number {
       console.error(`lock:update: synth failed, the lock is unchanged:\n${e.message}`);
       return 1;
     }
-    throw e;
+    throw e; // runCli prints it on one line, exit 1
   }
   const previous: StatefulLock = existsSync(file) ? parseLock(readFileSync(file, "utf8"), LOCK_FILE) : {};
   const next = lockOf(stacks);
@@ -67,4 +71,4 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+runCli("lock:update", USAGE, main);

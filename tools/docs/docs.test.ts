@@ -29,6 +29,16 @@ describe("generated docs are current (regenerate with npm run refresh)", () => {
     const leftover = committed.filter((p) => !pages.has(p));
     if (leftover.length > 0) throw new Error(`${leftover.join(", ")}: nothing generates these pages any more; run \`npm run refresh\` (it removes them)`);
   });
+
+  test("access matrices title each stack by its name (auditors read them), never stack<n>", () => {
+    for (const env of loadEnvironments(root)) {
+      const page = pages.get(`docs/access/${env.name}.md`) ?? "";
+      const titles = [...page.matchAll(/^## Stack `([^`]+)`/gm)].map((m) => m[1]);
+      expect(titles.length).toBeGreaterThan(0);
+      const names = synthEnvironment(env).map((s) => s.name);
+      for (const title of titles) expect(names).toContain(title);
+    }
+  });
 });
 
 describe("stackDiagram", () => {
@@ -41,4 +51,5 @@ describe("stackDiagram", () => {
     expect(diagram).toMatch(/aws_s3_bucket__src -- "replicates SSE-KMS objects to" --> aws_s3_bucket__dst/);
     expect(diagram).toMatch(/aws_s3_bucket__src -- "SSE-KMS default encryption" --> aws_kms_key__source/);
   });
+
 });

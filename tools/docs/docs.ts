@@ -25,7 +25,10 @@ export async function generateDocs(root: string, set: DocSet = "all"): Promise<M
   for (const env of envs) {
     const synthesized = synthEnvironment(env);
     stacks.push(...synthesized.map((s) => ({ name: s.name, env: env.name, blueprint: s.blueprint, json: s.json })));
-    pages.set(`docs/access/${env.name}.md`, await renderAccessMatrix(env.name, synthesized.map((s) => s.json)));
+    // The synthesized JSON carries no stack name (normalized away): give each its name, so the
+    // matrix titles read `prod-customer-managed`, not `stack0`. Auditors read these pages.
+    const named = synthesized.map((s) => withStackName(JSON.parse(s.json) as Record<string, unknown>, s.name));
+    pages.set(`docs/access/${env.name}.md`, await renderAccessMatrix(env.name, named));
     if (set === "all") for (const [path, text] of blueprintPages(env)) pages.set(path, text);
   }
   if (set === "all") {
@@ -35,4 +38,10 @@ export async function generateDocs(root: string, set: DocSet = "all"): Promise<M
     }
   }
   return new Map([...pages.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The stack JSON with its name in cdktf's metadata, where the access simulator reads stack names. */
+export function withStackName(json: Record<string, unknown>, name: string): Record<string, unknown> {
+  const meta = (json["//"] ?? {}) as Record<string, unknown>;
+  return { ...json, "//": { ...meta, metadata: { ...((meta.metadata ?? {}) as Record<string, unknown>), stackName: name } } };
 }

@@ -4,20 +4,25 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { findRepoRoot } from "@sse-kms/blueprint-catalog";
-import { type DocSet, generateDocs } from "./docs";
+// The argument parser is loaded alone, the rest (cdktf, the provider, the simulator) only when used.
+import { parseCliArgs, runCli } from "@sse-kms/config/args";
+import type { DocSet } from "./docs";
 
-async function main(): Promise<void> {
+const USAGE = `npm run docs [-- --access]
+Regenerates docs/blueprints, docs/access and docs/handover from the environments (--access: only docs/access).`;
+
+async function main(args: readonly string[]): Promise<number> {
+  const parsed = parseCliArgs(args, { access: { type: "boolean" } });
+  const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
+  const { generateDocs } = await import("./docs");
   const root = findRepoRoot(__dirname);
-  const set: DocSet = process.argv.includes("--access") ? "access" : "all";
+  const set: DocSet = parsed.flags.has("access") ? "access" : "all";
   for (const [path, content] of await generateDocs(root, set)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
     console.log(`wrote ${path}`);
   }
+  return 0;
 }
 
-main().catch((e: unknown) => {
-  console.error(`docs: error: ${(e as Error).message}`);
-  process.exitCode = 1;
-});
+runCli("docs", USAGE, main);

@@ -43,7 +43,10 @@ describe("HCL strings", () => {
 describe("npm run synth:hcl", () => {
   const outdir = mkdtempSync(join(tmpdir(), "sse-kms-hcl-"));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  const results = synthHcl(root, outdir);
+  let results: Awaited<ReturnType<typeof synthHcl>> = [];
+  beforeAll(async () => {
+    results = await synthHcl(root, outdir);
+  }, 120_000);
   const jsonStacks = loadEnvironments(root).flatMap((env) => synthEnvironment(env));
 
   test("writes a .tf file for every stack", () => {

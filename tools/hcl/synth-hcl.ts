@@ -6,14 +6,24 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createApp, findRepoRoot } from "@sse-kms/blueprint-catalog";
-import { Testing } from "cdktf";
-import { repairHcl } from "./fix-hcl";
+// The argument parser is loaded alone; cdktf and the provider only once the command line is valid.
+import { parseCliArgs, runCli } from "@sse-kms/config/args";
 
 export const HCL_OUTDIR = "cdktf.out.hcl";
 
+/** One stack written as HCL. */
+export interface HclStack {
+  readonly stack: string;
+  readonly file: string;
+  /** Attributes whose unescaped references were repaired. */
+  readonly repaired: string[];
+}
+
 /** Synthesizes HCL for every stack into `outdir`; returns the stacks and the repaired attributes. */
-export function synthHcl(root: string, outdir: string): { stack: string; file: string; repaired: string[] }[] {
+export async function synthHcl(root: string, outdir: string): Promise<HclStack[]> {
+  const { createApp } = await import("@sse-kms/blueprint-catalog");
+  const { Testing } = await import("cdktf");
+  const { repairHcl } = await import("./fix-hcl");
   rmSync(outdir, { recursive: true, force: true });
   const previous = process.env.SYNTH_HCL_OUTPUT;
   process.env.SYNTH_HCL_OUTPUT = "true";
@@ -34,9 +44,17 @@ export function synthHcl(root: string, outdir: string): { stack: string; file: s
   }
 }
 
+const USAGE = `npm run synth:hcl
+Writes every stack as HCL into ${HCL_OUTDIR}/stacks/<stack>/cdk.tf. Takes no arguments.`;
+
 if (require.main === module) {
-  const root = findRepoRoot(__dirname);
-  for (const r of synthHcl(root, join(root, HCL_OUTDIR))) {
-    console.log(`${r.stack}: ${HCL_OUTDIR}/stacks/${r.stack}/cdk.tf${r.repaired.length ? ` (repaired cdktf's unescaped ${r.repaired.join(", ")})` : ""}`);
-  }
+  runCli("synth:hcl", USAGE, async (args) => {
+    parseCliArgs(args, {});
+    const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
+    const root = findRepoRoot(__dirname);
+    for (const r of await synthHcl(root, join(root, HCL_OUTDIR))) {
+      console.log(`${r.stack}: ${HCL_OUTDIR}/stacks/${r.stack}/cdk.tf${r.repaired.length ? ` (repaired cdktf's unescaped ${r.repaired.join(", ")})` : ""}`);
+    }
+    return 0;
+  });
 }

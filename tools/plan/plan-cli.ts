@@ -8,9 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { findRepoRoot } from "@sse-kms/blueprint-catalog";
-import { parsePlan } from "@sse-kms/testing";
-import { checkPlan } from "./checks";
+// The argument parser is loaded alone, the rest only once the command line is valid.
+import { CliError, parseCliArgs, runCli, UsageError } from "@sse-kms/config/args";
 
 function onPath(binary: string): boolean {
   return (process.env.PATH ?? "").split(delimiter).some((dir) => dir && existsSync(join(dir, binary)));
@@ -22,19 +21,24 @@ function run(cwd: string, args: string[]): string {
   return r.stdout;
 }
 
-function main(argv: string[]): number {
-  const envIndex = argv.indexOf("--env");
-  const env = envIndex >= 0 ? argv[envIndex + 1] : undefined;
+const USAGE = `node dist/plan.js [--env <env>]
+Runs terraform init/plan/show in each synthesized stack (of <env>) and checks the plans; skipped without terraform on PATH.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const env = parseCliArgs(argv, { env: { type: "string" } }).strings.env;
+  if (env !== undefined && !/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new UsageError(`--env must be an environment name (a folder of apps/), got ${JSON.stringify(env)}`);
   if (!onPath("terraform")) {
     console.log(`skipped: no terraform on PATH${env ? ` (environment ${env})` : ""}`);
     return 0;
   }
+  const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
+  const { parsePlan } = await import("@sse-kms/testing");
+  const { checkPlan } = await import("./checks");
   const root = findRepoRoot(__dirname);
   const stacksDir = join(root, "cdktf.out/stacks");
   const stacks = existsSync(stacksDir) ? readdirSync(stacksDir).filter((s) => !env || s.startsWith(`${env}-`)).sort() : [];
   if (stacks.length === 0) {
-    console.error(`plan: error: no synthesized stacks${env ? ` for ${env}` : ""} under cdktf.out/stacks (run npm run synth first)`);
-    return 1;
+    throw new CliError(`no synthesized stacks${env ? ` for ${env}` : ""} under cdktf.out/stacks (run npm run synth first)`);
   }
   let failed = false;
   for (const stack of stacks) {
@@ -51,9 +55,4 @@ function main(argv: string[]): number {
   return failed ? 1 : 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  console.error(`plan: error: ${(e as Error).message}`);
-  process.exitCode = 1;
-}
+runCli("plan", USAGE, main);

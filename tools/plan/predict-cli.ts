@@ -5,18 +5,26 @@
  */
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { findRepoRoot } from "@sse-kms/blueprint-catalog";
-import { writePredictedPlan } from "@sse-kms/testing";
-import { checkPlan } from "./checks";
+// The argument parser is loaded alone, the rest only once the command line is valid.
+import { parseCliArgs, runCli, UsageError } from "@sse-kms/config/args";
 
-function main(stacks: string[]): number {
+const USAGE = `npm run plan:predict -- <stack>...   (e.g. prod-customer-managed)
+Writes cdktf.out/stacks/<stack>/plan.predicted.json and checks it. Run npm run synth first.`;
+
+async function main(args: readonly string[]): Promise<number> {
+  const stacks = parseCliArgs(args, {}, { positionals: true }).positionals;
+  if (stacks.length === 0) throw new UsageError("name at least one stack");
+  const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
+  const { writePredictedPlan } = await import("@sse-kms/testing");
+  const { checkPlan } = await import("./checks");
   const root = findRepoRoot(__dirname);
-  if (stacks.length === 0) {
-    console.error("usage: npm run plan:predict -- <stack>...   (e.g. prod-customer-managed)");
-    return 2;
-  }
   let failed = false;
   for (const stack of stacks) {
+    if (!/^[a-z][a-z0-9-]{0,80}$/.test(stack)) {
+      console.error(`plan:predict: error: ${JSON.stringify(stack)} is not a stack name (<env>-<blueprint>, e.g. prod-customer-managed)`);
+      failed = true;
+      continue;
+    }
     const dir = join(root, "cdktf.out/stacks", stack);
     if (!existsSync(join(dir, "cdk.tf.json"))) {
       console.error(`plan:predict: error: ${relative(root, dir)}/cdk.tf.json does not exist (run npm run synth first; stacks are named <env>-<blueprint>)`);
@@ -33,4 +41,4 @@ function main(stacks: string[]): number {
   return failed ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+runCli("plan:predict", USAGE, main);

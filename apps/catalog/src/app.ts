@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { loadEnvironmentFile } from "@sse-kms/config";
+import { dirname, join, relative } from "node:path";
+import { ConfigError, checkEnvironmentSet, loadEnvironmentFile } from "@sse-kms/config";
 import { AnnotationMetadataEntryType, App, type IStackSynthesizer, type ISynthesisSession, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import { type Environment, EnvironmentSchema, buildEnvironment } from "./catalog";
+import { BLUEPRINTS, type Environment, EnvironmentSchema, buildEnvironment } from "./catalog";
 
 /** The repository root: the nearest folder above `from` that holds cdktf.json. */
 export function findRepoRoot(from: string): string {
@@ -30,15 +30,15 @@ export function loadEnvironment(file: string): Environment {
   return loadEnvironmentFile(file, EnvironmentSchema);
 }
 
-/** Loads and validates every environment. Throws a ConfigError naming each bad field. */
+/**
+ * Loads and validates every environment, each file alone and then the set (distinct names,
+ * bucket names, aliases per account and region). Throws a ConfigError naming each bad field.
+ */
 export function loadEnvironments(repoRoot: string): Environment[] {
-  const envs = environmentFiles(repoRoot).map((f) => loadEnvironment(f));
-  const seen = new Map<string, string>();
-  for (const env of envs) {
-    if (seen.has(env.name)) throw new Error(`environment name "${env.name}" is used twice: every apps/<env>/environment.json needs a distinct name`);
-    seen.set(env.name, env.name);
-  }
-  return envs;
+  const files = environmentFiles(repoRoot).map((f) => ({ file: relative(repoRoot, f), env: loadEnvironment(f) }));
+  const problems = checkEnvironmentSet(files, BLUEPRINTS);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return files.map((f) => f.env);
 }
 
 /** Options of {@link createApp}. */

@@ -87,22 +87,25 @@ const iamPathArb = fc.oneof(
 );
 const iamNameArb = fc.stringMatching(/^[\w+=,.@-]{1,64}$/);
 const aliasStemArb = fc.stringMatching(/^[a-zA-Z0-9/_-]{0,40}$/);
-const localDirArb = fc.stringMatching(/^[a-z][a-z0-9/_.-]{0,20}$/);
+// Never a '..' (a directory that could climb out of the repository is refused).
+const localDirArb = fc.stringMatching(/^[a-z][a-z0-9/_.-]{0,20}$/).map((d) => d.replace(/\.{2,}/g, "."));
 const keyPrefixArb = fc.stringMatching(/^[\w!.*'()/-]{1,20}$/);
 const organizationArb = fc.stringMatching(/^[a-z0-9-]{1,20}$/);
-const workspaceNameArb = fc.stringMatching(/^[a-z0-9{}-]{1,20}$/);
+// One workspace per stack: the name always holds {stack}.
+const workspaceNameArb = fc
+  .tuple(fc.stringMatching(/^[a-z0-9-]{0,8}$/), fc.stringMatching(/^[a-z0-9-]{0,8}$/))
+  .map(([before, after]) => `${before}{stack}${after}`);
 const workspaceTagArb = fc.stringMatching(/^[a-z0-9-]{1,10}$/);
 const environmentNameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,19}$/);
 const keyIdArb = fc.oneof(fc.uuid(), fc.stringMatching(/^[0-9a-f]{32}$/).map((h) => `mrk-${h}`));
 
-/** Roles, users and roots, in the key's own account (`self`) or another one. */
+/** Roles, users and roots of the key's own account (`self`): principals of another account are refused. */
 function principalArb(partition: string, self: string): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constant(`arn:${partition}:iam::${self}:root`),
-    accountArb.map((a) => `arn:${partition}:iam::${a}:root`),
     fc
-      .tuple(fc.constantFrom("role", "user"), iamPathArb, iamNameArb, fc.oneof(fc.constant(self), accountArb))
-      .map(([kind, path, name, acct]) => `arn:${partition}:iam::${acct}:${kind}${path}${name}`),
+      .tuple(fc.constantFrom("role", "user"), iamPathArb, iamNameArb)
+      .map(([kind, path, name]) => `arn:${partition}:iam::${self}:${kind}${path}${name}`),
   );
 }
 

@@ -127,14 +127,14 @@ test.each([
   expect(run.status).toBe(1);
   expect(run.stdout).toEqual([]);
   expect(run.stderr).toHaveLength(1);
-  expect(run.stderr[0]).toMatch(new RegExp(`^${escape(file)}: \\(root\\): not valid JSON: .+ \\(got nothing\\)$`));
+  expect(run.stderr[0]).toMatch(new RegExp(`^${escape(file)}: \\(root\\): not valid JSON at line \\d+ column \\d+: .+ \\(got nothing\\)$`));
   expectNoStack(run);
 });
 
 test.each([
-  ["an array", "[]", "Invalid input: expected object, received array (got [])"],
-  ["null", "null", "Invalid input: expected object, received null (got null)"],
-  ["a string", '"dev"', 'Invalid input: expected object, received string (got "dev")'],
+  ["an array", "[]", "must be a JSON object, not a JSON array (got [])"],
+  ["null", "null", "must be a JSON object, not a null (got null)"],
+  ["a string", '"dev"', 'must be a JSON object, not a string (got "dev")'],
 ])("valid JSON that is %s: exit 1, one root line", (_what, text, rest) => {
   const file = writeTemp(text);
   const run = validate([file]);
@@ -157,7 +157,7 @@ test("a directory instead of a file: exit 1, one line", () => {
   mkdirSync(sub, { recursive: true });
   const run = validate([sub]);
   expect(run.status).toBe(1);
-  expect(run.stderr).toEqual([`${sub}: (root): cannot read the file (EISDIR) (got nothing)`]);
+  expect(run.stderr).toEqual([`${sub}: (root): cannot read the file (EISDIR: a directory): only regular files are accepted (got nothing)`]);
 });
 
 test("several files at once, one good and one bad: exit 1, the good one reported ok", () => {

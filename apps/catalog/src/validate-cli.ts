@@ -1,16 +1,24 @@
 /**
- * `npm run validate -- <file>...`: validates environment files.
- * Exit 0 when every file is valid; otherwise exit 1 with one line per problem:
- * `<file>: <field.path>: <message> (got <value>)`. Never a stack trace.
+ * `npm run validate -- <file>...`: validates environment files, each alone and then as a set
+ * (distinct names, bucket names and aliases across the files given).
+ * Exit 0 when every file is valid; 1 with one line per problem:
+ * `<file>: <field.path>: <message> (got <value>)`; 2 for a bad command line. Never a stack trace.
  * `npm run validate -- --write-schema` regenerates the committed JSON Schema.
  */
 import { writeFileSync } from "node:fs";
-import { ConfigError, formatProblem } from "@sse-kms/config";
+import { ConfigError, type EnvironmentFile, UsageError, checkEnvironmentSet, formatProblem, parseCliArgs, runCli } from "@sse-kms/config";
 import { loadEnvironment } from "./app";
-import { ENVIRONMENT_JSON_SCHEMA_PATH, renderJsonSchema } from "./catalog";
+import { BLUEPRINTS, ENVIRONMENT_JSON_SCHEMA_PATH, renderJsonSchema } from "./catalog";
 
-function main(args: string[]): number {
-  if (args.includes("--write-schema")) {
+const USAGE = `npm run validate -- <environment.json>...
+       npm run validate -- --write-schema
+Validates each file (JSON, schema, cross-field rules), then the files as a set (distinct
+environment names, bucket names, aliases per account and region). Exit 0 valid, 1 invalid, 2 usage.`;
+
+function main(args: readonly string[]): number {
+  const parsed = parseCliArgs(args, { "write-schema": { type: "boolean" } }, { positionals: true });
+  if (parsed.flags.has("write-schema")) {
+    if (parsed.positionals.length > 0) throw new UsageError("--write-schema takes no files");
     try {
       writeFileSync(ENVIRONMENT_JSON_SCHEMA_PATH, renderJsonSchema());
     } catch (e) {
@@ -22,14 +30,16 @@ function main(args: string[]): number {
     console.log(`wrote ${ENVIRONMENT_JSON_SCHEMA_PATH}`);
     return 0;
   }
-  if (args.length === 0 || args.includes("--help")) {
-    console.error("usage: npm run validate -- <environment.json>...");
-    return args.length === 0 ? 2 : 0;
+  if (parsed.positionals.length === 0) {
+    console.error(`usage: ${USAGE.split("\n")[0]}`);
+    return 2;
   }
   let failed = false;
-  for (const file of args) {
+  const valid: EnvironmentFile[] = [];
+  for (const file of parsed.positionals) {
     try {
       const env = loadEnvironment(file);
+      valid.push({ file, env });
       console.log(`${file}: ok (environment ${env.name}, account ${env.account}, ${env.region})`);
     } catch (e) {
       failed = true;
@@ -37,7 +47,9 @@ function main(args: string[]): number {
       else console.error(`${file}: (root): ${(e as Error).message} (got nothing)`);
     }
   }
-  return failed ? 1 : 0;
+  const across = checkEnvironmentSet(valid, BLUEPRINTS);
+  for (const p of across) console.error(formatProblem(p));
+  return failed || across.length > 0 ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+runCli("validate", USAGE, main);

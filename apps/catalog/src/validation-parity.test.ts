@@ -348,7 +348,7 @@ const failing: Failing[] = [
   },
   {
     rule: "unknown key in cloud workspaces (inside a union)",
-    mutate: (c) => (c.backend = { type: "cloud", organization: "acme", workspaces: { name: "dev", project: "p" } }),
+    mutate: (c) => (c.backend = { type: "cloud", organization: "acme", workspaces: { name: "dev-{stack}", project: "p" } }),
     path: "backend.workspaces.project",
     message: M.unknown,
   },
@@ -458,6 +458,47 @@ const failing: Failing[] = [
     message: "must be 1-31 characters: a lowercase letter, then lowercase letters, digits or '-'",
   },
   {
+    rule: "key administrator of another account",
+    mutate: (c) => (key(c).administrators = ["arn:aws:iam::111111111112:role/platform-key-admin"]),
+    path: `${KEY}.administrators[0]`,
+    message:
+      "must be a principal of the environment's account 111111111111, not of account 111111111112: an administrator holds kms:PutKeyPolicy and kms:ScheduleKeyDeletion, so another account would own the key (check the account id for a typo)",
+  },
+  {
+    rule: "key user of another account",
+    mutate: (c) => (key(c).users = ["arn:aws:iam::222222222222:root"]),
+    path: `${KEY}.users[0]`,
+    message:
+      "must be a principal of the environment's account 111111111111, not of account 222222222222: the key policy pins kms:CallerAccount to the key's account, so this grant could never apply (check the account id for a typo)",
+  },
+  {
+    rule: "source-account administrator of the replication destination key",
+    mutate: (c) => (withReplication(c), (rep(c).destination.key.administrators = ["arn:aws:iam::111111111111:role/platform-key-admin"])),
+    path: `${REP}.destination.key.administrators[0]`,
+    message:
+      "must be a principal of the destination account 444444444444, not of account 111111111111: the source account would administer the backup key (rewrite its policy or schedule its deletion), which breaks the isolation of the replica",
+  },
+  {
+    rule: "source-account user of the replication destination key",
+    mutate: (c) => (withReplication(c), (rep(c).destination.key.users = ["arn:aws:iam::111111111111:role/app-data"])),
+    path: `${REP}.destination.key.users[0]`,
+    message:
+      "must be a principal of the destination account 444444444444, not of account 111111111111: the key policy pins kms:CallerAccount to the key's account, so this grant could never apply (check the account id for a typo)",
+  },
+  {
+    rule: "cloud workspace name without {stack}",
+    mutate: (c) => (c.backend = { type: "cloud", organization: "acme", workspaces: { name: "sse-kms-dev" } }),
+    path: "backend.workspaces.name",
+    message:
+      "must contain {stack} (and otherwise only letters, digits, '-' and '_'): without it every stack of the environment shares one workspace and one state, so applying one stack plans the destruction of the others",
+  },
+  {
+    rule: "local state directory that leaves the repository",
+    mutate: (c) => (c.backend.directory = "state/../../elsewhere"),
+    path: "backend.directory",
+    message: "must stay inside the repository: remove the '..' segments that climb out of it",
+  },
+  {
     rule: "absolute local state directory",
     mutate: (c) => (c.backend.directory = "/var/state"),
     path: "backend.directory",
@@ -529,12 +570,25 @@ const passing: Passing[] = [
   { rule: "bucket name with dots and digits", mutate: (c) => (bucket0(c).name = "acme.data.2024") },
   { rule: "bucket name that only looks like an address", mutate: (c) => (bucket0(c).name = "192.168.5.4.data") },
   { rule: "bucket name containing a reserved suffix mid-name", mutate: (c) => (bucket0(c).name = "acme-s3alias-data") },
-  { rule: "account with leading zeros", mutate: (c) => (c.account = "012345678901") },
+  {
+    rule: "account with leading zeros",
+    mutate: (c) => {
+      c.account = "012345678901";
+      key(c).administrators = ["arn:aws:iam::012345678901:role/platform-key-admin"];
+      key(c).users = ["arn:aws:iam::012345678901:role/app-data"];
+    },
+  },
   { rule: "region us-east-1", mutate: (c) => (c.region = "us-east-1") },
   { rule: "role principal", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:role/app-data"]) },
   { rule: "role principal with a path", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:role/service-role/team/app-data"]) },
   { rule: "user principal", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:user/alice"]) },
-  { rule: "account root principal of another account", mutate: (c) => (key(c).users = ["arn:aws:iam::222222222222:root"]) },
+  { rule: "account root principal as user", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:root"]) },
+  {
+    rule: "destination key administrator of the destination account",
+    mutate: (c) => (withReplication(c), (rep(c).destination.key.administrators = ["arn:aws:iam::444444444444:role/backup-admin"])),
+  },
+  { rule: "cloud backend with {stack} in the workspace name", mutate: (c) => (c.backend = { type: "cloud", organization: "acme", workspaces: { name: "sse-kms-{stack}" } }) },
+  { rule: "local state directory with a '..' that stays inside", mutate: (c) => (c.backend.directory = "state/../terraform-state") },
   { rule: "IAM name characters +=,.@_-", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:role/a+b=c,d.e@f_g-h"]) },
   {
     rule: "a whole environment in aws-cn",

@@ -117,7 +117,7 @@ export class CrossAccountReplicationBlueprint extends Construct {
     this.role = new IamRole(this, "ReplicationRole", {
       name: model.roleName,
       description: `S3 replication of ${model.source.bucketName} into ${model.destination.bucketName} (account ${model.destination.account})`,
-      assumeRolePolicy: renderPolicy(replicationTrustPolicy({ sourceAccount: props.account, sourceBucketArn: model.source.bucketArn })),
+      assumeRolePolicy: renderPolicy(replicationTrustPolicy()),
       provider: props.provider,
     });
     this.role.overrideLogicalId(REPLICATION_ROLE_TERRAFORM_NAME);

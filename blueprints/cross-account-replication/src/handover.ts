@@ -24,6 +24,8 @@ export interface ReplicationHandover {
   readonly keyPolicyStatement: PolicyStatement;
   /** The statements to add to the destination bucket's policy (canonical form). */
   readonly bucketPolicyStatements: readonly PolicyStatement[];
+  /** Whether delete markers are replicated (the bucket statement then grants `s3:ReplicateDelete`). */
+  readonly deleteMarkerReplication: boolean;
 }
 
 /** The hand-over of an existing-destination model; undefined when the stack creates the destination. */
@@ -39,6 +41,7 @@ export function handoverOf(stack: string, m: ReplicationModel): ReplicationHando
     destination: { account: m.destination.account, region: m.destination.region, bucketArn: m.destination.bucketArn, keyArn },
     keyPolicyStatement: canonicalStatement(replicationDestinationKeyStatement(options)),
     bucketPolicyStatements: replicationDestinationBucketStatements(options).map(canonicalStatement),
+    deleteMarkerReplication: m.deleteMarkerReplication,
   };
 }
 
@@ -111,10 +114,11 @@ export function renderHandover(h: ReplicationHandover): string {
     json(h.bucketPolicyStatements),
     "```",
     "",
-    "The first lets exactly the replication role replicate objects, delete markers and tags into your bucket and",
-    "hand ownership of replicas to your account (`s3:ObjectOwnerOverrideToBucketOwner`). The second is the",
-    "bucket-level grant the S3 User Guide asks of a cross-account destination (`s3:GetBucketVersioning`,",
-    "`s3:PutBucketVersioning`); the role's own policy grants neither, so it cannot change your versioning.",
+    `It lets exactly the replication role replicate objects${h.deleteMarkerReplication ? ", delete markers" : ""} and tags into your bucket and`,
+    "hand ownership of replicas to your account (`s3:ObjectOwnerOverrideToBucketOwner`), and nothing else:",
+    `${h.deleteMarkerReplication ? "" : "no `s3:ReplicateDelete` (delete markers are not replicated), "}no bucket-level action. The S3 User Guide's cross-account`,
+    "example also grants `s3:GetBucketVersioning` and `s3:PutBucketVersioning`; replication does not use them, and",
+    "with them the source account could suspend versioning on your bucket the day it widens its role's policy.",
     "No other principal of the source account gets anything.",
     "",
     "## 3. Check on your side",

@@ -38,6 +38,8 @@ export interface ReplicationModel {
   readonly roleArn: string;
   readonly source: ReplicationSite;
   readonly destination: DestinationSite;
+  /** Whether delete markers are replicated (decides whether `s3:ReplicateDelete` is granted). */
+  readonly deleteMarkerReplication: boolean;
 }
 
 /** Where the source lives and what the blueprint config says. */
@@ -74,6 +76,7 @@ export function replicationModel(i: ReplicationModelInput): ReplicationModel {
     roleArn: roleArn(partition, i.account, roleName),
     source: { account: i.account, region: i.region, bucketName: i.config.source.bucket.name, bucketArn: bucketArn(partition, i.config.source.bucket.name) },
     destination,
+    deleteMarkerReplication: i.config.deleteMarkerReplication,
   };
 }
 
@@ -85,6 +88,7 @@ export function policyOptions(m: ReplicationModel, keys: { readonly sourceKeyArn
     dnsSuffix: m.dnsSuffix,
     source: { account: m.source.account, region: m.source.region, bucketArn: m.source.bucketArn, keyArn: keys.sourceKeyArn },
     destination: { account: m.destination.account, region: m.destination.region, bucketArn: m.destination.bucketArn, keyArn: keys.destinationKeyArn },
+    deleteMarkerReplication: m.deleteMarkerReplication,
   };
 }
 

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { z } from "zod";
 import { BucketName, KmsKeyArn, Region } from "./primitives";
 
@@ -7,6 +8,7 @@ export const LocalBackendSchema = z.strictObject({
   directory: z
     .string()
     .regex(/^(?!\/)(?![A-Za-z]:)[^\0]*$/, { error: "must be a relative path (absolute paths make synth output machine-specific)" })
+    .refine((d) => !leavesRoot(d), { error: "must stay inside the repository: remove the '..' segments that climb out of it" })
     .default("terraform-state")
     .describe("Directory, relative to the repository root, holding <stack>.tfstate."),
 });
@@ -29,7 +31,14 @@ export const CloudBackendSchema = z.strictObject({
   organization: z.string().min(1, { error: "must name the HCP Terraform organization" }),
   hostname: z.string().regex(/^[a-z0-9.-]+$/i, { error: "must be a host name" }).default("app.terraform.io"),
   workspaces: z.union([
-    z.strictObject({ name: z.string().min(1) }).describe("One named workspace per stack: <name> may use {stack}."),
+    z.strictObject({
+      name: z
+        .string({ error: "must be a string" })
+        .regex(/^[\w-]*\{stack\}[\w{}-]*$/, {
+          error:
+            "must contain {stack} (and otherwise only letters, digits, '-' and '_'): without it every stack of the environment shares one workspace and one state, so applying one stack plans the destruction of the others",
+        }),
+    }).describe("One named workspace per stack: <name> must contain {stack}, e.g. sse-kms-{stack}."),
     z.strictObject({ tags: z.array(z.string().min(1)).min(1) }),
   ]),
 });
@@ -39,3 +48,9 @@ export const BackendSchema = z.discriminatedUnion("type", [LocalBackendSchema, S
 });
 
 export type BackendConfig = z.output<typeof BackendSchema>;
+
+/** Whether a relative path climbs above its base folder (e.g. `../state` or `a/../../b`). */
+export function leavesRoot(path: string): boolean {
+  const normal = posix.normalize(path.replace(/\\/g, "/"));
+  return normal === ".." || normal.startsWith("../");
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BackendSchema } from "./backend";
+import { runCrossChecks } from "./cross-checks";
 import { AccountId, Region, RoleArn, Tags, arnPartition, isKnownRegion, partitionOf } from "./primitives";
 
 /**
@@ -104,6 +105,7 @@ export function createEnvironmentSchema<const B extends readonly AnyBlueprintCon
 }
 
 function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBlueprintConfigSpec[], ctx: z.RefinementCtx): void {
+  runCrossChecks(env, ctx);
   if (!isKnownRegion(env.region)) return; // already reported
   const partition = partitionOf(env.region);
   // One partition per environment: every ARN must be in the region's partition.

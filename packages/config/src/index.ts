@@ -5,3 +5,7 @@ export * from "./backend";
 export * from "./environment";
 export * from "./validate";
 export * from "./json-schema";
+export * from "./json";
+export * from "./cross-checks";
+export * from "./environment-set";
+export * from "./args";

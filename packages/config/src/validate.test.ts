@@ -106,7 +106,7 @@ describe("ConfigError from parseEnvironment", () => {
     expect(problems.map((p) => p.path)).toEqual(["backend.workspaces.name"]);
     expect(problems[0]!.received).toBeUndefined();
 
-    const both = { ...base(), backend: { type: "cloud", organization: "acme", workspaces: { name: "x", tags: ["t"] } } };
+    const both = { ...base(), backend: { type: "cloud", organization: "acme", workspaces: { name: "x-{stack}", tags: ["t"] } } };
     expect(problemsOf(both).map((p) => p.path)).toEqual(["backend.workspaces.tags"]);
 
     const badTag = { ...base(), backend: { type: "cloud", organization: "acme", workspaces: { tags: [7] } } };
@@ -163,8 +163,8 @@ describe("loadEnvironmentFile", () => {
 
   test.each([
     ["missing.json", undefined, /^cannot read the file \(ENOENT\)$/],
-    ["yaml.json", "name: dev\nregion: eu-west-1\n", /^not valid JSON: /],
-    ["empty.json", "", /^not valid JSON: /],
+    ["yaml.json", "name: dev\nregion: eu-west-1\n", /^not valid JSON at line 1 column 1: /],
+    ["empty.json", "", /^not valid JSON at line 1 column 1: /],
   ])("%s: one ConfigError problem at the root, the source is the file", (name, text, message) => {
     const { error, file } = load(name, text);
     expect(error).toBeInstanceOf(ConfigError);

@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { type Stats, closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import type { z } from "zod";
 import type { EnvironmentConfig } from "./environment";
+import { JsonSyntaxError, parseStrictJson } from "./json";
 
 /** One validation problem: where, what rule, and what value was received. */
 export interface ConfigProblem {
@@ -107,8 +109,22 @@ function depth(issues: readonly z.core.$ZodIssue[]): number {
   return Math.max(0, ...issues.map((i) => i.path.length));
 }
 
+/**
+ * zod's built-in messages ("Invalid input: expected object, received undefined") speak of
+ * JavaScript types. Schemas give their own message wherever they can; the few that remain
+ * (a missing object, a value of the wrong JSON type) are said in JSON terms here.
+ */
+export function humanMessage(message: string): string {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  if (!m) return message;
+  const [, expected, received] = m;
+  const noun = (t: string) => (t === "object" ? "a JSON object" : t === "array" ? "a JSON array" : t === "undefined" ? "nothing" : `a ${t}`);
+  if (received === "undefined") return `required: must be ${noun(expected)}`;
+  return `must be ${noun(expected)}, not ${noun(received)}`;
+}
+
 function plain(source: string, input: unknown, issue: z.core.$ZodIssue): ConfigProblem {
-  return { source, path: formatPath(issue.path), message: issue.message, received: valueAt(input, issue.path) };
+  return { source, path: formatPath(issue.path), message: humanMessage(issue.message), received: valueAt(input, issue.path) };
 }
 
 /** Parses with a schema or throws a ConfigError naming every bad field. */
@@ -118,28 +134,119 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, source
   return result.data;
 }
 
+/**
+ * The folder an environment file must be named after: `<folder>` when `source` is
+ * `.../apps/<folder>/environment.json`, otherwise undefined (any other file may hold any name).
+ */
+export function appFolderOf(source: string): string | undefined {
+  const normal = source.replace(/\\/g, "/");
+  if (!/(^|\/)apps\/[^/]+\/environment\.json$/.test(normal)) return undefined;
+  return basename(dirname(normal));
+}
+
+/**
+ * Validates an environment configuration object. When `source` is `apps/<folder>/environment.json`,
+ * the `name` must be `<folder>` (stacks, state files and the lockfile are keyed by the name).
+ */
+export function parseEnvironment<E extends EnvironmentConfig>(schema: EnvironmentSchema<E>, input: unknown, source = "environment"): E {
+  return checkFolderName(parseWith(schema, input, source), source, source);
+}
+
 /** An environment schema (`createEnvironmentSchema(blueprints)`). */
 export type EnvironmentSchema<E extends EnvironmentConfig = EnvironmentConfig> = z.ZodType<E, unknown>;
 
-/** Validates an environment configuration object with an environment schema. */
-export function parseEnvironment<E extends EnvironmentConfig>(schema: EnvironmentSchema<E>, input: unknown, source = "environment"): E {
-  return parseWith(schema, input, source);
+function checkFolderName<E extends EnvironmentConfig>(env: E, source: string, location: string): E {
+  const folder = appFolderOf(location);
+  if (folder !== undefined && env.name !== folder) {
+    throw new ConfigError([
+      { source, path: "name", message: `must equal the folder name "${folder}" of apps/${folder}/environment.json (rename the folder or the environment)`, received: env.name },
+    ]);
+  }
+  return env;
 }
 
-/** Reads, parses (JSON) and validates one environment file. Every failure is a ConfigError. */
-export function loadEnvironmentFile<E extends EnvironmentConfig>(file: string, schema: EnvironmentSchema<E>): E {
-  let text: string;
+/** Largest environment file accepted, in bytes. Real files are a few kilobytes. */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads a configuration file safely: regular files only (never a FIFO, a device such as
+ * /dev/zero, a socket or a directory), at most `maxBytes`, strict UTF-8. Every refusal is a
+ * ConfigError with one line naming the file and the fix.
+ */
+export function readConfigText(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): string {
+  const refuse = (message: string): never => {
+    throw new ConfigError([{ source: file, path: "", message, received: undefined }]);
+  };
+  const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? "unreadable";
+  let fd: number;
   try {
-    text = readFileSync(file, "utf8");
+    // stat first: opening a FIFO for reading blocks until a writer comes, so it must never be opened.
+    const st = statSync(file);
+    if (!st.isFile()) refuse(`cannot read the file (${kindOf(st)}): only regular files are accepted`);
+    // O_NONBLOCK: should the path be swapped for a FIFO after the stat, open does not hang.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new ConfigError([{ source: file, path: "", message: `cannot read the file (${code})`, received: undefined }]);
+    if (e instanceof ConfigError) throw e;
+    return refuse(`cannot read the file (${code(e)})`);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    const st = fstatSync(fd);
+    if (!st.isFile()) refuse(`cannot read the file (${kindOf(st)}): only regular files are accepted`);
+    if (st.size > maxBytes) refuse(`the file is ${st.size} bytes, more than the limit of ${maxBytes} bytes for a configuration file`);
+    // Read at most maxBytes + 1: a file that grows while read is still bounded.
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) break;
+    }
+    if (n > maxBytes) refuse(`the file is more than the limit of ${maxBytes} bytes for a configuration file`);
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf.subarray(0, n));
+    } catch {
+      return refuse("not valid UTF-8: save the file as UTF-8");
+    }
   } catch (e) {
-    throw new ConfigError([{ source: file, path: "", message: `not valid JSON: ${(e as Error).message}`, received: undefined }]);
+    if (e instanceof ConfigError) throw e;
+    return refuse(`cannot read the file (${code(e)})`);
+  } finally {
+    closeSync(fd);
   }
-  return parseEnvironment(schema, raw, file);
 }
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return "EISDIR: a directory";
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Parses configuration JSON strictly (see {@link parseStrictJson}): a byte-order mark, a repeated
+ * key, a `__proto__` key or a syntax error is one ConfigError line with line and column.
+ */
+export function parseConfigJson(text: string, source: string): unknown {
+  if (text.startsWith("\uFEFF")) {
+    throw new ConfigError([
+      { source, path: "", message: "not valid JSON: the file starts with a byte-order mark (U+FEFF, invisible in most editors); save it as UTF-8 without BOM", received: undefined },
+    ]);
+  }
+  try {
+    return parseStrictJson(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    throw new ConfigError([
+      { source, path: formatPath(e.path), message: `not valid JSON at line ${e.line} column ${e.column}: ${e.message}`, received: undefined },
+    ]);
+  }
+}
+
+/** Reads (regular file, size-limited), parses (strict JSON) and validates one environment file. Every failure is a ConfigError. */
+export function loadEnvironmentFile<E extends EnvironmentConfig>(file: string, schema: EnvironmentSchema<E>): E {
+  const raw = parseConfigJson(readConfigText(file), file);
+  return checkFolderName(parseWith(schema, raw, file), file, resolve(file));
+}
+

@@ -112,6 +112,24 @@ function assertEndpointUrl(value: string): void {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new UsageError(`--endpoint-url "${value}" is not an http(s) URL`, "give a full URL, e.g. https://kms.eu-west-1.amazonaws.com");
   }
+  // Whoever answers GetParametersForImport chooses the wrapping key and then receives the
+  // material: over plain HTTP anyone on the path could. Only a local endpoint (a KMS emulator
+  // in tests) may use http:.
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new UsageError(
+      `--endpoint-url "${value}" uses plain http: to a host that is not loopback; whoever answers would choose the wrapping key and receive the material`,
+      "use https://, or http:// only to localhost, 127.0.0.0/8 or [::1]",
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new UsageError(`--endpoint-url must not carry a user name or password`, "remove the user:password@ part; credentials come from the AWS SDK's chain");
+  }
+}
+
+/** localhost, 127.0.0.0/8 and ::1 (URL.hostname brackets IPv6 addresses). */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, "");
+  return h === "localhost" || h === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** Creates the KMS client; loaded lazily so `wrap` never needs the AWS SDK. */

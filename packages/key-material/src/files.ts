@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, lstatSync, fsyncSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, fsyncSync, openSync, readSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { CliError, errnoCode } from "./errors";
 
 /** Permissions of a file holding plaintext key material: owner read/write only. */
@@ -111,8 +111,14 @@ export function readSmallFile(
 ): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // stat before open: opening a FIFO for reading blocks until a writer comes (the CLI would hang),
+    // and a device such as /dev/zero never ends. O_NONBLOCK covers a swap between stat and open.
+    if (!statSync(path).isFile()) {
+      throw new CliError(`cannot read ${what} ${path} (${flag}): not a regular file (a FIFO, device, socket or directory)`, `pass a regular file to ${flag}`);
+    }
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw new CliError(`cannot read ${what} ${path} (${flag}): ${describeErrno(errnoCode(e))}`, `check the path given to ${flag}`);
   }
   try {

@@ -60,6 +60,7 @@ Options:
                               Every object under the key is unreadable once it lapses, until the
                               same material is reimported.
   --no-expiry                 Material does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE). The default.
-  --endpoint-url <url>        KMS endpoint to use instead of the regional one (VPC endpoint, tests).
+  --endpoint-url <url>        KMS endpoint to use instead of the regional one (VPC endpoint, tests);
+                              https://, or http:// to a loopback host only (localhost, 127.0.0.0/8, [::1]).
   -h, --help                  Show this help.
 `;

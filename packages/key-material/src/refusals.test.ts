@@ -2,6 +2,7 @@
  * Every refusal: non-zero exit, exactly one `sse-kms-key-material: error: <what> (<fix>)` line on
  * stderr, nothing on stdout, and the working directory exactly as it was (no file created or changed).
  */
+import { spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -145,12 +146,27 @@ describe("import refuses bad options before any network call", () => {
     [importWith(...base, ...endpoint, "--wrapping-algorithm", "RSAES_OAEP_SHA_1"), /unknown option --wrapping-algorithm for import/],
     [importWith(...base, "--endpoint-url", "not a url"), /is not a URL/],
     [importWith(...base, "--endpoint-url", "ftp://127.0.0.1"), /not an http\(s\) URL/],
+    [importWith(...base, "--endpoint-url", "http://kms.example.com"), /plain http: to a host that is not loopback/],
+    [importWith(...base, "--endpoint-url", "http://10.0.0.1:4566"), /plain http: to a host that is not loopback/],
+    [importWith(...base, "--endpoint-url", "http://127.0.0.1.evil.example:80"), /plain http: to a host that is not loopback/],
+    [importWith(...base, "--endpoint-url", "https://user:pw@kms.eu-west-1.amazonaws.com"), /must not carry a user name or password/],
     [["import", "--key-id", "arn:aws:kms:us-east-1:111122223333:key/abc", ...base, ...endpoint], /ARN in us-east-1 but --region is eu-west-1/],
   ] as Array<[string[], RegExp]>)("%j", (args, message) => expectRefusal(args, 2, message));
 
   test("bad material files are refused before contacting KMS", async () => {
     await expectRefusal(importWith("--region", "eu-west-1", ...endpoint, "--material", p("33.material")), 1, /is 33 bytes/);
     await expectRefusal(importWith("--region", "eu-west-1", ...endpoint, "--material", p("missing.material")), 1, /no such file/);
+    // Never opened: opening a FIFO would wait for a writer forever, /dev/zero never ends.
+    await expectRefusal(importWith("--region", "eu-west-1", ...endpoint, "--material", "/dev/zero"), 1, /not a regular file/);
+    // The FIFO lives outside `dir`: the directory snapshot would read it (and wait forever).
+    const fifoDir = tempDir();
+    try {
+      if (spawnSync("mkfifo", [join(fifoDir, "fifo.material")]).status === 0) {
+        await expectRefusal(importWith("--region", "eu-west-1", ...endpoint, "--material", join(fifoDir, "fifo.material")), 1, /not a regular file/);
+      }
+    } finally {
+      removeDir(fifoDir);
+    }
     await expectRefusal(importWith("--region", "eu-west-1", ...endpoint, "--generate", "--material-out", p("existing.material")), 1, /refusing to overwrite/);
   });
 });

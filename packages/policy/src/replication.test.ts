@@ -1,7 +1,6 @@
 import { cryptographicActionsIn } from "./actions";
 import { actionsOf, awsPrincipalsOf, canonicalPolicy, renderPolicy } from "./document";
 import {
-  REPLICATION_DESTINATION_BUCKET_ACTIONS,
   type ReplicationPolicyOptions,
   replicationDestinationBucketStatements,
   replicationDestinationKeyStatement,
@@ -26,15 +25,9 @@ const options: ReplicationPolicyOptions = {
 const byBucketContext = (bucket: string) => ({ "kms:EncryptionContext:aws:s3:arn": [bucket, `${bucket}/*`] });
 
 describe("replicationTrustPolicy", () => {
-  it("lets only S3 assume the role, only for the source account and bucket", () => {
-    expect(replicationTrustPolicy({ sourceAccount: "333333333333", sourceBucketArn: SRC_BUCKET }).Statement).toEqual([
-      {
-        Sid: "S3AssumesRoleForSourceBucket",
-        Effect: "Allow",
-        Principal: { Service: "s3.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": "333333333333" }, ArnLike: { "aws:SourceArn": SRC_BUCKET } },
-      },
+  it("lets only S3 assume the role, with no condition on keys S3 is not documented to send", () => {
+    expect(replicationTrustPolicy().Statement).toEqual([
+      { Sid: "S3AssumesReplicationRole", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
   });
 });
@@ -55,13 +48,15 @@ describe("replicationRolePolicy", () => {
     });
   });
 
-  it("replicates objects, deletes, tags and ownership into the destination objects only", () => {
+  it("replicates objects, tags and ownership into the destination objects only (deletes only with delete-marker replication)", () => {
     expect(sid("ReplicateIntoDestinationObjects")).toEqual({
       Sid: "ReplicateIntoDestinationObjects",
       Effect: "Allow",
-      Action: ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
+      Action: ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateObject", "s3:ReplicateTags"],
       Resource: `${DST_BUCKET}/*`,
     });
+    const withMarkers = canonicalPolicy(replicationRolePolicy({ ...options, deleteMarkerReplication: true }));
+    expect(actionsOf(withMarkers.Statement.find((s) => s.Sid === "ReplicateIntoDestinationObjects")!)).toContain("s3:ReplicateDelete");
   });
 
   it("decrypts with the source key only via S3 in the source region, for the source bucket (bucket and object ARN)", () => {
@@ -138,22 +133,27 @@ describe("replicationDestinationKeyStatement", () => {
 });
 
 describe("replicationDestinationBucketStatements", () => {
-  it("lets exactly the role replicate into the objects and read/set versioning on the bucket", () => {
+  it("lets exactly the role replicate objects and tags into the objects, and nothing on the bucket itself", () => {
     expect(replicationDestinationBucketStatements(options)).toEqual([
       {
         Sid: "ReplicationRoleReplicatesObjects",
         Effect: "Allow",
         Principal: { AWS: ROLE },
-        Action: ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
+        Action: ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateObject", "s3:ReplicateTags"],
         Resource: `${DST_BUCKET}/*`,
       },
-      {
-        Sid: "ReplicationRoleBucketVersioning",
-        Effect: "Allow",
-        Principal: { AWS: ROLE },
-        Action: [...REPLICATION_DESTINATION_BUCKET_ACTIONS],
-        Resource: DST_BUCKET,
-      },
     ]);
+  });
+
+  it("grants s3:ReplicateDelete only when delete markers are replicated", () => {
+    const withMarkers = replicationDestinationBucketStatements({ ...options, deleteMarkerReplication: true });
+    expect(withMarkers.map(actionsOf)).toEqual([["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"]]);
+  });
+
+  it("never grants a bucket-level action (no versioning change on the backup)", () => {
+    for (const markers of [false, true]) {
+      const actions = replicationDestinationBucketStatements({ ...options, deleteMarkerReplication: markers }).flatMap(actionsOf);
+      expect(actions.filter((a) => /Bucket(Versioning|Policy|Lifecycle|Replication)/.test(a))).toEqual([]);
+    }
   });
 });

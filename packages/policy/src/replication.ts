@@ -2,7 +2,7 @@
  * The statements of cross-account replication of SSE-KMS objects (S3 User Guide, "Replicating
  * encrypted objects" and "Configuring replication for buckets in different accounts"):
  *
- * - the replication role's trust policy: only S3, only on behalf of the source account and bucket;
+ * - the replication role's trust policy: only S3 (the policy AWS documents, see replicationTrustPolicy);
  * - its permissions: read for replication on the source, replicate into the destination objects,
  *   `kms:Decrypt` on the source key and `kms:Encrypt`/`kms:GenerateDataKey` on the destination key,
  *   each only through S3 in that key's region and only for that bucket's encryption context;
@@ -28,10 +28,13 @@ import { S3_ENCRYPTION_CONTEXT_KEY, type KeyScope, keyUseViaS3Statement, s3Encry
 export const S3_SERVICE_PRINCIPAL = "s3.amazonaws.com";
 
 /**
- * Bucket-level actions the destination bucket policy grants the replication role in a
- * cross-account setup (S3 User Guide, "Configuring replication for buckets in different accounts").
+ * The destination object actions replication uses: `s3:ReplicateDelete` only when delete markers
+ * are replicated (S3 User Guide, "Setting up permissions for live replication": ReplicateDelete is
+ * for delete markers); everything else always.
  */
-export const REPLICATION_DESTINATION_BUCKET_ACTIONS = ["s3:GetBucketVersioning", "s3:PutBucketVersioning"] as const;
+export function replicationDestinationObjectActions(deleteMarkerReplication: boolean): string[] {
+  return REPLICATION_DESTINATION_OBJECT_ACTIONS.filter((a) => deleteMarkerReplication || a !== "s3:ReplicateDelete");
+}
 
 /** One side of a replication: a bucket, its key, the account and region that own them. */
 export interface ReplicationEndpoint {
@@ -52,6 +55,8 @@ export interface ReplicationPolicyOptions {
   readonly dnsSuffix?: string;
   readonly source: ReplicationEndpoint;
   readonly destination: ReplicationEndpoint;
+  /** Whether delete markers are replicated (then, and only then, `s3:ReplicateDelete` is granted). @default false */
+  readonly deleteMarkerReplication?: boolean;
 }
 
 function keyScope(o: ReplicationPolicyOptions, side: ReplicationEndpoint): KeyScope {
@@ -59,20 +64,25 @@ function keyScope(o: ReplicationPolicyOptions, side: ReplicationEndpoint): KeySc
 }
 
 /**
- * The trust policy of the replication role: S3 may assume it only for the source account's source
- * bucket (`aws:SourceAccount`, `aws:SourceArn`: the confused-deputy guard).
+ * The trust policy of the replication role: S3 may assume it. No `aws:SourceAccount` /
+ * `aws:SourceArn` condition, deliberately. AWS documents the replication trust policy without them
+ * (S3 User Guide, "Setting up permissions for live replication", Step 2:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html),
+ * and no AWS documentation found states that S3 sends those keys when it assumes a replication
+ * role; the IAM reference says they are present only when the calling service sets them
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
+ * Required but absent, they would make replication fail closed: no replica, no error at apply.
+ * What keeps other buckets from using the role instead: naming a role in a replication
+ * configuration needs `iam:PassRole` on it (Step 1 of the same page), and a role cannot be
+ * passed to a bucket of another account. docs/security.md records this decision.
  */
-export function replicationTrustPolicy(o: { readonly sourceAccount: string; readonly sourceBucketArn: string }): PolicyDocument {
+export function replicationTrustPolicy(): PolicyDocument {
   return policyDocument([
     {
-      Sid: "S3AssumesRoleForSourceBucket",
+      Sid: "S3AssumesReplicationRole",
       Effect: "Allow",
       Principal: { Service: S3_SERVICE_PRINCIPAL },
       Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": o.sourceAccount },
-        ArnLike: { "aws:SourceArn": o.sourceBucketArn },
-      },
     },
   ]);
 }
@@ -103,7 +113,7 @@ export function replicationRolePolicy(o: ReplicationPolicyOptions): PolicyDocume
     {
       Sid: "ReplicateIntoDestinationObjects",
       Effect: "Allow",
-      Action: [...REPLICATION_DESTINATION_OBJECT_ACTIONS],
+      Action: replicationDestinationObjectActions(o.deleteMarkerReplication ?? false),
       Resource: bucketObjectsArn(o.destination.bucketArn),
     },
     {
@@ -160,11 +170,12 @@ export function replicationDestinationKeyStatement(o: ReplicationPolicyOptions):
 }
 
 /**
- * Destination bucket policy: exactly the replication role may replicate objects, deletes and tags
- * and hand object ownership to the bucket owner, and read/set the bucket's versioning state (what
- * the S3 User Guide asks of a cross-account destination). Because the role's own policy grants it
- * no versioning action, the role cannot actually change the destination's versioning: cross-account
- * access needs both sides.
+ * Destination bucket policy: exactly the replication role may replicate objects and tags (and
+ * delete markers, when they are replicated) and hand object ownership to the bucket owner.
+ * Nothing else: no `s3:GetBucketVersioning` / `s3:PutBucketVersioning`, which the S3 User Guide's
+ * cross-account example grants but replication does not use. They would be dead while the role's
+ * own policy lacks them, and live the moment the source account widens its role: it could then
+ * suspend versioning on the backup bucket.
  */
 export function replicationDestinationBucketStatements(o: ReplicationPolicyOptions): PolicyStatement[] {
   return [
@@ -172,15 +183,8 @@ export function replicationDestinationBucketStatements(o: ReplicationPolicyOptio
       Sid: "ReplicationRoleReplicatesObjects",
       Effect: "Allow",
       Principal: { AWS: o.roleArn },
-      Action: [...REPLICATION_DESTINATION_OBJECT_ACTIONS],
+      Action: replicationDestinationObjectActions(o.deleteMarkerReplication ?? false),
       Resource: bucketObjectsArn(o.destination.bucketArn),
-    },
-    {
-      Sid: "ReplicationRoleBucketVersioning",
-      Effect: "Allow",
-      Principal: { AWS: o.roleArn },
-      Action: [...REPLICATION_DESTINATION_BUCKET_ACTIONS],
-      Resource: o.destination.bucketArn,
     },
   ];
 }

@@ -16,6 +16,7 @@ import { s3PublicAccessBlock } from "./s3-public-access-block";
 import { s3SseKmsCustomerKey } from "./s3-sse-kms-customer-key";
 import { s3TlsOnly } from "./s3-tls-only";
 import { s3VersioningForReplication } from "./s3-versioning-for-replication";
+import { stateNoForceDestroy } from "./state-no-force-destroy";
 import { statePreventDestroy } from "./state-prevent-destroy";
 
 export {
@@ -35,6 +36,7 @@ export {
   s3SseKmsCustomerKey,
   s3TlsOnly,
   s3VersioningForReplication,
+  stateNoForceDestroy,
   statePreventDestroy,
 };
 export { STATEFUL_TYPES } from "./state-prevent-destroy";
@@ -58,6 +60,7 @@ export const ALL_RULES: readonly GuardrailRule[] = [
   s3TlsOnly,
   s3VersioningForReplication,
   statePreventDestroy,
+  stateNoForceDestroy,
   providerAllowedAccountIds,
   iamNoWildcardPermissions,
 ];

@@ -15,7 +15,8 @@ import {
 } from "@sse-kms/policy";
 import { ACCOUNT, findings, goodKeyStatements, keyPolicy, newStack, rawBucket, rawKey, statusOf, violations } from "../test-support";
 import { evaluateStack } from "../pack";
-import { iamNoWildcardPermissions, providerAllowedAccountIds, statePreventDestroy } from ".";
+import { iamNoWildcardPermissions, providerAllowedAccountIds, stateNoForceDestroy, statePreventDestroy } from ".";
+import { suppress } from "../suppressions";
 
 describe("SKB-STATE-1 state-prevent-destroy", () => {
   test("compliant: production keys and buckets carry prevent_destroy; not applicable outside production", () => {
@@ -39,6 +40,34 @@ describe("SKB-STATE-1 state-prevent-destroy", () => {
   });
 });
 
+describe("SKB-STATE-2 state-no-force-destroy", () => {
+  const BUCKET = "aws_s3_bucket.acme_test_data";
+  test("compliant: a production bucket without force_destroy or with false; not applicable outside production", () => {
+    const absent = newStack();
+    rawBucket(absent.stack);
+    expect(statusOf(absent.stack, stateNoForceDestroy, BUCKET, true)).toBe("compliant");
+    const off = newStack();
+    rawBucket(off.stack).bucket.forceDestroy = false;
+    expect(statusOf(off.stack, stateNoForceDestroy, BUCKET, true)).toBe("compliant");
+    const dev = newStack();
+    rawBucket(dev.stack).bucket.forceDestroy = true;
+    expect(statusOf(dev.stack, stateNoForceDestroy, BUCKET, false)).toBe("not-applicable");
+  });
+  test("non-compliant: force_destroy true in production", () => {
+    const { stack } = newStack();
+    rawBucket(stack).bucket.forceDestroy = true;
+    expect(findings(stack, stateNoForceDestroy, true).map((f) => [f.address, f.status, f.detail])).toEqual([[BUCKET, "non-compliant", "force_destroy is true"]]);
+  });
+  test("a reasoned waiver on the bucket silences it, and is recorded", () => {
+    const { stack } = newStack();
+    const { bucket } = rawBucket(stack);
+    bucket.forceDestroy = true;
+    suppress(bucket, "SKB-STATE-2", "scratch bucket of derived data, rebuilt nightly from the source");
+    const result = evaluateStack(stack, { production: true, rules: [stateNoForceDestroy] });
+    expect(result.violations).toEqual([]);
+  });
+});
+
 describe("SKB-PROV-1 provider-allowed-account-ids", () => {
   test("compliant: default and aliased providers pinned", () => {
     const { stack } = newStack();
@@ -58,7 +87,7 @@ describe("SKB-PROV-1 provider-allowed-account-ids", () => {
 });
 
 describe("SKB-IAM-1 iam-no-wildcard-permissions", () => {
-  const trust = renderPolicy(replicationTrustPolicy({ sourceAccount: ACCOUNT, sourceBucketArn: "arn:aws:s3:::acme-src" }));
+  const trust = renderPolicy(replicationTrustPolicy());
 
   test("compliant: the replication role policy (listed actions, named resources, KMS via S3)", () => {
     const { stack } = newStack();
@@ -132,7 +161,7 @@ describe("a cross-account replication stack (two providers, IAM role, replicatio
     for (const b of [src.bucket, dstBucket.bucket]) b.lifecycle = lifecycle;
     // The destination's companion resources belong to the destination provider.
     for (const c of stack.node.findAll()) if (c.node.id.endsWith("acme_dst")) (c as unknown as { provider: AwsProvider }).provider = dst;
-    const role = new IamRole(stack, "role", { name: "prod-s3-replication", assumeRolePolicy: renderPolicy(replicationTrustPolicy({ sourceAccount: ACCOUNT, sourceBucketArn: source.bucketArn })) });
+    const role = new IamRole(stack, "role", { name: "prod-s3-replication", assumeRolePolicy: renderPolicy(replicationTrustPolicy()) });
     new IamRolePolicy(stack, "role-policy", { role: role.name, policy: renderPolicy(replicationRolePolicy(o)) });
     new S3BucketReplicationConfigurationA(stack, "replication", {
       bucket: src.bucket.id,
