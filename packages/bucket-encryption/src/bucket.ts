@@ -1,4 +1,4 @@
-import { reserveAddress, BucketName, type BucketSettings, ConstructPropError, partitionOf, requireProp, terraformName } from "@sse-kms/config";
+import { awsProviderVersionAt, providerKnows, reserveAddress, BucketName, type BucketSettings, ConstructPropError, partitionOf, requireProp, terraformName } from "@sse-kms/config";
 import {
   type PolicyDocument,
   type PolicyStatement,
@@ -119,7 +119,8 @@ export class EncryptedBucket extends Construct {
           },
           // Explicit on AWS provider 6.25: unset values show a diff on every plan.
           bucketKeyEnabled: props.bucketKeyEnabled ?? true,
-          blockedEncryptionTypes: ["SSE-C"],
+          // Only providers that know the attribute (6.22.0+); the bucket policy denies SSE-C on every version.
+          blockedEncryptionTypes: providerKnows(awsProviderVersionAt(this), "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types") ? ["SSE-C"] : undefined,
         },
       ],
     });

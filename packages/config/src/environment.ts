@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BackendSchema } from "./backend";
 import { CrossAccountReplicationConfigSchema, CustomerManagedConfigSchema, ImportedMaterialConfigSchema } from "./blueprints";
+import { AwsProviderVersion } from "./provider";
 import { AccountId, KNOWN_REGIONS, Region, RoleArn, Tags, arnPartition, partitionOf } from "./primitives";
 
 export const BLUEPRINT_NAMES = ["customer-managed", "imported-material", "cross-account-replication"] as const;
@@ -24,6 +25,7 @@ export const EnvironmentConfigSchema = z
       .describe("Production: stateful resources are protected (prevent_destroy) and guardrails are stricter."),
     preventDestroy: z.boolean({ error: "must be true or false" }).optional()
       .describe("lifecycle.prevent_destroy on keys and buckets. Default: the value of production."),
+    awsProviderVersion: AwsProviderVersion,
     assumeRoleArn: RoleArn.optional().describe("Role the AWS provider assumes to deploy."),
     tags: Tags.default({}),
     backend: BackendSchema.default({ type: "local", directory: "terraform-state" }),

@@ -8,3 +8,4 @@ export * from "./validate";
 export * from "./json-schema";
 export * from "./construct-error";
 export * from "./pin-address";
+export * from "./provider";
