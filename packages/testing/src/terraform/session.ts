@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { parsePlan } from "../plan/read";
 import type { TerraformPlan } from "../plan/model";
 import { type ProviderMirror, PROVIDER_MIRROR_ENV, findProviderMirror, findTerraform } from "./discover";
@@ -154,6 +154,27 @@ export class TerraformSession {
     return { name, dir };
   }
 
+  /** Writes a folder of the temporary root holding exactly `files` (e.g. an HCL stack's `cdk.tf`). */
+  folder(name: string, files: Readonly<Record<string, string>>): StackWorkdir {
+    const dir = join(this.root, "stacks", name);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    return { name, dir };
+  }
+
+  /**
+   * `terraform validate` of several folders in one run: a wrapper configuration calls each as a
+   * child module (see {@link planTogether}), `init -backend=false`, then `validate`.
+   */
+  async validateTogether(label: string, works: readonly StackWorkdir[]): Promise<{ readonly ok: boolean; readonly steps: readonly StepResult[]; readonly name: string }> {
+    const dir = this.wrapper(label, works);
+    const steps: StepResult[] = [];
+    const init = await this.initArgs(dir, ["-backend=false"]);
+    steps.push(init);
+    if (init.ok) steps.push(await this.run(dir, ["validate", "-no-color"]));
+    return { name: label, ok: steps.every((s) => s.ok), steps };
+  }
+
   /** Runs `terraform <args>` in `dir` within the pool; never throws for a non-zero exit. */
   async run(dir: string, args: readonly string[]): Promise<StepResult> {
     await this.acquire();
@@ -166,7 +187,11 @@ export class TerraformSession {
 
   /** `terraform init` from the mirror; one at a time, so the shared plugin cache is filled once. */
   init(dir: string): Promise<StepResult> {
-    const next = this.initChain.then(() => this.run(dir, ["init", "-input=false", "-no-color", "-backend=true"]));
+    return this.initArgs(dir, []);
+  }
+
+  private initArgs(dir: string, extra: readonly string[]): Promise<StepResult> {
+    const next = this.initChain.then(() => this.run(dir, ["init", "-input=false", "-no-color", ...extra]));
     this.initChain = next.catch(() => undefined);
     return next;
   }
@@ -204,15 +229,21 @@ export class TerraformSession {
    * The stacks must pin the same hashicorp/aws version.
    */
   async planTogether(label: string, works: readonly StackWorkdir[], options: { readonly state?: string; readonly planArgs?: readonly string[] } = {}): Promise<CombinedPlanRun> {
-    const dir = join(this.root, "runs", label);
-    mkdirSync(dir, { recursive: true });
-    const modules = Object.fromEntries(works.map((w) => [w.name, { source: `../../stacks/${w.name}` }]));
-    writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify({ module: modules }, null, 2)}\n`);
+    const dir = this.wrapper(label, works);
     if (options.state !== undefined) writeFileSync(join(dir, "terraform.tfstate"), options.state);
     const run = await this.planStack({ name: label, dir }, options.planArgs);
     const plans = new Map<string, TerraformPlan>();
     if (run.plan) for (const w of works) plans.set(w.name, modulePlan(run.plan, w.name));
     return { ...run, stacks: works.map((w) => w.name), plans };
+  }
+
+  /** A wrapper configuration under `runs/<label>` calling each folder as a child module named after it. */
+  private wrapper(label: string, works: readonly StackWorkdir[]): string {
+    const dir = join(this.root, "runs", label);
+    mkdirSync(dir, { recursive: true });
+    const modules = Object.fromEntries(works.map((w) => [w.name, { source: relative(dir, w.dir).split(sep).join("/") }]));
+    writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify({ module: modules }, null, 2)}\n`);
+    return dir;
   }
 
   /** Deletes the temporary root. */
