@@ -12,16 +12,26 @@ import { moveFrom } from "@sse-kms/guardrails";
 import { type StepResult, type TerraformPlan, TerraformSession, actionOf, describeFailure, findChanges, priorStateResources, stateDocument, terraformAvailability } from "@sse-kms/testing";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Testing } from "cdktf";
-import { findRepoRoot, loadEnvironments } from "./app";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EnvironmentStack } from "@sse-kms/stack";
+import { createApp, findRepoRoot } from "./app";
 import { buildEnvironment } from "./catalog";
-import { synthEnvironment } from "./environment-suite";
 import { type TierResult, configuredReferences, configuredResource, runTier, tierLine } from "./real-terraform";
 
 // A generous ceiling for a loaded machine (the plans run in beforeAll); not a timing assertion.
 jest.setTimeout(900_000);
 
 const root = findRepoRoot(__dirname);
-const stacks = loadEnvironments(root).flatMap((env) => synthEnvironment(env).map((s) => ({ ...s, env })));
+// The bytes `npm run synth` writes (the same app, into a temporary outdir), cdktf's metadata included.
+const outdir = mkdtempSync(join(tmpdir(), "sse-kms-tier-synth-"));
+const app = createApp(root, { outdir });
+app.synth();
+const stacks = app.node.children
+  .filter((c): c is EnvironmentStack => c instanceof EnvironmentStack)
+  .map((s) => ({ name: s.node.id, blueprint: s.blueprint, json: readFileSync(join(outdir, "stacks", s.node.id, "cdk.tf.json"), "utf8") }));
+rmSync(outdir, { recursive: true, force: true });
 const availability = terraformAvailability();
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -120,13 +130,13 @@ if (!availability.available) {
   });
 
   /** A non-production fixture environment on the newest aws version the mirror holds. */
-  function fixture(keyName: string): EnvironmentConfig {
+  function fixture(keyName: string, awsProviderVersion?: string): EnvironmentConfig {
     if (!availability.available) throw new Error("unreachable");
     return parseEnvironment({
       name: "tier",
       account: "123456789012",
       region: "eu-west-1",
-      awsProviderVersion: availability.mirror.awsVersions[availability.mirror.awsVersions.length - 1],
+      awsProviderVersion: awsProviderVersion ?? availability.mirror.awsVersions[availability.mirror.awsVersions.length - 1],
       backend: { type: "local" },
       blueprints: {
         "customer-managed": {
@@ -136,12 +146,18 @@ if (!availability.available) {
       },
     });
   }
-  function synthFixture(keyName: string, moveFromAddress?: string): string {
+  function synthFixture(keyName: string, moveFromAddress?: string, awsProviderVersion?: string): string {
     const app = Testing.app({ stackTraces: false });
-    const [stack] = buildEnvironment(app, fixture(keyName));
+    const [stack] = buildEnvironment(app, fixture(keyName, awsProviderVersion));
     if (moveFromAddress) moveFrom(stack!.node.findAll().find((c): c is KmsKey => c instanceof KmsKey)!, moveFromAddress);
     return Testing.synth(stack!);
   }
+
+  test("a stack pinning a hashicorp/aws version the mirror lacks is skipped with a line naming both (never a silent pass)", async () => {
+    const lacking = ["6.25.0", "6.0.0", "6.1.0"].find((v) => !availability.mirror.awsVersions.includes(v))!;
+    const [r] = await runTier(session, [{ name: "tier-customer-managed", json: synthFixture("data", undefined, lacking) }]);
+    expect(tierLine(r!)).toBe(`skipped: real terraform for tier-customer-managed: the stack pins hashicorp/aws ${lacking}; the mirror ${availability.mirror.path} holds ${availability.mirror.awsVersions.join(", ")}`);
+  });
 
   test("rename safety, real Terraform: renaming a key plans its destroy without a moved block, none with it", async () => {
     expect(renameBefore === undefined ? "the before configuration was not planned" : "ok").toBe("ok");
