@@ -18,7 +18,6 @@ export const ENTRIES = {
   validate: ["apps/catalog/src/validate-cli.ts", "dist/validate.js"],
   cost: ["tools/cost/cli.ts", "dist/cost.js"],
   "lock-update": ["tools/lock-update.ts", "dist/lock-update.js"],
-  "plan-predict": ["tools/plan/predict-cli.ts", "dist/plan-predict.js"],
   plan: ["tools/plan/plan-cli.ts", "dist/plan.js"],
   "synth-hcl": ["tools/hcl/synth-hcl.ts", "dist/synth-hcl.js"],
   docs: ["tools/docs/generate.ts", "dist/docs.js"],

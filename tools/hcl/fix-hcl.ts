@@ -43,10 +43,11 @@ export function parseHclString(literal: string): string {
 
 type Blocks = Record<string, Record<string, unknown>>;
 
-/** The synthesized JSON parts whose string attributes are checked: resources and outputs. */
+/** The synthesized JSON parts whose string attributes are checked: resources, outputs and the terraform block. */
 export interface StackJson {
   readonly resource?: Record<string, Blocks>;
   readonly output?: Blocks;
+  readonly terraform?: Record<string, unknown>;
 }
 
 /** The HCL text with every broken string attribute of the stack's resources and outputs repaired. */
@@ -65,6 +66,26 @@ export function repairHcl(hcl: string, stackJson: StackJson): { text: string; re
       text = text.split(broken).join(`${attribute} = ${hclString(value)}`);
       repaired.push(`${address}.${attribute}`);
     }
+  }
+  // cdktf renders an output whose string value looks like JSON as an HCL object/tuple literal, so
+  // the HCL output's type differs from the JSON stack's (a string) and `terraform output -raw` breaks.
+  for (const [name, config] of Object.entries(stackJson.output ?? {})) {
+    const value = config.value;
+    if (typeof value !== "string" || !/^[[{]/.test(value)) continue;
+    const literal = `value = ${value}\n`;
+    const header = `output "${name}" {\n`;
+    const start = text.indexOf(header);
+    if (start < 0 || !text.startsWith(literal, start + header.length)) continue;
+    text = `${text.slice(0, start + header.length)}value = ${hclString(value)}\n${text.slice(start + header.length + literal.length)}`;
+    repaired.push(`output.${name}.value`);
+  }
+  // cdktf renders a string added to the terraform block by an override (required_version) as `0 = "<name>"`.
+  for (const [attribute, value] of Object.entries(stackJson.terraform ?? {})) {
+    if (typeof value !== "string") continue;
+    const broken = new RegExp(`^[ \\t]*0 = "${attribute}"$`, "m");
+    if (!broken.test(text)) continue;
+    text = text.replace(broken, `${attribute} = ${hclString(value)}`);
+    repaired.push(`terraform.${attribute}`);
   }
   return { text, repaired };
 }

@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import { hclString, parseHclString, repairHcl } from "./fix-hcl";
-import { synthHcl } from "./synth-hcl";
+import { TerraformSession, describeFailure, terraformAvailability } from "@sse-kms/testing";
+import { formatHcl, synthHcl } from "./synth-hcl";
 
 const root = findRepoRoot(__dirname);
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -13,9 +15,11 @@ function hclAttribute(hcl: string, header: string, attribute: string): string {
   const start = hcl.indexOf(`${header} {\n`);
   if (start < 0) throw new Error(`no block ${header}`);
   const end = hcl.indexOf("\n}\n", start);
-  const line = hcl.slice(start, end).split("\n").find((l) => l.trimStart().startsWith(`${attribute} = "`));
-  if (!line) throw new Error(`no ${attribute} in ${header}`);
-  return line.trimStart().slice(`${attribute} = `.length);
+  // Unformatted (cdktf) or aligned by terraform fmt: `attribute = "..."` or `attribute   = "..."`.
+  const pattern = new RegExp(`^\\s*${attribute}\\s*= (.*)$`);
+  const match = hcl.slice(start, end).split("\n").map((l) => pattern.exec(l)).find((m) => m !== null);
+  if (!match) throw new Error(`no ${attribute} in ${header}`);
+  return match[1]!;
 }
 
 describe("HCL strings", () => {
@@ -80,4 +84,44 @@ describe("npm run synth:hcl", () => {
     }
     expect(compared).toBeGreaterThanOrEqual(10);
   });
+
+  test("outputs keep their types: a string output of the JSON stack is a string literal in HCL (terraform output -raw works)", () => {
+    let compared = 0;
+    for (const stack of jsonStacks) {
+      const hcl = readFileSync(results.find((r) => r.stack === stack.name)!.file, "utf8");
+      for (const [name, o] of Object.entries(((JSON.parse(stack.json) as Json).output ?? {}) as Json)) {
+        const value = (o as Json).value;
+        if (typeof value !== "string" || value.includes("${")) continue;
+        expect({ output: `${stack.name}:${name}`, value: parseHclString(hclAttribute(hcl, `output "${name}"`, "value")) }).toEqual({ output: `${stack.name}:${name}`, value });
+        compared++;
+      }
+    }
+    // The staging replication stack's JSON-string outputs are among them (object/tuple literals before the repair).
+    expect(compared).toBeGreaterThanOrEqual(10);
+  });
+
+  const availability = terraformAvailability();
+  if (!availability.available) {
+    test("terraform validate and fmt -check of the HCL stacks: skipped, one visible line per stack", () => {
+      for (const r of results) process.stdout.write(`skipped: real terraform for ${r.stack} (HCL): ${availability.reason}\n`);
+      expect(results.length).toBeGreaterThan(0);
+    });
+  } else {
+    // A generous ceiling for a loaded machine; not a timing assertion.
+    jest.setTimeout(900_000);
+    test("terraform fmt -check and terraform validate pass on every HCL stack (after npm run synth:hcl's terraform fmt)", async () => {
+      expect(formatHcl(outdir)).toBeDefined();
+      const fmt = spawnSync(availability.terraform, ["fmt", "-check", "-recursive", "-no-color", outdir], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+      expect({ status: fmt.status, unformatted: fmt.stdout }).toEqual({ status: 0, unformatted: "" });
+      const session = new TerraformSession(availability.terraform, availability.mirror);
+      try {
+        const run = await session.validateTogether("hcl", results.map((r) => session.folder(r.stack, { "cdk.tf": readFileSync(r.file, "utf8") })));
+        const validate = run.steps.find((s) => s.command.startsWith("terraform validate"));
+        for (const r of results) process.stdout.write(`real terraform: ${r.stack} (HCL): fmt -check ok, validate ${run.ok ? "ok" : "FAILED"} [${results.length} stacks in one run, ${validate ? validate.seconds.toFixed(1) : "-"} s]\n`);
+        expect(run.ok ? "ok" : describeFailure(run)).toBe("ok");
+      } finally {
+        session.dispose();
+      }
+    });
+  }
 });

@@ -2,8 +2,10 @@
  * `npm run synth:hcl`: writes every stack as HCL (`cdktf.out.hcl/stacks/<stack>/cdk.tf`), the
  * exit for teams leaving CDK. Same app, same environments as `npm run synth`, rendered with
  * cdktf's HCL output (what `cdktf synth --hcl` does), then repaired where cdktf 0.21 leaves
- * string attributes with references unescaped (see fix-hcl.ts).
+ * string attributes with references unescaped or outputs retyped (see fix-hcl.ts), and formatted
+ * with `terraform fmt` where a terraform binary exists.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 // The argument parser is loaded alone; cdktf and the provider only once the command line is valid.
@@ -15,8 +17,22 @@ export const HCL_OUTDIR = "cdktf.out.hcl";
 export interface HclStack {
   readonly stack: string;
   readonly file: string;
-  /** Attributes whose unescaped references were repaired. */
+  /** Attributes repaired after cdktf's rendering. */
   readonly repaired: string[];
+}
+
+/**
+ * Formats the written files with `terraform fmt` (cdktf writes no indentation) when a terraform
+ * binary is found (`fmt` needs no provider and no network). Returns the binary, or undefined when
+ * there is none (the files are then valid but not in canonical layout).
+ */
+export async function formatHcl(outdir: string): Promise<string | undefined> {
+  const { findTerraform } = await import("@sse-kms/testing/terraform");
+  const terraform = findTerraform();
+  if (terraform === undefined) return undefined;
+  const r = spawnSync(terraform, ["fmt", "-recursive", "-no-color", outdir], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  if (r.status !== 0) throw new Error(`terraform fmt failed on ${outdir} (exit ${r.status}): ${r.stderr}`);
+  return terraform;
 }
 
 /** Synthesizes HCL for every stack into `outdir`; returns the stacks and the repaired attributes. */
@@ -45,16 +61,19 @@ export async function synthHcl(root: string, outdir: string): Promise<HclStack[]
 }
 
 const USAGE = `npm run synth:hcl
-Writes every stack as HCL into ${HCL_OUTDIR}/stacks/<stack>/cdk.tf. Takes no arguments.`;
+Writes every stack as HCL into ${HCL_OUTDIR}/stacks/<stack>/cdk.tf (formatted with terraform fmt when a terraform binary exists). Takes no arguments.`;
 
 if (require.main === module) {
   runCli("synth:hcl", USAGE, async (args) => {
     parseCliArgs(args, {});
     const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
     const root = findRepoRoot(__dirname);
-    for (const r of await synthHcl(root, join(root, HCL_OUTDIR))) {
-      console.log(`${r.stack}: ${HCL_OUTDIR}/stacks/${r.stack}/cdk.tf${r.repaired.length ? ` (repaired cdktf's unescaped ${r.repaired.join(", ")})` : ""}`);
+    const outdir = join(root, HCL_OUTDIR);
+    for (const r of await synthHcl(root, outdir)) {
+      console.log(`${r.stack}: ${HCL_OUTDIR}/stacks/${r.stack}/cdk.tf${r.repaired.length ? ` (repaired cdktf's rendering of ${r.repaired.join(", ")})` : ""}`);
     }
+    if ((await formatHcl(outdir)) === undefined) console.log("not formatted: no terraform binary on PATH for terraform fmt (the files are valid HCL without canonical indentation)");
+    else console.log(`formatted ${HCL_OUTDIR} with terraform fmt`);
     return 0;
   });
 }

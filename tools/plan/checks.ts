@@ -1,6 +1,6 @@
 import { type TerraformPlan, toPlanNoDestroy } from "@sse-kms/testing";
 
-/** One named check over a plan (predicted or real), and its verdict. */
+/** One named check over a real plan (`terraform show -json`), and its verdict. */
 export interface PlanCheckResult {
   readonly check: string;
   readonly pass: boolean;
@@ -8,8 +8,9 @@ export interface PlanCheckResult {
 }
 
 /**
- * The assertions every plan of a shipped stack must meet, run both on predicted plans (in
- * `npm test`) and on real `terraform show -json` output (`nx run-many -t plan`).
+ * The assertions every plan of a shipped stack must meet, on real `terraform show -json` output of
+ * the opt-in plan with credentials (`nx run-many -t plan`); `npm test`'s real-Terraform tier
+ * (blueprints/catalog/src/real-terraform.test.ts) runs the same matcher offline.
  */
 export function checkPlan(plan: TerraformPlan): PlanCheckResult[] {
   const noDestroy = toPlanNoDestroy(plan);

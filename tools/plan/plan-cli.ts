@@ -2,7 +2,7 @@
  * The opt-in real plan: `nx run-many -t plan` (or `node dist/plan.js --env <env>`). Where a
  * `terraform` binary is on PATH (and credentials for the account exist), it runs
  * `terraform init`, `terraform plan -out`, `terraform show -json` in each synthesized stack of
- * the environment and feeds the plan JSON to the same checks as the predicted plans. Without
+ * the environment and feeds the plan JSON to the same checks as the offline tier. Without
  * terraform it prints "skipped: no terraform on PATH" and exits 0. Not part of `npm test`.
  */
 import { spawnSync } from "node:child_process";

@@ -22,8 +22,9 @@ describe.each(FIXTURES.map((e) => [e.name, e] as const))(`${blueprint.name} in f
 
   test("an EXTERNAL-origin symmetric key without material: it waits in PendingImport", () => {
     expect(json.resource.aws_kms_key).toBeUndefined();
-    expect(key.key_spec).toBe("SYMMETRIC_DEFAULT");
-    expect(key.key_usage).toBe("ENCRYPT_DECRYPT");
+    // Defaults (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT), and unknown to / computed by hashicorp/aws 5.x: never written.
+    expect(key).not.toHaveProperty("key_spec");
+    expect(key).not.toHaveProperty("key_usage");
     expect(key).not.toHaveProperty("key_material_base64");
     expect(key).not.toHaveProperty("valid_to");
     expect(key).not.toHaveProperty("enable_key_rotation");

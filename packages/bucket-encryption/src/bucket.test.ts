@@ -1,4 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AWS_PROVIDER_VERSION_CONTEXT } from "@sse-kms/config";
 import { ConstructPropError } from "@sse-kms/construct-kit";
 import { EncryptionKey } from "@sse-kms/key";
 import type { PolicyStatement } from "@sse-kms/policy";
@@ -188,7 +189,7 @@ describe("bucket policy", () => {
   it("denies plain HTTP, other encryption headers and other KMS keys, in that order", () => {
     const policy = bucketPolicy(build().json);
     expect(policy.Version).toBe("2012-10-17");
-    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyOtherKmsKey"]);
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenySseC", "DenyOtherKmsKey"]);
     expect(policy.Statement[0]).toEqual({
       Sid: "DenyInsecureTransport",
       Effect: "Deny",
@@ -208,7 +209,7 @@ describe("bucket policy", () => {
         StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
       },
     });
-    expect(policy.Statement[2]).toEqual({
+    expect(policy.Statement[3]).toEqual({
       Sid: "DenyOtherKmsKey",
       Effect: "Deny",
       Principal: "*",
@@ -223,8 +224,8 @@ describe("bucket policy", () => {
 
   it("strict mode adds the missing-header deny last", () => {
     const policy = bucketPolicy(build({ requireEncryptionHeader: true }).json);
-    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyOtherKmsKey", "DenyMissingEncryptionHeader"]);
-    expect(policy.Statement[3]).toEqual({
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenySseC", "DenyOtherKmsKey", "DenyMissingEncryptionHeader"]);
+    expect(policy.Statement[4]).toEqual({
       Sid: "DenyMissingEncryptionHeader",
       Effect: "Deny",
       Principal: "*",
@@ -249,8 +250,8 @@ describe("bucket policy", () => {
       Resource: bucket.objectsArn,
     });
     const policy = bucketPolicy(synth(stack));
-    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyOtherKmsKey", "AllowReplication"]);
-    expect(policy.Statement[3]).toEqual({
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenySseC", "DenyOtherKmsKey", "AllowReplication"]);
+    expect(policy.Statement[4]).toEqual({
       Sid: "AllowReplication",
       Effect: "Allow",
       Principal: { AWS: "arn:aws:iam::210987654321:role/replication" },
@@ -284,13 +285,13 @@ describe("aws-managed mode", () => {
 
   it("has no DenyOtherKmsKey statement, but keeps the other denies", () => {
     const policy = bucketPolicy(json);
-    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms"]);
+    expect(sids(policy)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenySseC"]);
     expect(JSON.stringify(policy)).not.toContain("aws-kms-key-id");
   });
 
   it("keeps strict mode available", () => {
     const strict = bucketPolicy(build({ encryption: "aws-managed", requireEncryptionHeader: true, encryptionKey: undefined }).json);
-    expect(sids(strict)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyMissingEncryptionHeader"]);
+    expect(sids(strict)).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenySseC", "DenyMissingEncryptionHeader"]);
   });
 });
 
@@ -426,5 +427,41 @@ describe("validation errors", () => {
     const key = new FakeKey(KEY_ARN, "us-east-1");
     errorOf({ encryptionKey: key });
     expect(key.scopedTo).toEqual([]);
+  });
+});
+
+describe("the pinned hashicorp/aws version (awsProviderVersion, read from the construct tree)", () => {
+  const ruleAt = (version: string | undefined) => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    if (version !== undefined) stack.node.setContext(AWS_PROVIDER_VERSION_CONTEXT, version);
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    new EncryptedBucket(stack, "Bucket", { bucketName: BUCKET, region: "eu-west-1", encryptionKey: new FakeKey() });
+    const json = synth(stack);
+    return { rule: json.resource.aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket.rule[0] as Json, policy: bucketPolicy(json) };
+  };
+
+  it.each([
+    ["the 6.25.0 default (no version set)", undefined, true],
+    ["6.22.0, the first version that knows blocked_encryption_types", "6.22.0", true],
+    ["6.21.0", "6.21.0", false],
+    ["5.100.0", "5.100.0", false],
+  ])("%s: blocked_encryption_types written only where known; the bucket policy denies SSE-C on every version", (_label, version, known) => {
+    const { rule, policy } = ruleAt(version);
+    if (known) expect(rule.blocked_encryption_types).toEqual(["SSE-C"]);
+    else expect(rule).not.toHaveProperty("blocked_encryption_types");
+    expect(rule).toMatchObject({ bucket_key_enabled: true, apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY_ARN } });
+    expect(policy.Statement.find((s) => s.Sid === "DenySseC")).toEqual({
+      Sid: "DenySseC",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${BUCKET_ARN}/*`,
+      Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+    });
+  });
+
+  it("an unsupported version in the tree is an error naming the field, the value and the fix", () => {
+    expect(() => ruleAt("4.67.0")).toThrow(/awsProviderVersion must be an exact version, 5\.100\.0 or later 5\.x, or 6\.x \(got "4\.67\.0"\)\. Fix: set "awsProviderVersion"/);
   });
 });

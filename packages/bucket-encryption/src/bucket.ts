@@ -1,4 +1,4 @@
-import { BucketName, type BucketSettings, partitionOf } from "@sse-kms/config";
+import { BucketName, type BucketSettings, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
 import { requireKnownRegion, requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
 import {
   type PolicyDocument,
@@ -120,7 +120,8 @@ export class EncryptedBucket extends Construct {
           },
           // Explicit on AWS provider 6.25: unset values show a diff on every plan.
           bucketKeyEnabled: props.bucketKeyEnabled ?? true,
-          blockedEncryptionTypes: ["SSE-C"],
+          // Only providers that know the attribute (6.22.0+); the bucket policy denies SSE-C on every version.
+          blockedEncryptionTypes: providerKnows(awsProviderVersionAt(this), "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types") ? ["SSE-C"] : undefined,
         },
       ],
     });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BackendSchema } from "./backend";
 import { runCrossChecks } from "./cross-checks";
+import { AwsProviderVersion } from "./provider";
 import { AccountId, Region, RoleArn, Tags, arnPartition, isKnownRegion, partitionOf } from "./primitives";
 
 /**
@@ -57,6 +58,7 @@ export const EnvironmentBaseFields = {
     .describe("Production: stateful resources are protected (prevent_destroy) and guardrails are stricter."),
   preventDestroy: z.boolean({ error: "must be true or false" }).optional()
     .describe("lifecycle.prevent_destroy on keys and buckets. Default: the value of production."),
+  awsProviderVersion: AwsProviderVersion,
   assumeRoleArn: RoleArn.optional().describe("Role the AWS provider assumes to deploy."),
   tags: Tags.default({}),
   backend: BackendSchema.default({ type: "local", directory: "terraform-state" }),

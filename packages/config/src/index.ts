@@ -9,3 +9,4 @@ export * from "./json";
 export * from "./cross-checks";
 export * from "./environment-set";
 export * from "./args";
+export * from "./provider";

@@ -146,16 +146,16 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     if (this.origin === "EXTERNAL") {
       this.resource = new KmsExternalKey(this, "Resource", {
         ...common,
-        keySpec: props.keySpec ?? "SYMMETRIC_DEFAULT",
-        keyUsage: "ENCRYPT_DECRYPT",
+        // key_spec and key_usage are left out: their defaults (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT) are
+        // the only values S3 accepts, and hashicorp/aws 5.x does not know key_spec and computes key_usage.
         keyMaterialBase64: props.keyMaterialBase64,
         validTo: props.validTo,
       });
     } else {
       this.resource = new KmsKey(this, "Resource", {
         ...common,
-        customerMasterKeySpec: props.keySpec ?? "SYMMETRIC_DEFAULT",
-        keyUsage: "ENCRYPT_DECRYPT",
+        // customer_master_key_spec and key_usage are left out: the provider defaults
+        // (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT) are the only values S3 SSE-KMS accepts.
         enableKeyRotation: true,
         rotationPeriodInDays: props.rotationPeriodInDays ?? ROTATION_PERIOD_DAYS.default,
       });

@@ -70,25 +70,27 @@ describe("bucket statements", () => {
 describe("bucketEnforcementStatements", () => {
   const sids = (o: Parameters<typeof bucketEnforcementStatements>[0]) => bucketEnforcementStatements(o).map((s) => s.Sid);
 
-  it("is TLS, header and key denies, in that order, with a key", () => {
-    expect(sids({ bucketArn: BUCKET, keyArn: KEY })).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenyOtherKmsKey"]);
-    expect(bucketEnforcementStatements({ bucketArn: BUCKET, keyArn: KEY })[2]).toEqual(denyOtherKmsKeyStatement(BUCKET, KEY));
+  it("is TLS, header, SSE-C and key denies, in that order, with a key", () => {
+    expect(sids({ bucketArn: BUCKET, keyArn: KEY })).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenySseC", "DenyOtherKmsKey"]);
+    expect(bucketEnforcementStatements({ bucketArn: BUCKET, keyArn: KEY })[3]).toEqual(denyOtherKmsKeyStatement(BUCKET, KEY));
   });
 
   it("leaves out the key deny without a key (aws/s3 buckets)", () => {
-    expect(sids({ bucketArn: BUCKET })).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms"]);
+    expect(sids({ bucketArn: BUCKET })).toEqual(["DenyInsecureTransport", "DenyEncryptionOtherThanKms", "DenySseC"]);
   });
 
   it("appends the strict-mode statement last when asked, and only then", () => {
     expect(sids({ bucketArn: BUCKET, keyArn: KEY, requireEncryptionHeader: true })).toEqual([
       "DenyInsecureTransport",
       "DenyEncryptionOtherThanKms",
+      "DenySseC",
       "DenyOtherKmsKey",
       "DenyMissingEncryptionHeader",
     ]);
     expect(sids({ bucketArn: BUCKET, requireEncryptionHeader: true })).toEqual([
       "DenyInsecureTransport",
       "DenyEncryptionOtherThanKms",
+      "DenySseC",
       "DenyMissingEncryptionHeader",
     ]);
     expect(sids({ bucketArn: BUCKET, keyArn: KEY, requireEncryptionHeader: false })).not.toContain("DenyMissingEncryptionHeader");
@@ -99,6 +101,7 @@ describe("bucketEnforcementStatements", () => {
     expect(rendered.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
       "DenyInsecureTransport",
       "DenyEncryptionOtherThanKms",
+      "DenySseC",
       "DenyOtherKmsKey",
       "DenyMissingEncryptionHeader",
     ]);

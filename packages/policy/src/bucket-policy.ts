@@ -3,6 +3,8 @@ import type { PolicyStatement } from "./document";
 
 export const SSE_HEADER = "s3:x-amz-server-side-encryption";
 export const SSE_KMS_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+/** The condition key of the SSE-C algorithm header (`x-amz-server-side-encryption-customer-algorithm`). */
+export const SSE_C_HEADER = "s3:x-amz-server-side-encryption-customer-algorithm";
 
 /** Deny every request that does not use TLS (aws:SecureTransport = false). */
 export function denyInsecureTransportStatement(bucketArn: string): PolicyStatement {
@@ -29,6 +31,22 @@ export function denyWrongEncryptionHeaderStatement(bucketArn: string): PolicySta
     Action: "s3:PutObject",
     Resource: bucketObjectsArn(bucketArn),
     Condition: { StringNotEquals: { [SSE_HEADER]: "aws:kms" }, Null: { [SSE_HEADER]: "false" } },
+  };
+}
+
+/**
+ * Deny a PutObject that carries SSE-C headers (a customer-provided key): such objects would not be
+ * encrypted with the bucket's KMS key. Holds on every provider version; hashicorp/aws 6.22.0 and
+ * later also block SSE-C in the bucket's encryption configuration (`blocked_encryption_types`).
+ */
+export function denySseCStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenySseC",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: bucketObjectsArn(bucketArn),
+    Condition: { Null: { [SSE_C_HEADER]: "false" } },
   };
 }
 
@@ -74,7 +92,7 @@ export interface BucketEnforcementOptions {
 
 /** The canonical enforcement statements of an encrypted bucket, in order. */
 export function bucketEnforcementStatements(o: BucketEnforcementOptions): PolicyStatement[] {
-  const out = [denyInsecureTransportStatement(o.bucketArn), denyWrongEncryptionHeaderStatement(o.bucketArn)];
+  const out = [denyInsecureTransportStatement(o.bucketArn), denyWrongEncryptionHeaderStatement(o.bucketArn), denySseCStatement(o.bucketArn)];
   if (o.keyArn !== undefined) out.push(denyOtherKmsKeyStatement(o.bucketArn, o.keyArn));
   if (o.requireEncryptionHeader) out.push(requireEncryptionHeaderStatement(o.bucketArn));
   return out;

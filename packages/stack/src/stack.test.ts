@@ -26,6 +26,20 @@ function synth(overrides: Partial<EnvironmentConfigInput>) {
 }
 
 describe("EnvironmentStack", () => {
+  test("pins hashicorp/aws to the environment's awsProviderVersion (default 6.25.0) and requires Terraform >= 1.10", () => {
+    const json = synth({}).json;
+    expect(json.terraform.required_providers.aws).toEqual({ source: "aws", version: "6.25.0" });
+    expect(json.terraform.required_version).toBe(">= 1.10");
+    expect(synth({ awsProviderVersion: "5.100.0" }).json.terraform.required_providers.aws.version).toBe("5.100.0");
+    expect(synth({ awsProviderVersion: "5.100.0" }).stack.awsProviderVersion).toBe("5.100.0");
+  });
+
+  test("refuses a provider version outside 5.100.0+ and 6.x, naming the field", () => {
+    for (const v of ["5.99.0", "4.67.0", "7.0.0", "~> 6.0", "6.25"]) {
+      expect(() => synth({ awsProviderVersion: v })).toThrow(/awsProviderVersion/);
+    }
+  });
+
   test("is named <env>-<blueprint>", () => {
     expect(synth({}).stack.node.id).toBe("qa-customer-managed");
     expect(stackName("prod", "imported-material")).toBe("prod-imported-material");

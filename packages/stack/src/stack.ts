@@ -1,4 +1,4 @@
-import { type BackendConfig, type EnvironmentConfig, preventDestroyOf } from "@sse-kms/config";
+import { AWS_PROVIDER_VERSION_CONTEXT, type BackendConfig, type EnvironmentConfig, TERRAFORM_REQUIRED_VERSION, preventDestroyOf } from "@sse-kms/config";
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { GuardrailPack } from "@sse-kms/guardrails";
 import { Aspects, CloudBackend, type CloudBackendConfig, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
@@ -49,7 +49,8 @@ export interface EnvironmentStackProps {
 /**
  * One deployable unit: `<env>-<blueprint>`, with an explicit backend from config and a default
  * AWS provider pinned to the environment's region and account (`allowed_account_ids`), so a plan
- * run with credentials for the wrong account fails instead of changing it.
+ * run with credentials for the wrong account fails instead of changing it. `required_providers`
+ * pins the environment's `awsProviderVersion`, and `required_version` the Terraform CLI (>= 1.10).
  */
 export class EnvironmentStack extends TerraformStack {
   readonly env: EnvironmentConfig;
@@ -60,6 +61,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly preventDestroy: boolean;
   /** Default tags of every AWS provider of the stack: the environment's tags plus the stack name. */
   readonly tags: Readonly<Record<string, string>>;
+  /** The hashicorp/aws version pinned in `required_providers` (the environment's `awsProviderVersion`). */
+  readonly awsProviderVersion: string;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     super(scope, stackName(props.env.name, props.blueprint));
@@ -67,6 +70,9 @@ export class EnvironmentStack extends TerraformStack {
     this.blueprint = props.blueprint;
     this.preventDestroy = preventDestroyOf(props.env);
     this.tags = { ...props.env.tags, "sse-kms-blueprints:stack": this.node.id };
+    this.awsProviderVersion = props.env.awsProviderVersion;
+    // Before any child: constructs below read it (awsProviderVersionAt) to write only known attributes.
+    this.node.setContext(AWS_PROVIDER_VERSION_CONTEXT, this.awsProviderVersion);
     configureBackend(this, this.node.id, props.env.backend);
     this.provider = new AwsProvider(this, "aws", awsProviderConfig({
       region: props.env.region,
@@ -74,6 +80,9 @@ export class EnvironmentStack extends TerraformStack {
       assumeRoleArn: props.env.assumeRoleArn,
       tags: this.tags,
     }));
+    // The bindings pin the version they were generated for; pin the environment's instead.
+    this.addOverride("terraform.required_providers.aws.version", this.awsProviderVersion);
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     Aspects.of(this).add(new GuardrailPack({ production: props.env.production }));
   }
 }

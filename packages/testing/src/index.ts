@@ -1,3 +1,4 @@
 export * from "./plan";
 export * from "./access";
 export * from "./kit";
+export * from "./terraform";

@@ -1,11 +1,8 @@
-export { type JsonValue, type JsonArray, type JsonObject } from "./json";
+export { type JsonValue, type JsonArray, type JsonObject, isJsonObject } from "./json";
 export * from "./model";
 export * from "./errors";
 export * from "./read";
 export * from "./paths";
 export * from "./query";
-export * from "./schema-hints";
-export * from "./predict";
 export * from "./partial";
 export * from "./matchers";
-export * from "./against-state";

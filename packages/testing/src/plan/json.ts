@@ -1,5 +1,5 @@
 /**
- * JSON value types and small helpers shared by the plan reader, the predictor and the matchers.
+ * JSON value types and small helpers shared by the plan reader and the matchers.
  * Plans are plain JSON, so everything here works on `JSON.parse` output.
  */
 

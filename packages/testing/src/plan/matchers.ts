@@ -5,8 +5,8 @@ import { formatPath, isUnknown, lookupPath, parsePath, type PlanPath } from "./p
 import { actionOf, replaceOrder } from "./query";
 
 /**
- * Jest matchers over a parsed plan ({@link TerraformPlan} from `readPlanFile`, `parsePlan` or
- * `predictPlan`). Register them with `import "@sse-kms/testing/jest-setup"` (or
+ * Jest matchers over a parsed plan ({@link TerraformPlan} from `readPlanFile` or `parsePlan`, e.g.
+ * of `terraform show -json`). Register them with `import "@sse-kms/testing/jest-setup"` (or
  * `expect.extend(planMatchers)`). Each is also a plain function returning `{ pass, message }`.
  * Failure messages are one paragraph naming the address(es) and attribute that differ.
  */
@@ -32,7 +32,7 @@ function asPlan(received: unknown, matcher: string): TerraformPlan {
   ) {
     return received as unknown as TerraformPlan;
   }
-  throw new TypeError(`${matcher}: expected a parsed plan (from readPlanFile, parsePlan or predictPlan), got ${show(received, 80)}`);
+  throw new TypeError(`${matcher}: expected a parsed plan (from readPlanFile or parsePlan), got ${show(received, 80)}`);
 }
 
 function article(word: string): string {

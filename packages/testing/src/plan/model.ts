@@ -61,27 +61,6 @@ export interface Change {
   readonly generated_config?: string;
 }
 
-/**
- * Side information that {@link predictPlan} attaches to each change it predicts. Terraform never
- * writes this; it exists so tests of a predicted plan can see what a real plan does not show.
- */
-export interface PredictedMeta {
-  /** `depends_on` of the configuration, as written. */
-  readonly depends_on?: readonly string[];
-  /** `lifecycle` of the configuration, as written (e.g. `{ prevent_destroy: true }`). */
-  readonly lifecycle?: JsonObject;
-  /** The `provider` meta-argument (e.g. `"aws.west"`), when set. */
-  readonly provider?: string;
-  /** The construct path from cdktf's `//` metadata, when the input had it. */
-  readonly construct_path?: string;
-  /** Addresses this resource references through `${...}` expressions (implicit dependencies), sorted. */
-  readonly references: readonly string[];
-  /** The raw configured expression of every attribute left out of `after` because it is an expression, by path. */
-  readonly expressions: Readonly<Record<string, string>>;
-  /** Why parts of this entry may differ from a real plan. */
-  readonly notes: readonly string[];
-}
-
 /** One entry of `resource_changes` (or `resource_drift`). */
 export interface ResourceChange {
   /** Full address including module path and index, e.g. `module.poc.aws_iam_role.r6["p1"]`. */
@@ -102,8 +81,6 @@ export interface ResourceChange {
   readonly change: Change;
   /** e.g. `replace_because_tainted`, `delete_because_no_resource_config`, `read_because_config_unknown`. */
   readonly action_reason?: string;
-  /** Only in plans made by {@link predictPlan}. */
-  readonly predicted?: PredictedMeta;
 }
 
 /** A resource in `planned_values` or `prior_state`. */
@@ -160,13 +137,13 @@ export interface PlanVariable {
   readonly value: JsonValue;
 }
 
-/** A parsed plan, as returned by {@link parsePlan}, {@link readPlanFile} and {@link predictPlan}. */
+/** A parsed plan, as returned by {@link parsePlan} and {@link readPlanFile}. */
 export interface TerraformPlan {
   /** Where the plan came from (the file path or the label given to {@link parsePlan}). */
   readonly source: string;
   /** Plan format, e.g. `"0.1"`, `"1.2"`. */
   readonly format_version: string;
-  /** e.g. `"1.5.7"`; `"predicted"` for plans made by {@link predictPlan}. */
+  /** e.g. `"1.5.7"`. */
   readonly terraform_version?: string;
   /** Normalized to `{}` when absent. */
   readonly variables: Readonly<Record<string, PlanVariable>>;
@@ -185,10 +162,6 @@ export interface TerraformPlan {
   /** Terraform 1.8+. */
   readonly complete?: boolean;
   readonly errored?: boolean;
-  /** Only in plans made by {@link predictPlan}: which tool predicted the plan. */
-  readonly predicted_by?: string;
-  /** Only in plans made by {@link predictPlan}: plan-wide caveats and notes. */
-  readonly prediction_notes?: readonly string[];
   /** The whole document as parsed, including keys this model does not cover. */
   readonly raw: JsonObject;
 }

@@ -147,7 +147,7 @@ export function isUnknown(change: Change | ResourceChange, path: PlanPath): bool
 
 /**
  * Whether the value at `path` is marked sensitive in `after_sensitive` (or `before_sensitive`).
- * `false` when the plan carries no sensitivity information (Terraform before 0.15, predicted plans).
+ * `false` when the plan carries no sensitivity information (Terraform before 0.15).
  */
 export function isSensitive(change: Change | ResourceChange, path: PlanPath, side: "after" | "before" = "after"): boolean {
   const c = changeOf(change);

@@ -9,7 +9,6 @@ import {
   type PlannedOutput,
   type PlannedResource,
   type PlanVariable,
-  type PredictedMeta,
   type PriorState,
   type ResourceChange,
   type ResourceMode,
@@ -80,8 +79,6 @@ export function parsePlan(json: unknown, source = "<plan>"): TerraformPlan {
     timestamp: v.optString(root.timestamp, "timestamp"),
     complete: v.optBoolean(root.complete, "complete"),
     errored: v.optBoolean(root.errored, "errored"),
-    predicted_by: v.optString(root.predicted_by, "predicted_by"),
-    prediction_notes: root.prediction_notes === undefined ? undefined : v.stringList(root.prediction_notes, "prediction_notes"),
     raw: root,
   });
 }
@@ -99,7 +96,7 @@ function checkFormatVersion(root: JsonObject, fail: (problem: string) => never):
   if (fv === undefined) {
     fail(
       "resource" in root || "terraform" in root
-        ? "missing format_version: this looks like Terraform configuration (e.g. cdk.tf.json), not a plan; use predictPlan for a synthesized stack"
+        ? "missing format_version: this looks like Terraform configuration (e.g. cdk.tf.json), not a plan; plan it with terraform (the real-Terraform tier, TerraformSession) and read terraform show -json"
         : "missing format_version; expected the output of terraform show -json <planfile>",
     );
   }
@@ -195,7 +192,6 @@ class Validator {
       previous_address: this.optString(o.previous_address, `${here}.previous_address`),
       change: this.change(o.change, `${here}.change`),
       action_reason: this.optString(o.action_reason, `${here}.action_reason`),
-      predicted: o.predicted === undefined ? undefined : this.predicted(o.predicted, `${here}.predicted`),
     });
   }
 
@@ -312,23 +308,5 @@ class Validator {
       terraform_version: this.optString(o.terraform_version, "prior_state.terraform_version"),
       values: o.values === undefined || o.values === null ? undefined : this.values(o.values, "prior_state.values"),
     });
-  }
-
-  predicted(value: JsonValue, at: string): PredictedMeta {
-    const o = this.object(value, at);
-    const expressions: Record<string, string> = {};
-    for (const [path, expr] of Object.entries(this.optObject(o.expressions, `${at}.expressions`) ?? {})) {
-      expressions[path] = this.string(expr, `${at}.expressions.${path}`);
-    }
-    const meta: Mutable<PredictedMeta> = {
-      references: this.stringList(o.references, `${at}.references`),
-      expressions,
-      notes: this.stringList(o.notes, `${at}.notes`),
-    };
-    if (o.depends_on !== undefined) meta.depends_on = this.stringList(o.depends_on, `${at}.depends_on`);
-    if (o.lifecycle !== undefined) meta.lifecycle = this.object(o.lifecycle, `${at}.lifecycle`);
-    if (o.provider !== undefined) meta.provider = this.string(o.provider, `${at}.provider`);
-    if (o.construct_path !== undefined) meta.construct_path = this.string(o.construct_path, `${at}.construct_path`);
-    return meta;
   }
 }

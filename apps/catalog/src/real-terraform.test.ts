@@ -1,0 +1,181 @@
+/**
+ * The real-Terraform tier: every shipped stack (whatever apps/*\/environment.json exist) goes
+ * through the Terraform CLI offline: init from a local hashicorp/aws mirror, validate, plan with
+ * fake credentials and a local backend (override files in a temporary copy), show -json fed to the
+ * plan matchers; cross-account replication stacks also run `terraform test` with mocked providers.
+ * A rename of a key is planned against a prior state, with and without a moved block.
+ * Where no terraform binary or no mirror is found, it prints one `skipped: ...` line per stack.
+ */
+import "@sse-kms/testing/jest-setup";
+import { type EnvironmentConfig, parseEnvironment } from "@sse-kms/config";
+import { moveFrom } from "@sse-kms/guardrails";
+import { type StepResult, type TerraformPlan, TerraformSession, actionOf, describeFailure, findChanges, priorStateResources, stateDocument, terraformAvailability } from "@sse-kms/testing";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Testing } from "cdktf";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EnvironmentStack } from "@sse-kms/stack";
+import { createApp, findRepoRoot } from "./app";
+import { EnvironmentSchema, buildEnvironment } from "./catalog";
+import { type TierResult, configuredReferences, configuredResource, runTier, tierLine } from "./real-terraform";
+
+// A generous ceiling for a loaded machine (the plans run in beforeAll); not a timing assertion.
+jest.setTimeout(900_000);
+
+const root = findRepoRoot(__dirname);
+// The bytes `npm run synth` writes (the same app, into a temporary outdir), cdktf's metadata included.
+const outdir = mkdtempSync(join(tmpdir(), "sse-kms-tier-synth-"));
+const app = createApp(root, { outdir });
+app.synth();
+const stacks = app.node.children
+  .filter((c): c is EnvironmentStack => c instanceof EnvironmentStack)
+  .map((s) => ({ name: s.node.id, blueprint: s.blueprint, json: readFileSync(join(outdir, "stacks", s.node.id, "cdk.tf.json"), "utf8") }));
+rmSync(outdir, { recursive: true, force: true });
+const availability = terraformAvailability();
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+if (!availability.available) {
+  test("the tier is skipped, one visible line per stack", () => {
+    for (const s of stacks) say(`skipped: real terraform for ${s.name}: ${availability.reason}`);
+    say(`real-terraform tier: 0 stacks ran, ${stacks.length} skipped`);
+    expect(stacks.length).toBeGreaterThan(0);
+  });
+} else {
+  const session = new TerraformSession(availability.terraform, availability.mirror);
+  let results: Map<string, TierResult>;
+  let renameBefore: TerraformPlan | undefined;
+
+  beforeAll(async () => {
+    // The rename test's "before" configuration is planned in the same run as the shipped stacks.
+    const before = { name: "rename-before", json: synthFixture("data") };
+    const list = await runTier(session, stacks.map((s) => ({ name: s.name, json: s.json, replication: s.blueprint === "cross-account-replication" })), [before]);
+    results = new Map(list.map((r) => [r.name, r]));
+    for (const r of list) say(tierLine(r));
+    say(`real-terraform tier: ${list.filter((r) => !("skipped" in r)).length} stacks ran, ${list.filter((r) => "skipped" in r).length} skipped`);
+    const shared = list.find((r): r is Extract<TierResult, { run: unknown }> => "run" in r && r.run.stacks.includes(before.name));
+    renameBefore = shared?.run.plans.get(before.name);
+  });
+
+  afterAll(() => session.dispose());
+
+  const ran = (name: string) => {
+    const r = results.get(name);
+    if (r === undefined || "skipped" in r) return undefined;
+    if (!r.run.ok) throw new Error(describeFailure(r.run));
+    return r;
+  };
+
+  describe.each(stacks.map((s) => [s.name, s] as const))("real terraform: %s", (name, stack) => {
+    test("validate and an offline plan of the synthesized stack succeed", () => {
+      const r = results.get(name)!;
+      if ("skipped" in r) return; // printed above, with the version the mirror lacks
+      expect(r.run.ok ? "ok" : describeFailure(r.run)).toBe("ok");
+    });
+
+    test("the real plan creates everything and destroys or replaces no key and no bucket", () => {
+      const r = ran(name);
+      if (!r) return;
+      const plan = r.plan!;
+      expect(plan).toPlanNoDestroy();
+      expect(plan.resource_changes.length).toBeGreaterThan(0);
+      expect(plan.resource_changes.map((rc) => `${rc.address}: ${actionOf(rc)}`).filter((a) => !a.endsWith(": create"))).toEqual([]);
+    });
+
+    test("keys: a deletion window; AWS_KMS keys enabled, rotating, symmetric encrypt/decrypt", () => {
+      const r = ran(name);
+      if (!r) return;
+      const keys = findChanges(r.plan!, { type: ["aws_kms_key", "aws_kms_external_key"] });
+      expect(keys.length).toBeGreaterThan(0);
+      for (const k of keys) {
+        const after = k.change.after as Record<string, unknown>;
+        expect({ address: k.address, window: typeof after.deletion_window_in_days }).toEqual({ address: k.address, window: "number" });
+        if (k.type === "aws_kms_key") {
+          expect(r.plan).toHavePlannedValue(k.address, "is_enabled", true);
+          expect(r.plan).toHavePlannedValue(k.address, "enable_key_rotation", true);
+          expect(r.plan).toHavePlannedValue(k.address, "customer_master_key_spec", "SYMMETRIC_DEFAULT");
+          expect(r.plan).toHavePlannedValue(k.address, "key_usage", "ENCRYPT_DECRYPT");
+        }
+      }
+    });
+
+    test("buckets: SSE-KMS with a Bucket Key, public access blocked", () => {
+      const r = ran(name);
+      if (!r) return;
+      const plan = r.plan!;
+      const sse = findChanges(plan, { type: "aws_s3_bucket_server_side_encryption_configuration" });
+      expect(sse.length).toBeGreaterThan(0);
+      for (const c of sse) {
+        expect(plan).toHavePlannedValue(c.address, "rule[0].apply_server_side_encryption_by_default[0].sse_algorithm", "aws:kms");
+        expect(plan).toHavePlannedValue(c.address, "rule[0].bucket_key_enabled", true);
+      }
+      for (const c of findChanges(plan, { type: "aws_s3_bucket_public_access_block" })) {
+        for (const a of ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]) expect(plan).toHavePlannedValue(c.address, a, true);
+      }
+    });
+
+    if (stack.blueprint === "cross-account-replication") {
+      test("replication: depends on the source versioning and the role policy; terraform test (mocked providers) passes", () => {
+        const r = ran(name);
+        if (!r) return;
+        const plan = r.plan!;
+        const [rep] = findChanges(plan, { type: "aws_s3_bucket_replication_configuration" });
+        const config = configuredResource(plan, rep!.address);
+        expect(config?.depends_on).toEqual(expect.arrayContaining([`aws_s3_bucket_versioning.${rep!.name}`, "aws_iam_role_policy.replication"]));
+        expect(configuredReferences(config)).toEqual(expect.arrayContaining([`aws_s3_bucket.${rep!.name}`]));
+        const test: StepResult | undefined = r.test;
+        expect(test && (test.ok ? "ok" : `${test.stdout}\n${test.stderr}`)).toBe("ok");
+      });
+    }
+  });
+
+  /** A non-production fixture environment on the newest aws version the mirror holds. */
+  function fixture(keyName: string, awsProviderVersion?: string): EnvironmentConfig {
+    if (!availability.available) throw new Error("unreachable");
+    return parseEnvironment(EnvironmentSchema, {
+      name: "tier",
+      account: "123456789012",
+      region: "eu-west-1",
+      awsProviderVersion: awsProviderVersion ?? availability.mirror.awsVersions[availability.mirror.awsVersions.length - 1],
+      backend: { type: "local" },
+      blueprints: {
+        "customer-managed": {
+          key: { name: keyName, alias: "alias/tier-data", administrators: ["arn:aws:iam::123456789012:role/admin"], users: ["arn:aws:iam::123456789012:role/app"] },
+          buckets: [{ name: "acme-tier-data-123456789012" }],
+        },
+      },
+    });
+  }
+  function synthFixture(keyName: string, moveFromAddress?: string, awsProviderVersion?: string): string {
+    const app = Testing.app({ stackTraces: false });
+    const [stack] = buildEnvironment(app, fixture(keyName, awsProviderVersion));
+    if (moveFromAddress) moveFrom(stack!.node.findAll().find((c): c is KmsKey => c instanceof KmsKey)!, moveFromAddress);
+    return Testing.synth(stack!);
+  }
+
+  test("a stack pinning a hashicorp/aws version the mirror lacks is skipped with a line naming both (never a silent pass)", async () => {
+    const lacking = ["6.25.0", "6.0.0", "6.1.0"].find((v) => !availability.mirror.awsVersions.includes(v))!;
+    const [r] = await runTier(session, [{ name: "tier-customer-managed", json: synthFixture("data", undefined, lacking) }]);
+    expect(tierLine(r!)).toBe(`skipped: real terraform for tier-customer-managed: the stack pins hashicorp/aws ${lacking}; the mirror ${availability.mirror.path} holds ${availability.mirror.awsVersions.join(", ")}`);
+  });
+
+  test("rename safety, real Terraform: renaming a key plans its destroy without a moved block, none with it", async () => {
+    expect(renameBefore === undefined ? "the before configuration was not planned" : "ok").toBe("ok");
+    // One state with the key the previous configuration creates, in both modules of one run.
+    const without = "rename-without-move";
+    const withMove = "rename-with-move";
+    const state = stateDocument([...priorStateResources(renameBefore!, ["aws_kms_key.data"], `module.${without}`), ...priorStateResources(renameBefore!, ["aws_kms_key.data"], `module.${withMove}`)]);
+    const run = await session.planTogether("rename", [session.workdir(without, synthFixture("renamed")), session.workdir(withMove, synthFixture("renamed", "aws_kms_key.data"))], { state, planArgs: ["-refresh=false"] });
+    expect(run.ok ? "ok" : describeFailure(run)).toBe("ok");
+    const lines = (module: string) => (run.planText ?? "").split("\n").filter((l) => l.includes(`# module.${module}.aws_kms_key.`) || l.includes(`# (moved from module.${module}.`)).map((l) => l.trim());
+    say(`real terraform: rename aws_kms_key.data -> aws_kms_key.renamed without a moved block:\n  ${lines(without).join("\n  ")}`);
+    say(`real terraform: the same rename with moved { from = aws_kms_key.data, to = aws_kms_key.renamed }:\n  ${lines(withMove).join("\n  ")}`);
+
+    const plainRename = run.plans.get(without)!;
+    expect(plainRename).not.toPlanNoDestroy();
+    expect(findChanges(plainRename, { type: "aws_kms_key" }).map((rc) => `${rc.address}: ${actionOf(rc)}`).sort()).toEqual(["aws_kms_key.data: delete", "aws_kms_key.renamed: create"]);
+    const moved = run.plans.get(withMove)!;
+    expect(moved).toPlanNoDestroy();
+    expect(findChanges(moved, { type: "aws_kms_key" }).map((rc) => [rc.address, rc.previous_address, actionOf(rc)])).toEqual([["aws_kms_key.renamed", "aws_kms_key.data", expect.stringMatching(/^(no-op|update)$/)]]);
+  });
+}

@@ -1,0 +1,3 @@
+export * from "./discover";
+export * from "./session";
+export * from "./prior-state";
