@@ -25,7 +25,7 @@ const HELP = `npm run bench -- [options]
   --baseline-runs N   rounds that include the usual-setup baseline (default 3; quick 1)
   --no-baseline       skip the baseline (its budget is then reported as not measured)
   --scale-runs N      rounds of the scale points (default 3; quick 2)
-  --only LIST         sections to run, comma-separated: ${"synth,scale,policy,tests"}
+  --only LIST         sections to run, comma-separated: ${"synth,scale,policy,terraform,tests"}
   --json FILE         write every measurement as JSON
   --update-doc        rewrite the generated block of docs/performance.md with this run's tables
 The cdktn comparison is its own command: npm run check:cdktn (needs the npm registry).`;
@@ -41,7 +41,7 @@ const QUICK = has("--quick");
 const RUNS = Number(value("--runs", QUICK ? 3 : 5));
 const BASELINE_RUNS = has("--no-baseline") ? 0 : Number(value("--baseline-runs", QUICK ? 1 : 3));
 const SCALE_RUNS = Number(value("--scale-runs", QUICK ? 2 : 3));
-const ALL_SECTIONS = ["synth", "scale", "policy", "tests"];
+const ALL_SECTIONS = ["synth", "scale", "policy", "terraform", "tests"];
 const SECTIONS = new Set(value("--only", null)?.split(",").map((s) => s.trim()) ?? ALL_SECTIONS.filter((s) => !(QUICK && s === "tests")));
 for (const s of SECTIONS) if (!ALL_SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}" (known: ${ALL_SECTIONS.join(", ")})`);
 
@@ -52,6 +52,7 @@ const BUDGETS = {
   baselineVsCold: 20, // >= 20x faster than the usual cdktf setup
   scale100x10Ms: 10_000, // 100 buckets x 10 environments under 10 s
   npmTestColdMs: 120_000, // npm test with no Nx cache under 120 s on 2 cores
+  terraformTierMs: 60_000, // what the real-Terraform tier adds to a cold npm test: at most 60 s
 };
 
 // No prompts, telemetry or version checks; Nx without daemon or cloud, with its cache.
@@ -307,6 +308,20 @@ function testsSection() {
   budgetRows.push(b);
 }
 
+// 5. The real-Terraform tier (tools/bench/terraform-tier.mjs): its suites run alone, cold.
+
+async function terraformSection() {
+  const { measureTerraformTier } = await import("./terraform-tier.mjs");
+  log("terraform: the real-Terraform tier's suites, each alone ...");
+  const r = measureTerraformTier({ runs: 1 });
+  results.terraform = r;
+  section("real-Terraform tier (1 run, suites alone)", table(["suite", "wall", "stacks"], r.suites.map((s) => [s.file, fmtMs(s.seconds * 1000), s.ran === undefined ? "-" : `${s.ran} ran, ${s.skipped} skipped`])));
+  const ran = r.suites.reduce((n, s) => n + (s.ran ?? 0), 0);
+  const b = budget("real-Terraform tier added to npm test", r.totalSeconds * 1000, `<= ${BUDGETS.terraformTierMs / 1000} s`, (x) => x <= BUDGETS.terraformTierMs, fmtMs);
+  if (ran === 0) Object.assign(b, { measured: `${b.measured} (no stack ran: no terraform or mirror here)`, status: "n/a" });
+  budgetRows.push(b);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function machineText() {
@@ -329,7 +344,7 @@ function updateDoc() {
 
 console.log(`# npm run bench${QUICK ? " --quick" : ""}\n\n${machineText()}`);
 const started = Date.now();
-for (const [name, fn] of [["synth", synthSection], ["scale", scaleSection], ["policy", policySection], ["tests", testsSection]]) {
+for (const [name, fn] of [["synth", synthSection], ["scale", scaleSection], ["policy", policySection], ["terraform", terraformSection], ["tests", testsSection]]) {
   if (!SECTIONS.has(name)) continue;
   try {
     await fn();

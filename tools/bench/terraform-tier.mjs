@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // What the real-Terraform tier adds to `npm test`: the wall time of its jest suite
-// (blueprints/catalog/src/real-terraform.test.ts: synth in memory, init from the local mirror,
+// (apps/catalog/src/real-terraform.test.ts: synth in memory, init from the local mirror,
 // one combined validate/plan/show of every shipped stack, `terraform test` of the replication
 // stacks, the rename plans) and of the HCL check (tools/hcl/synth-hcl.test.ts), each run alone
 // with a cold temp root (every run creates its own plugin cache). Self-contained: the lead wires
@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The jest suites of the tier (project config, test file). */
 export const TIER_SUITES = [
-  ["blueprints/catalog/jest.config.js", "blueprints/catalog/src/real-terraform.test.ts"],
+  ["apps/catalog/jest.config.js", "apps/catalog/src/real-terraform.test.ts"],
   ["tools/jest.config.js", "tools/hcl/synth-hcl.test.ts"],
 ];
 

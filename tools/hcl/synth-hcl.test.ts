@@ -110,7 +110,7 @@ describe("npm run synth:hcl", () => {
     // A generous ceiling for a loaded machine; not a timing assertion.
     jest.setTimeout(900_000);
     test("terraform fmt -check and terraform validate pass on every HCL stack (after npm run synth:hcl's terraform fmt)", async () => {
-      expect(formatHcl(outdir)).toBeDefined();
+      expect(await formatHcl(outdir)).toBeDefined();
       const fmt = spawnSync(availability.terraform, ["fmt", "-check", "-recursive", "-no-color", outdir], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
       expect({ status: fmt.status, unformatted: fmt.stdout }).toEqual({ status: 0, unformatted: "" });
       const session = new TerraformSession(availability.terraform, availability.mirror);
