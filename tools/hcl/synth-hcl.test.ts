@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import type { Json } from "@sse-kms/construct-kit/testing";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,6 @@ import { TerraformSession, describeFailure, terraformAvailability } from "@sse-k
 import { formatHcl, synthHcl } from "./synth-hcl";
 
 const root = findRepoRoot(__dirname);
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The string literal assigned to `attribute` inside `<kind> "<type>" "<name>" {` ... `}` of an HCL file. */
 function hclAttribute(hcl: string, header: string, attribute: string): string {

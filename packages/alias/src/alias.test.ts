@@ -1,19 +1,11 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { newTestStack as newStack, synthJson } from "@sse-kms/construct-kit/testing";
 import { ConstructPropError } from "@sse-kms/construct-kit";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { KeyAlias, type KeyAliasProps } from "./alias";
 
-function newStack(): TerraformStack {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "test");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  return stack;
-}
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const synth = (stack: TerraformStack): Json => JSON.parse(Testing.synth(stack));
+const synth = synthJson;
 
 describe("KeyAlias", () => {
   it("creates one aws_kms_alias with the name and the target key reference", () => {

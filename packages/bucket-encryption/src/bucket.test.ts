@@ -1,4 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { type Json, newTestStack as newStack, synthJson } from "@sse-kms/construct-kit/testing";
 import { AWS_PROVIDER_VERSION_CONTEXT } from "@sse-kms/config";
 import { ConstructPropError } from "@sse-kms/construct-kit";
 import { EncryptionKey } from "@sse-kms/key";
@@ -35,15 +36,7 @@ class FakeKey implements IBucketKey {
   }
 }
 
-function newStack(region = "eu-west-1"): TerraformStack {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "test");
-  new AwsProvider(stack, "aws", { region });
-  return stack;
-}
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const synth = (stack: TerraformStack): Json => JSON.parse(Testing.synth(stack));
+const synth = synthJson;
 
 function build(props: Partial<EncryptedBucketProps> = {}, key: IBucketKey = new FakeKey()) {
   const stack = newStack();

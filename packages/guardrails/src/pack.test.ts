@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Json } from "@sse-kms/construct-kit/testing";
 import { join } from "node:path";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { EncryptionKey } from "@sse-kms/key";
@@ -19,7 +20,6 @@ import { ALL_RULES } from "./rules";
 import { GuardrailSuppressionError, listSuppressions, suppress } from "./suppressions";
 import type { GuardrailRule, JsonObject } from "./types";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A stack built with the shipped constructs. */
 function shippedStack(options: { production?: boolean; encryption?: "kms" | "aws-managed"; preventDestroy?: boolean } = {}) {

@@ -1,4 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { type Json, newTestStack as newStack, synthJson } from "@sse-kms/construct-kit/testing";
 import { ConstructPropError } from "@sse-kms/construct-kit";
 import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, type PolicyStatement, cryptographicActionsIn } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
@@ -13,18 +14,7 @@ const BASE: EncryptionKeyProps = { name: "prod-data", account: ACCOUNT, region: 
 /** 32 bytes, base64. */
 const MATERIAL_32 = Buffer.alloc(32, 7).toString("base64");
 
-function newStack(region = "eu-west-1"): TerraformStack {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "test");
-  new AwsProvider(stack, "aws", { region });
-  return stack;
-}
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function synth(stack: TerraformStack): Json {
-  return JSON.parse(Testing.synth(stack));
-}
+const synth = synthJson;
 
 function keyResource(json: Json, name = "prod_data", type = "aws_kms_key"): Json {
   const r = json.resource?.[type]?.[name];

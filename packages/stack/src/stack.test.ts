@@ -1,4 +1,5 @@
 import { BucketListSchema, type EnvironmentConfigInput, KeySettingsSchema, createEnvironmentSchema, parseEnvironment } from "@sse-kms/config";
+import { synthJson } from "@sse-kms/construct-kit/testing";
 import { Testing } from "cdktf";
 import { z } from "zod";
 import { EnvironmentStack, stackName } from "./stack";
@@ -22,7 +23,7 @@ const base: EnvironmentConfigInput = {
 function synth(overrides: Partial<EnvironmentConfigInput>) {
   const env = parseEnvironment(schema, { ...base, ...overrides });
   const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: "customer-managed" });
-  return { stack, json: JSON.parse(Testing.synth(stack)) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { stack, json: synthJson(stack) };
 }
 
 describe("EnvironmentStack", () => {

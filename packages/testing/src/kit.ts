@@ -10,9 +10,9 @@ import { type Blueprint, EnvironmentStack } from "@sse-kms/stack";
 import { Testing } from "cdktf";
 import type { z } from "zod";
 
-/** Parsed Terraform JSON: a loose record, read by tests with their own expectations. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = Record<string, any>;
+import type { Json } from "@sse-kms/construct-kit/testing";
+
+export type { Json };
 
 /** An environment that enables `B`, with `B`'s configuration typed. */
 export type EnvironmentWith<B extends Blueprint> = EnvironmentConfig & { readonly blueprints: { readonly [K in B["name"]]: z.output<B["configSchema"]> } };
