@@ -9,7 +9,19 @@ import nx from "@nx/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default [
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/cdktf.out/**", "**/cdktf.out.hcl/**", "**/.nx/**", "**/*.js", "**/*.mjs", "**/*.cjs", "tools/bench/baseline/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "**/cdktf.out/**",
+      "**/cdktf.out.hcl/**",
+      "**/.nx/**",
+      "**/*.js",
+      "**/*.mjs",
+      "**/*.cjs",
+      "tools/bench/baseline/**",
+    ],
+  },
   {
     files: ["**/*.ts"],
     languageOptions: { parser: tseslint.parser },

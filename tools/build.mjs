@@ -34,7 +34,8 @@ export function thirdPartyExternals(dir = root) {
   for (const pattern of rootPkg.workspaces ?? []) {
     const parent = pattern.endsWith("/*") ? join(dir, pattern.slice(0, -2)) : undefined;
     if (!parent) folders.push(pattern);
-    else if (existsSync(parent)) for (const e of readdirSync(parent, { withFileTypes: true })) if (e.isDirectory()) folders.push(join(pattern.slice(0, -2), e.name));
+    else if (existsSync(parent))
+      for (const e of readdirSync(parent, { withFileTypes: true })) if (e.isDirectory()) folders.push(join(pattern.slice(0, -2), e.name));
   }
   const names = new Set();
   for (const folder of folders) {
@@ -57,7 +58,8 @@ const packageOf = (file) => {
 /** Bundles the named entries (the requests reach esbuild's own process before this returns); resolves to the bundles' absolute paths. An import of a package no package.json declares fails the build (esbuild would have compiled it in). */
 export async function build(names = Object.keys(ENTRIES)) {
   const unknown = names.filter((n) => !Object.hasOwn(ENTRIES, n));
-  if (unknown.length > 0) throw new Error(`unknown entry "${unknown.join('", "')}": the entries are ${Object.keys(ENTRIES).join(", ")} (tools/build.mjs ENTRIES)`);
+  if (unknown.length > 0)
+    throw new Error(`unknown entry "${unknown.join('", "')}": the entries are ${Object.keys(ENTRIES).join(", ")} (tools/build.mjs ENTRIES)`);
   const external = thirdPartyExternals();
   return Promise.all(
     names.map(async (name) => {
@@ -77,9 +79,15 @@ export async function build(names = Object.keys(ENTRIES)) {
         metafile: true,
         write: false,
       });
-      const undeclared = new Set(Object.keys(result.metafile.inputs).filter((f) => f.includes("node_modules/")).map(packageOf));
+      const undeclared = new Set(
+        Object.keys(result.metafile.inputs)
+          .filter((f) => f.includes("node_modules/"))
+          .map(packageOf),
+      );
       if (undeclared.size > 0) {
-        throw new Error(`${entry}: imports ${[...undeclared].join(", ")}, which no package.json of the workspace declares (so esbuild would compile it in); add it to the dependencies of the package that imports it`);
+        throw new Error(
+          `${entry}: imports ${[...undeclared].join(", ")}, which no package.json of the workspace declares (so esbuild would compile it in); add it to the dependencies of the package that imports it`,
+        );
       }
       for (const file of result.outputFiles) {
         mkdirSync(dirname(file.path), { recursive: true });

@@ -22,7 +22,12 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(bundle: string, args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, "dist", bundle), ...args], { cwd: root, encoding: "utf8", timeout: 60_000, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const r = spawnSync(process.execPath, [join(root, "dist", bundle), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.split("\n").filter((l) => l !== "") };
 }
 

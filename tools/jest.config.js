@@ -1,1 +1,5 @@
-module.exports = { ...require("../jest.preset.js"), displayName: "tools", testPathIgnorePatterns: ["/node_modules/", "/dist/", "/bench/", "/workspace-plugin/", "/cdktn/"] };
+module.exports = {
+  ...require("../jest.preset.js"),
+  displayName: "tools",
+  testPathIgnorePatterns: ["/node_modules/", "/dist/", "/bench/", "/workspace-plugin/", "/cdktn/"],
+};

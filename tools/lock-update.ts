@@ -21,8 +21,7 @@ async function main(args: readonly string[]): Promise<number> {
   const { ConfigError } = await import("@sse-kms/config");
   const { findRepoRoot, loadEnvironments, synthEnvironment } = await import("@sse-kms/blueprint-catalog");
   const { LOCK_FILE, compareLock, lockDiff, lockOf, parseLock, renderLock } = await import("@sse-kms/guardrails");
-  const synthAll = (root: string): LockInput[] =>
-    loadEnvironments(root).flatMap((env) => synthEnvironment(env).map((s) => ({ name: s.name, json: s.json })));
+  const synthAll = (root: string): LockInput[] => loadEnvironments(root).flatMap((env) => synthEnvironment(env).map((s) => ({ name: s.name, json: s.json })));
   const root = findRepoRoot(__dirname);
   const file = join(root, LOCK_FILE);
   let stacks: LockInput[];
@@ -50,7 +49,11 @@ async function main(args: readonly string[]): Promise<number> {
   console.log(`${check ? "Out of date" : "Updating"}: ${LOCK_FILE} (- removed, + added)`);
   for (const line of diff) {
     const key = line.slice(2);
-    const note = moved.has(key) ? `   (moved to ${moved.get(key)}: state is kept)` : forgotten.has(key) ? "   (removed block, destroy = false: the resource is kept, no longer managed)" : "";
+    const note = moved.has(key)
+      ? `   (moved to ${moved.get(key)}: state is kept)`
+      : forgotten.has(key)
+        ? "   (removed block, destroy = false: the resource is kept, no longer managed)"
+        : "";
     console.log(`  ${line}${note}`);
   }
   const destroyed = cmp.destroyed.map((d) => `${d.stack}: ${d.address}`);

@@ -13,7 +13,17 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ENVIRONMENT_JSON_SCHEMA_PATH, SNAPSHOT_DIR, type SynthesizedStack, environmentFiles, findRepoRoot, loadEnvironments, renderJsonSchema, snapshotFiles, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import {
+  ENVIRONMENT_JSON_SCHEMA_PATH,
+  SNAPSHOT_DIR,
+  type SynthesizedStack,
+  environmentFiles,
+  findRepoRoot,
+  loadEnvironments,
+  renderJsonSchema,
+  snapshotFiles,
+  synthEnvironment,
+} from "@sse-kms/blueprint-catalog";
 import { ConfigError } from "@sse-kms/config";
 import { LOCK_FILE, type StatefulLock, compareLock, lockOf, parseLock, renderLock } from "@sse-kms/guardrails";
 import { GENERATED_DIRS, generateDocs } from "./docs/docs";
@@ -45,7 +55,10 @@ async function main(args: string[]): Promise<number> {
   const snapshotDirs = new Map<string, Set<string>>();
   // loadEnvironments returns the environments in the order of their files.
   for (const [i, file] of environmentFiles(root).entries()) {
-    const appDir = dirname(file).slice(root.length + 1).split("\\").join("/");
+    const appDir = dirname(file)
+      .slice(root.length + 1)
+      .split("\\")
+      .join("/");
     const env = envs[i]!;
     stacks.push(...synthEnvironment(env));
     const files = snapshotFiles(env, appDir);
@@ -68,19 +81,27 @@ async function main(args: string[]): Promise<number> {
   }
   // Stale derived files: snapshots of stacks that are gone, generated pages nothing generates.
   const stale: string[] = [];
-  for (const [dir, keep] of snapshotDirs) if (existsSync(join(root, dir))) for (const f of readdirSync(join(root, dir))) if (!keep.has(`${dir}/${f}`)) stale.push(`${dir}/${f}`);
-  for (const dir of GENERATED_DIRS) if (existsSync(join(root, dir))) for (const f of readdirSync(join(root, dir))) if (!wanted.has(`${dir}/${f}`)) stale.push(`${dir}/${f}`);
+  for (const [dir, keep] of snapshotDirs)
+    if (existsSync(join(root, dir))) for (const f of readdirSync(join(root, dir))) if (!keep.has(`${dir}/${f}`)) stale.push(`${dir}/${f}`);
+  for (const dir of GENERATED_DIRS)
+    if (existsSync(join(root, dir))) for (const f of readdirSync(join(root, dir))) if (!wanted.has(`${dir}/${f}`)) stale.push(`${dir}/${f}`);
   for (const path of stale) {
     rmSync(join(root, path));
     console.log(`removed ${path}`);
     changed++;
   }
-  console.log(changed === 0 ? "refresh: every derived file is up to date" : `refresh: ${changed} file(s) changed; review the diff and commit it with the configuration change`);
+  console.log(
+    changed === 0
+      ? "refresh: every derived file is up to date"
+      : `refresh: ${changed} file(s) changed; review the diff and commit it with the configuration change`,
+  );
   const destroyed = compareLock(previous, stacks).destroyed;
   if (destroyed.length > 0) {
     console.log(`\n${destroyed.length} locked KMS key/bucket address(es) are no longer synthesized; terraform apply would DESTROY them:`);
     for (const d of destroyed) console.log(`  - ${d.stack}: ${d.address}`);
-    console.log("refresh never removes them from the lock: if this is deliberate, review it and run `npm run lock:update`; if it is a rename, record it (key.previousNames).");
+    console.log(
+      "refresh never removes them from the lock: if this is deliberate, review it and run `npm run lock:update`; if it is a rename, record it (key.previousNames).",
+    );
   }
   return 0;
 }

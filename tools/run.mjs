@@ -6,7 +6,9 @@ import { ENTRIES, build } from "./build.mjs";
 
 const [name, ...args] = process.argv.slice(2);
 if (!Object.hasOwn(ENTRIES, name ?? "")) {
-  console.error(`usage: node tools/run.mjs <entry> [args...]: entry ${name === undefined ? "missing" : `"${name}" unknown`}; the entries are ${Object.keys(ENTRIES).join(", ")} (tools/build.mjs ENTRIES)`);
+  console.error(
+    `usage: node tools/run.mjs <entry> [args...]: entry ${name === undefined ? "missing" : `"${name}" unknown`}; the entries are ${Object.keys(ENTRIES).join(", ")} (tools/build.mjs ENTRIES)`,
+  );
   process.exit(2);
 }
 const [bundle] = await build([name]);

@@ -17,8 +17,13 @@ const expectedStacks = loadEnvironments(root)
   .flatMap((env) => enabledBlueprints(env, BLUEPRINTS).map((blueprint) => `${env.name}-${blueprint.name}`))
   .sort();
 
-const synth = (outdir: string) => spawnSync(process.execPath, ["tools/synth.mjs"], { cwd: root, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: outdir } });
-const folders = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const synth = (outdir: string) =>
+  spawnSync(process.execPath, ["tools/synth.mjs"], { cwd: root, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: outdir } });
+const folders = (dir: string) =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 type Manifest = { stacks: Record<string, { workingDirectory: string; [k: string]: unknown }> };
 
 test("writes one stack per environment and enabled blueprint, as apps/*/environment.json define them", () => {

@@ -42,7 +42,11 @@ const RUNS = Number(value("--runs", QUICK ? 3 : 5));
 const BASELINE_RUNS = has("--no-baseline") ? 0 : Number(value("--baseline-runs", QUICK ? 1 : 3));
 const SCALE_RUNS = Number(value("--scale-runs", QUICK ? 2 : 3));
 const ALL_SECTIONS = ["synth", "scale", "policy", "terraform", "tests"];
-const SECTIONS = new Set(value("--only", null)?.split(",").map((s) => s.trim()) ?? ALL_SECTIONS.filter((s) => !(QUICK && s === "tests")));
+const SECTIONS = new Set(
+  value("--only", null)
+    ?.split(",")
+    .map((s) => s.trim()) ?? ALL_SECTIONS.filter((s) => !(QUICK && s === "tests")),
+);
 for (const s of SECTIONS) if (!ALL_SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}" (known: ${ALL_SECTIONS.join(", ")})`);
 
 /** The budgets: a measured value past its limit makes the run exit 1. */
@@ -57,7 +61,16 @@ const BUDGETS = {
 
 // No prompts, telemetry or version checks; Nx without daemon or cloud, with its cache.
 const { NX_SKIP_NX_CACHE: _skip, ...inherited } = process.env;
-const ENV = { ...inherited, NO_COLOR: "1", FORCE_COLOR: "0", NX_DAEMON: "false", NX_NO_CLOUD: "true", CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", CI: "1" };
+const ENV = {
+  ...inherited,
+  NO_COLOR: "1",
+  FORCE_COLOR: "0",
+  NX_DAEMON: "false",
+  NX_NO_CLOUD: "true",
+  CHECKPOINT_DISABLE: "1",
+  DISABLE_VERSION_CHECK: "1",
+  CI: "1",
+};
 const BIN = (name) => join(root, "node_modules", ".bin", name);
 
 const results = { machine: machine(), options: { quick: QUICK, runs: RUNS, baselineRuns: BASELINE_RUNS, scaleRuns: SCALE_RUNS, sections: [...SECTIONS] } };
@@ -74,12 +87,19 @@ function machine() {
     platform: `${process.platform} ${process.arch}`,
     maxRss: TIME_BIN ? `${TIME_BIN} -f %M (largest process of the tree)` : "n/a (no /usr/bin/time)",
     date: new Date().toISOString().slice(0, 10),
-    loadAverageAtStart: loadavg().map((x) => x.toFixed(1)).join(" "),
+    loadAverageAtStart: loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" "),
   };
 }
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
-const tail = (text, lines = 15) => String(text ?? "").trim().split("\n").slice(-lines).join("\n");
+const tail = (text, lines = 15) =>
+  String(text ?? "")
+    .trim()
+    .split("\n")
+    .slice(-lines)
+    .join("\n");
 function section(title, text) {
   report.push([title, text]);
   console.log(`\n## ${title}\n\n${text}`);
@@ -98,14 +118,24 @@ function synthSection() {
     { id: "floor", label: `floor: node -e 'require("cdktf")'`, cmd: [NODE, ["-e", 'require("cdktf")']] },
     { id: "cold", label: "synth, cold: node tools/synth.mjs (npm run synth: bundle, then synth every stack)", cmd: [NODE, ["tools/synth.mjs"]] },
     // The one synth cache: nothing changed since the warm-up, so Nx restores cdktf.out.
-    { id: "warm", label: "synth, warm: npx nx run workspace:synth (Nx cache hit, nothing changed)", cmd: ["npx", ["nx", "run", "workspace:synth", "--output-style=static"]] },
+    {
+      id: "warm",
+      label: "synth, warm: npx nx run workspace:synth (Nx cache hit, nothing changed)",
+      cmd: ["npx", ["nx", "run", "workspace:synth", "--output-style=static"]],
+    },
     { id: "nx", label: "Nx start-up alone: npx nx show projects", cmd: ["npx", ["nx", "show", "projects"]] },
     { id: "cli", label: "npx cdktf synth at the root (cdktf.json runs tools/synth.mjs)", cmd: ["npx", ["--no", "cdktf", "synth"]] },
   ];
   // The usual setup (`cdktf init --template=typescript`): `cdktf synth` runs `npx ts-node main.ts`,
   // which type-checks, and main.ts imports the provider barrel. npx never downloads (--no).
   if (BASELINE_RUNS > 0 && tsNode) {
-    variants.push({ id: "baseline", label: "baseline: npx cdktf synth, app `npx ts-node main.ts` + provider barrel (tools/bench/baseline)", cmd: ["npx", ["--no", "cdktf", "synth"]], cwd: join(here, "baseline"), rounds: BASELINE_RUNS });
+    variants.push({
+      id: "baseline",
+      label: "baseline: npx cdktf synth, app `npx ts-node main.ts` + provider barrel (tools/bench/baseline)",
+      cmd: ["npx", ["--no", "cdktf", "synth"]],
+      cwd: join(here, "baseline"),
+      rounds: BASELINE_RUNS,
+    });
   } else if (BASELINE_RUNS > 0) log("baseline skipped: node_modules/.bin/ts-node is missing (a devDependency; run npm ci)");
   results.synth = { variants: {} };
   for (const v of variants) results.synth.variants[v.id] = { label: v.label, runs: [], failures: [] };
@@ -143,12 +173,26 @@ function synthSection() {
   const paired = (id, ref) => median(perRound.filter((t) => t[id] && t[ref]).map((t) => t[id] / t[ref]));
   const rows = variants.map((v) => {
     const s = results.synth.variants[v.id];
-    Object.assign(s, { medianMs: median(s.runs.map((r) => r.ms)), medianCpuMs: median(s.runs.map((r) => r.cpuMs)), medianMaxRssKb: median(s.runs.map((r) => r.maxRssKb)), vsFloor: paired(v.id, "floor") });
+    Object.assign(s, {
+      medianMs: median(s.runs.map((r) => r.ms)),
+      medianCpuMs: median(s.runs.map((r) => r.cpuMs)),
+      medianMaxRssKb: median(s.runs.map((r) => r.maxRssKb)),
+      vsFloor: paired(v.id, "floor"),
+    });
     const n = s.runs.length;
-    return [v.label, n ? fmtMs(s.medianMs) : "FAILED", fmtMs(s.medianCpuMs), fmtMb(s.medianMaxRssKb), fmtRatio(s.vsFloor), v.id === "baseline" ? "1.00x" : fmtRatio(paired("baseline", v.id)), `${n}${s.failures.length ? ` (+${s.failures.length} failed)` : ""}`];
+    return [
+      v.label,
+      n ? fmtMs(s.medianMs) : "FAILED",
+      fmtMs(s.medianCpuMs),
+      fmtMb(s.medianMaxRssKb),
+      fmtRatio(s.vsFloor),
+      v.id === "baseline" ? "1.00x" : fmtRatio(paired("baseline", v.id)),
+      `${n}${s.failures.length ? ` (+${s.failures.length} failed)` : ""}`,
+    ];
   });
   let text = table(["command", "wall", "CPU", "max RSS", "wall vs floor", "baseline is", "runs"], rows);
-  text += "\n\nwall, CPU (user+sys of the process tree), max RSS: medians. Ratios: median over rounds of the\nratio within the round (paired). Budgets use the wall ratios.";
+  text +=
+    "\n\nwall, CPU (user+sys of the process tree), max RSS: medians. Ratios: median over rounds of the\nratio within the round (paired). Budgets use the wall ratios.";
   for (const v of variants) {
     const f = results.synth.variants[v.id].failures;
     if (f.length) text += `\n\n${v.id} failed ${f.length}x; last error:\n${f.at(-1)}`;
@@ -162,9 +206,19 @@ function synthSection() {
   const faster = paired("baseline", "cold");
   Object.assign(results.synth, { coldVsFloor: cold, warmVsNx: warm, baselineVsCold: faster });
   budgetRows.push(
-    ran("cold", "floor") ? budget("cold synth vs floor", cold, `<= ${BUDGETS.coldVsFloor}x`, (x) => x <= BUDGETS.coldVsFloor, fmtRatio) : failed("cold synth vs floor", `<= ${BUDGETS.coldVsFloor}x`),
-    ran("warm", "nx") ? budget("warm synth (Nx cache hit) vs Nx start-up", warm, `<= ${BUDGETS.warmVsNx}x`, (x) => x <= BUDGETS.warmVsNx, fmtRatio) : failed("warm synth (Nx cache hit) vs Nx start-up", `<= ${BUDGETS.warmVsNx}x`),
-    budget("cold synth vs the usual setup", results.synth.variants.baseline?.runs.length ? faster : undefined, `>= ${BUDGETS.baselineVsCold}x faster`, (x) => x >= BUDGETS.baselineVsCold, (x) => `${fmtRatio(x)} faster`),
+    ran("cold", "floor")
+      ? budget("cold synth vs floor", cold, `<= ${BUDGETS.coldVsFloor}x`, (x) => x <= BUDGETS.coldVsFloor, fmtRatio)
+      : failed("cold synth vs floor", `<= ${BUDGETS.coldVsFloor}x`),
+    ran("warm", "nx")
+      ? budget("warm synth (Nx cache hit) vs Nx start-up", warm, `<= ${BUDGETS.warmVsNx}x`, (x) => x <= BUDGETS.warmVsNx, fmtRatio)
+      : failed("warm synth (Nx cache hit) vs Nx start-up", `<= ${BUDGETS.warmVsNx}x`),
+    budget(
+      "cold synth vs the usual setup",
+      results.synth.variants.baseline?.runs.length ? faster : undefined,
+      `>= ${BUDGETS.baselineVsCold}x faster`,
+      (x) => x >= BUDGETS.baselineVsCold,
+      (x) => `${fmtRatio(x)} faster`,
+    ),
   );
 }
 
@@ -202,7 +256,12 @@ const PER_KEY = 250;
 function environmentConfig(index, buckets) {
   const account = String(100_000_000_000 + index);
   const name = `e${index}`;
-  const key = (keyName) => ({ name: keyName, alias: `alias/${name}-${keyName}`, administrators: [`arn:aws:iam::${account}:role/platform-key-admin`], users: [`arn:aws:iam::${account}:role/app-data`] });
+  const key = (keyName) => ({
+    name: keyName,
+    alias: `alias/${name}-${keyName}`,
+    administrators: [`arn:aws:iam::${account}:role/platform-key-admin`],
+    users: [`arn:aws:iam::${account}:role/app-data`],
+  });
   const bucketList = (kind, from, to) => Array.from({ length: to - from }, (_, j) => ({ name: `bench-${name}-${kind}-${from + j}-${account}` }));
   const blueprints = { "customer-managed": { key: key("data"), buckets: bucketList("data", 0, Math.min(buckets, PER_KEY)) } };
   if (buckets > PER_KEY) blueprints["imported-material"] = { key: key("byok"), buckets: bucketList("byok", PER_KEY, buckets) };
@@ -238,8 +297,21 @@ async function scaleSection() {
       }
     }
     const m = (p, k) => median(p.runs.map((r) => r[k]));
-    const summary = points.map((p) => ({ buckets: p.buckets, envs: p.envs, total: p.total, resources: p.runs[0].resources, ms: m(p, "ms"), cpuMs: m(p, "cpuMs"), maxRssKb: m(p, "maxRssKb"), keyPolicyBytes: p.runs[0].keyPolicyBytes }));
-    const fit = (key) => leastSquares(summary.map((s) => [s.total]), summary.map((s) => s[key]));
+    const summary = points.map((p) => ({
+      buckets: p.buckets,
+      envs: p.envs,
+      total: p.total,
+      resources: p.runs[0].resources,
+      ms: m(p, "ms"),
+      cpuMs: m(p, "cpuMs"),
+      maxRssKb: m(p, "maxRssKb"),
+      keyPolicyBytes: p.runs[0].keyPolicyBytes,
+    }));
+    const fit = (key) =>
+      leastSquares(
+        summary.map((s) => [s.total]),
+        summary.map((s) => s[key]),
+      );
     const fits = { wall: fit("ms"), rss: fit("maxRssKb") };
     results.scale = { points: summary, fits };
     const f = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
@@ -252,7 +324,15 @@ async function scaleSection() {
     text += `\n  max RSS = ${f(fits.rss.coef[0] / 1024, 0)} MB + ${f(fits.rss.coef[1], 1)} KB x T   (R^2 ${f(fits.rss.r2, 4)})`;
     section("Scale: buckets x environments", text);
     const p = summary.find((s) => s.buckets === 100 && s.envs === 10);
-    budgetRows.push(budget("synth of 100 buckets x 10 environments", p?.ms, `< ${BUDGETS.scale100x10Ms / 1000} s`, (x) => x < BUDGETS.scale100x10Ms, (x) => `${fmtMs(x)} (CPU ${fmtMs(p.cpuMs)})`));
+    budgetRows.push(
+      budget(
+        "synth of 100 buckets x 10 environments",
+        p?.ms,
+        `< ${BUDGETS.scale100x10Ms / 1000} s`,
+        (x) => x < BUDGETS.scale100x10Ms,
+        (x) => `${fmtMs(x)} (CPU ${fmtMs(p.cpuMs)})`,
+      ),
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -298,12 +378,26 @@ function testsSection() {
     const r = runProcess("npm", args, { cwd: root, env: ENV });
     const cached = /for (\d+) out of (\d+) tasks/.exec(`${r.stdout}\n${r.stderr}`);
     log(`  ${fmtMs(r.ms)} exit ${r.status}`);
-    if (!label.includes("not a figure")) results.tests[label] = { ms: r.ms, cpuMs: r.cpuMs, maxRssKb: r.maxRssKb, status: r.status, fromCache: cached ? `${cached[1]}/${cached[2]}` : "-" };
+    if (!label.includes("not a figure"))
+      results.tests[label] = { ms: r.ms, cpuMs: r.cpuMs, maxRssKb: r.maxRssKb, status: r.status, fromCache: cached ? `${cached[1]}/${cached[2]}` : "-" };
   }
-  const rows = Object.entries(results.tests).map(([label, s]) => [label, fmtMs(s.ms), fmtMs(s.cpuMs), fmtMb(s.maxRssKb), s.status === 0 ? "pass" : `exit ${s.status}`, s.fromCache]);
+  const rows = Object.entries(results.tests).map(([label, s]) => [
+    label,
+    fmtMs(s.ms),
+    fmtMs(s.cpuMs),
+    fmtMb(s.maxRssKb),
+    s.status === 0 ? "pass" : `exit ${s.status}`,
+    s.fromCache,
+  ]);
   section("npm test (1 run each)", table(["command", "wall", "CPU", "max RSS", "result", "from cache"], rows));
   const cold = results.tests["npm test, cold (--skip-nx-cache)"];
-  const b = budget("npm test, cold (no Nx cache)", cold.ms, `< ${BUDGETS.npmTestColdMs / 1000} s`, (x) => x < BUDGETS.npmTestColdMs, (x) => `${fmtMs(x)} (CPU ${fmtMs(cold.cpuMs)})`);
+  const b = budget(
+    "npm test, cold (no Nx cache)",
+    cold.ms,
+    `< ${BUDGETS.npmTestColdMs / 1000} s`,
+    (x) => x < BUDGETS.npmTestColdMs,
+    (x) => `${fmtMs(x)} (CPU ${fmtMs(cold.cpuMs)})`,
+  );
   if (cold.status !== 0) Object.assign(b, { measured: `${b.measured} (tests failing)`, status: "FAIL" });
   budgetRows.push(b);
 }
@@ -315,9 +409,21 @@ async function terraformSection() {
   log("terraform: the real-Terraform tier's suites, each alone ...");
   const r = measureTerraformTier({ runs: 1 });
   results.terraform = r;
-  section("real-Terraform tier (1 run, suites alone)", table(["suite", "wall", "stacks"], r.suites.map((s) => [s.file, fmtMs(s.seconds * 1000), s.ran === undefined ? "-" : `${s.ran} ran, ${s.skipped} skipped`])));
+  section(
+    "real-Terraform tier (1 run, suites alone)",
+    table(
+      ["suite", "wall", "stacks"],
+      r.suites.map((s) => [s.file, fmtMs(s.seconds * 1000), s.ran === undefined ? "-" : `${s.ran} ran, ${s.skipped} skipped`]),
+    ),
+  );
   const ran = r.suites.reduce((n, s) => n + (s.ran ?? 0), 0);
-  const b = budget("real-Terraform tier added to npm test", r.totalSeconds * 1000, `<= ${BUDGETS.terraformTierMs / 1000} s`, (x) => x <= BUDGETS.terraformTierMs, fmtMs);
+  const b = budget(
+    "real-Terraform tier added to npm test",
+    r.totalSeconds * 1000,
+    `<= ${BUDGETS.terraformTierMs / 1000} s`,
+    (x) => x <= BUDGETS.terraformTierMs,
+    fmtMs,
+  );
   if (ran === 0) Object.assign(b, { measured: `${b.measured} (no stack ran: no terraform or mirror here)`, status: "n/a" });
   budgetRows.push(b);
 }
@@ -335,16 +441,31 @@ function updateDoc() {
   const [start, end] = ["<!-- bench:results:start -->", "<!-- bench:results:end -->"];
   const flags = argv.filter((a, i) => a !== "--update-doc" && a !== "--json" && argv[i - 1] !== "--json");
   const from = `\`npm run bench${flags.length ? ` -- ${flags.join(" ")}` : ""}\` on ${machineText()}`;
-  const body = [start, "Generated by `npm run bench -- --update-doc`; do not edit by hand.", "", `From ${from}.`, "", ...report.flatMap(([title, text]) => [`#### ${title}`, "", "```text", text, "```", ""]), end].join("\n");
+  const body = [
+    start,
+    "Generated by `npm run bench -- --update-doc`; do not edit by hand.",
+    "",
+    `From ${from}.`,
+    "",
+    ...report.flatMap(([title, text]) => [`#### ${title}`, "", "```text", text, "```", ""]),
+    end,
+  ].join("\n");
   const current = readFileSync(file, "utf8");
-  if (!current.includes(start) || !current.includes(end)) throw new Error(`${relative(root, file)}: the markers ${start} and ${end} are missing; put them where the tables go`);
+  if (!current.includes(start) || !current.includes(end))
+    throw new Error(`${relative(root, file)}: the markers ${start} and ${end} are missing; put them where the tables go`);
   writeFileSync(file, current.slice(0, current.indexOf(start)) + body + current.slice(current.indexOf(end) + end.length));
   log(`updated ${relative(root, file)}`);
 }
 
 console.log(`# npm run bench${QUICK ? " --quick" : ""}\n\n${machineText()}`);
 const started = Date.now();
-for (const [name, fn] of [["synth", synthSection], ["scale", scaleSection], ["policy", policySection], ["terraform", terraformSection], ["tests", testsSection]]) {
+for (const [name, fn] of [
+  ["synth", synthSection],
+  ["scale", scaleSection],
+  ["policy", policySection],
+  ["terraform", terraformSection],
+  ["tests", testsSection],
+]) {
   if (!SECTIONS.has(name)) continue;
   try {
     await fn();
@@ -355,8 +476,17 @@ for (const [name, fn] of [["synth", synthSection], ["scale", scaleSection], ["po
     budgetRows.push({ name: `section ${name} ran`, measured: "error", limit: "runs", status: "FAIL" });
   }
 }
-results.machine.loadAverageAtEnd = loadavg().map((x) => x.toFixed(1)).join(" ");
-if (budgetRows.length) section("Budgets", table(["budget", "measured", "limit", "status"], budgetRows.map((b) => [b.name, b.measured, b.limit, b.status])));
+results.machine.loadAverageAtEnd = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(" ");
+if (budgetRows.length)
+  section(
+    "Budgets",
+    table(
+      ["budget", "measured", "limit", "status"],
+      budgetRows.map((b) => [b.name, b.measured, b.limit, b.status]),
+    ),
+  );
 results.budgets = budgetRows;
 log(`\nbench finished in ${fmtMs(Date.now() - started)}`);
 if (has("--json")) writeFileSync(value("--json"), JSON.stringify(results, null, 2));

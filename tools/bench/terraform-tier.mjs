@@ -33,7 +33,11 @@ export function measureTerraformTier(options = {}) {
     let skipped;
     for (let i = 0; i < runs; i++) {
       const started = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, [join(root, "node_modules/jest/bin/jest.js"), "-c", config, file], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync(process.execPath, [join(root, "node_modules/jest/bin/jest.js"), "-c", config, file], {
+        cwd: root,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      });
       seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
       const out = `${r.stdout}\n${r.stderr}`;
       if (r.status !== 0) throw new Error(`${file} failed (exit ${r.status}):\n${out.slice(-4000)}`);
@@ -53,8 +57,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   };
   const budget = arg("--budget-s", 60);
   const result = measureTerraformTier({ runs: arg("--runs", 1) });
-  for (const s of result.suites) console.log(`${s.file}: ${s.seconds.toFixed(1)} s${s.ran === undefined ? "" : ` (${s.ran} stacks ran, ${s.skipped} skipped)`}`);
-  console.log(`real-Terraform tier: ${result.totalSeconds.toFixed(1)} s on ${result.cpus} CPUs (1-min load average at the end: ${result.load.toFixed(1)}); budget ${budget} s`);
+  for (const s of result.suites)
+    console.log(`${s.file}: ${s.seconds.toFixed(1)} s${s.ran === undefined ? "" : ` (${s.ran} stacks ran, ${s.skipped} skipped)`}`);
+  console.log(
+    `real-Terraform tier: ${result.totalSeconds.toFixed(1)} s on ${result.cpus} CPUs (1-min load average at the end: ${result.load.toFixed(1)}); budget ${budget} s`,
+  );
   if (result.totalSeconds > budget) {
     console.log(`over budget: ${result.totalSeconds.toFixed(1)} s > ${budget} s`);
     process.exitCode = 1;

@@ -12,9 +12,7 @@
 //   node tools/cdktn/check-cdktn.mjs [--runs N] [--keep] [--workdir DIR] [--typecheck] [--json FILE]
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -298,12 +296,26 @@ function checkDeepImports(dir, files) {
 /** npm install in the rewritten copy, skipped when --workdir already has it for the same package.json files. */
 function install(dir, files) {
   const stampFile = join(dir, "node_modules/.check-cdktn-stamp");
-  const stamp = sha(files.filter((f) => f.endsWith("package.json")).map((f) => readFileSync(join(dir, f), "utf8")).join("\0"));
+  const stamp = sha(
+    files
+      .filter((f) => f.endsWith("package.json"))
+      .map((f) => readFileSync(join(dir, f), "utf8"))
+      .join("\0"),
+  );
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return { ms: null, reused: true };
   const env = { ...process.env, NX_DAEMON: "false", NX_NO_CLOUD: "true", npm_config_update_notifier: "false" };
-  const r = run("npm", ["install", "--no-audit", "--no-fund"], { cwd: dir, env, logFile: join(dir, "..", "npm-install.log"), what: "npm install (cdktn copy)" });
+  const r = run("npm", ["install", "--no-audit", "--no-fund"], {
+    cwd: dir,
+    env,
+    logFile: join(dir, "..", "npm-install.log"),
+    what: "npm install (cdktn copy)",
+  });
   writeFileSync(stampFile, stamp);
-  const warnings = r.output.split("\n").filter((l) => /npm warn (EBADENGINE|ERESOLVE|install-scripts|deprecated cdktn|peer)/i.test(l) || /Unsupported engine|not allowed to run|allowScripts/i.test(l));
+  const warnings = r.output
+    .split("\n")
+    .filter(
+      (l) => /npm warn (EBADENGINE|ERESOLVE|install-scripts|deprecated cdktn|peer)/i.test(l) || /Unsupported engine|not allowed to run|allowScripts/i.test(l),
+    );
   return { ms: r.ms, reused: false, warnings: [...new Set(warnings)] };
 }
 
@@ -337,7 +349,10 @@ function treeHash(dir) {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else h.update(`${relative(dir, p)}\0`).update(readFileSync(p)).update("\0");
+      else
+        h.update(`${relative(dir, p)}\0`)
+          .update(readFileSync(p))
+          .update("\0");
     }
   };
   walk(dir);
@@ -350,7 +365,12 @@ function treeHash(dir) {
 /** Drops every `//` key (cdktf's metadata: construct paths, unique ids, the cdktf version). */
 function stripMeta(v) {
   if (Array.isArray(v)) return v.map(stripMeta);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "//").map(([k, x]) => [k, stripMeta(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== "//")
+        .map(([k, x]) => [k, stripMeta(x)]),
+    );
   return v;
 }
 
@@ -380,7 +400,21 @@ export function blocks(doc) {
     }
     out.set("terraform", tf);
   }
-  const known = new Set(["resource", "data", "ephemeral", "provider", "output", "variable", "module", "locals", "moved", "import", "removed", "check", "terraform"]);
+  const known = new Set([
+    "resource",
+    "data",
+    "ephemeral",
+    "provider",
+    "output",
+    "variable",
+    "module",
+    "locals",
+    "moved",
+    "import",
+    "removed",
+    "check",
+    "terraform",
+  ]);
   for (const [k, v] of Object.entries(d)) if (!known.has(k)) out.set(k, v);
   return out;
 }
@@ -392,7 +426,10 @@ export function blocks(doc) {
  * cdktn's write "hashicorp/aws").
  */
 export function canonicalSource(source) {
-  const s = source.trim().toLowerCase().replace(/^registry\.terraform\.io\//, "");
+  const s = source
+    .trim()
+    .toLowerCase()
+    .replace(/^registry\.terraform\.io\//, "");
   return s.includes("/") ? s : `hashicorp/${s}`;
 }
 
@@ -420,7 +457,11 @@ export function jsonDiff(a, b, path = "") {
 
 function stacksOf(dir) {
   const s = join(dir, "cdktf.out", "stacks");
-  return existsSync(s) ? readdirSync(s).filter((n) => existsSync(join(s, n, "cdk.tf.json"))).sort() : [];
+  return existsSync(s)
+    ? readdirSync(s)
+        .filter((n) => existsSync(join(s, n, "cdk.tf.json")))
+        .sort()
+    : [];
 }
 
 /**
@@ -536,13 +577,17 @@ async function main() {
     result.versions = versions;
     log("  versions:");
     for (const [n, v] of Object.entries(versions)) {
-      log(`    ${n.padEnd(24)} ${v ? v.version : "(not installed)"}${v?.provider ? `  (hashicorp/aws ${v.provider})` : ""}${v?.engines ? `  engines.node ${v.engines}` : ""}`);
+      log(
+        `    ${n.padEnd(24)} ${v ? v.version : "(not installed)"}${v?.provider ? `  (hashicorp/aws ${v.provider})` : ""}${v?.engines ? `  engines.node ${v.engines}` : ""}`,
+      );
     }
     if (existsSync(join(cdktnDir, "node_modules/cdktf"))) log("    note: cdktf is still installed in the cdktn copy (something depends on it)");
 
     const deep = checkDeepImports(cdktnDir, files);
     result.deepImports = deep;
-    log(`  deep imports: ${deep.modules.length} @cdktn/provider-aws/lib/<module> paths${deep.internals.length ? ` + ${deep.internals.length} into cdktn's internals (${deep.internals.join(", ")}: not public API, review)` : ""}: ${deep.missing.length ? `MISSING ${deep.missing.join(", ")}` : "all present (same lib/<resource> layout)"}`);
+    log(
+      `  deep imports: ${deep.modules.length} @cdktn/provider-aws/lib/<module> paths${deep.internals.length ? ` + ${deep.internals.length} into cdktn's internals (${deep.internals.join(", ")}: not public API, review)` : ""}: ${deep.missing.length ? `MISSING ${deep.missing.join(", ")}` : "all present (same lib/<resource> layout)"}`,
+    );
     if (deep.missing.length) throw new SetupError(`the installed cdktn packages lack ${deep.missing.join(", ")}`);
     if (rw.leftovers.length) {
       const titles = rw.leftovers.filter((l) => TEST_TITLE.test(l.replace(/^[^:]+:\d+: /, "")));
@@ -554,7 +599,10 @@ async function main() {
     // Build both (the esbuild step of `npm run synth`), then time the synth itself.
     const build = { cdktf: buildApp(baseDir, "cdktf"), cdktn: buildApp(cdktnDir, "cdktn") };
     result.buildMs = build;
-    const sides = [["cdktf", baseDir], ["cdktn", cdktnDir]];
+    const sides = [
+      ["cdktf", baseDir],
+      ["cdktn", cdktnDir],
+    ];
     const times = { cdktf: [], cdktn: [] };
     const trees = { cdktf: new Set(), cdktn: new Set() };
     const stderr = {};
@@ -596,7 +644,9 @@ async function main() {
     const width = Math.max(...per.map((p) => p.stack.length), 10);
     for (const p of per) {
       if (p.equal) {
-        log(`  ${p.stack.padEnd(width)}  EQUAL      ${p.resources} resources, ${p.blocks} blocks${p.textEqualApartFromVersions ? "; file byte-identical apart from versions and provider source" : "; file not byte-identical (key order or `//` metadata)"}`);
+        log(
+          `  ${p.stack.padEnd(width)}  EQUAL      ${p.resources} resources, ${p.blocks} blocks${p.textEqualApartFromVersions ? "; file byte-identical apart from versions and provider source" : "; file not byte-identical (key order or `//` metadata)"}`,
+        );
         continue;
       }
       log(`  ${p.stack.padEnd(width)}  DIFFERENT  ${p.onlyCdktf.length} only under cdktf, ${p.onlyCdktn.length} only under cdktn, ${p.changed.length} changed`);
@@ -620,20 +670,40 @@ async function main() {
     const ps = [...new Set(per.map((p) => `${JSON.stringify(p.providerSources.cdktf)} -> ${JSON.stringify(p.providerSources.cdktn)}`))];
     log(`  terraform.required_providers versions: ${pv.join(", ")}`);
     log(`  terraform.required_providers sources:  ${ps.join(", ")} (compared in canonical form: a bare "aws" is "hashicorp/aws")`);
-    log(`  rest of the // metadata (paths, unique ids, outputs): ${per.every((p) => p.metadataEqual) ? "identical" : `DIFFERS in ${per.filter((p) => !p.metadataEqual).map((p) => p.stack).join(", ")}`}`);
-    log(`  synth warnings on stderr:           ${result.warningsEqual ? (stderr.cdktf.trim() ? "identical" : "identical (none)") : "DIFFER (see synth-*.log in the work folder)"}`);
-    log(`  deterministic (${RUNS + 1} synths each, whole cdktf.out hashed): cdktf ${result.deterministic.cdktf ? "yes" : "NO"}, cdktn ${result.deterministic.cdktn ? "yes" : "NO"}`);
+    log(
+      `  rest of the // metadata (paths, unique ids, outputs): ${
+        per.every((p) => p.metadataEqual)
+          ? "identical"
+          : `DIFFERS in ${per
+              .filter((p) => !p.metadataEqual)
+              .map((p) => p.stack)
+              .join(", ")}`
+      }`,
+    );
+    log(
+      `  synth warnings on stderr:           ${result.warningsEqual ? (stderr.cdktf.trim() ? "identical" : "identical (none)") : "DIFFER (see synth-*.log in the work folder)"}`,
+    );
+    log(
+      `  deterministic (${RUNS + 1} synths each, whole cdktf.out hashed): cdktf ${result.deterministic.cdktf ? "yes" : "NO"}, cdktn ${result.deterministic.cdktn ? "yes" : "NO"}`,
+    );
 
     log("");
     log(`Times (same run, ${process.version}, median of ${RUNS} alternating rounds after a warm-up):`);
     log(`  build (esbuild, app entry):  cdktf ${fmtMs(build.cdktf)}   cdktn ${fmtMs(build.cdktn)}`);
     const range = (xs) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
-    log(`  synth (node dist/app.js):    cdktf ${fmtMs(synth.cdktf.medianMs)}   cdktn ${fmtMs(synth.cdktn.medianMs)}   ratio cdktn/cdktf ${synth.ratio.toFixed(2)}x`);
+    log(
+      `  synth (node dist/app.js):    cdktf ${fmtMs(synth.cdktf.medianMs)}   cdktn ${fmtMs(synth.cdktn.medianMs)}   ratio cdktn/cdktf ${synth.ratio.toFixed(2)}x`,
+    );
     log(`                               (runs: cdktf ${range(times.cdktf)} ms, cdktn ${range(times.cdktn)} ms)`);
 
     if (TYPECHECK) {
       const env = { ...process.env, NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_SKIP_NX_CACHE: "true" };
-      const r = spawnSync("npx", ["nx", "run-many", "-t", "typecheck", "--output-style=static", "--skip-nx-cache"], { cwd: cdktnDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync("npx", ["nx", "run-many", "-t", "typecheck", "--output-style=static", "--skip-nx-cache"], {
+        cwd: cdktnDir,
+        env,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      });
       writeFileSync(join(work, "typecheck-cdktn.log"), `${r.stdout}${r.stderr}`);
       result.typecheck = r.status === 0;
       log(`  typecheck of the cdktn copy: ${r.status === 0 ? "passed" : `FAILED (see ${join(work, "typecheck-cdktn.log")})`}`);
@@ -643,7 +713,10 @@ async function main() {
     const differing = per.filter((p) => !p.equal).length + onlyA.length + onlyB.length;
     result.equal = differing === 0;
     log("");
-    if (differing === 0) log(`RESULT: EQUAL: ${per.length} stacks synthesize the same Terraform under cdktn ${versions.cdktn?.version} as under cdktf ${versions.cdktf?.version}.`);
+    if (differing === 0)
+      log(
+        `RESULT: EQUAL: ${per.length} stacks synthesize the same Terraform under cdktn ${versions.cdktn?.version} as under cdktf ${versions.cdktf?.version}.`,
+      );
     else {
       log(`RESULT: DIFFERENT: ${differing} of ${new Set([...stacksA, ...stacksB]).size} stacks differ (first differences above).`);
       exitCode = 1;

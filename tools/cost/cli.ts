@@ -48,12 +48,16 @@ async function main(args: readonly string[]): Promise<number> {
   const prices = parsePriceTable(parseConfigJson(readConfigText(pricesFile), pricesFile), pricesFile);
   console.log(`ESTIMATE of monthly AWS KMS charges for environment ${env.name} (prices: ${relative(root, pricesFile) || pricesFile}; model: docs/cost.md)`);
   console.log(`workload: ${workload.putsPerBucket} PUT + ${workload.getsPerBucket} GET per bucket per month; keys ${workload.keyAgeMonths} months old\n`);
-  console.log("| stack | keys | buckets | KMS requests (no Bucket Key) | KMS requests (Bucket Key) | USD/month without Bucket Key | USD/month with Bucket Key |");
+  console.log(
+    "| stack | keys | buckets | KMS requests (no Bucket Key) | KMS requests (Bucket Key) | USD/month without Bucket Key | USD/month with Bucket Key |",
+  );
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const stack of synthEnvironment(env)) {
     const keys: KeyUsage[] = keysOfStack(JSON.parse(stack.json));
     const c = estimateStack(keys, workload, prices);
-    console.log(`| ${stack.name} | ${c.keys} | ${c.buckets} | ${c.requestsWithoutBucketKey} | ${c.requestsWithBucketKey} | ${c.totalWithoutBucketKey.toFixed(2)} | ${c.totalWithBucketKey.toFixed(2)} |`);
+    console.log(
+      `| ${stack.name} | ${c.keys} | ${c.buckets} | ${c.requestsWithoutBucketKey} | ${c.requestsWithBucketKey} | ${c.totalWithoutBucketKey.toFixed(2)} | ${c.totalWithBucketKey.toFixed(2)} |`,
+    );
   }
   return 0;
 }

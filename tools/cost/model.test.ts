@@ -19,7 +19,11 @@ describe("KMS cost model", () => {
   });
 
   test("one key, two buckets, 1M PUT + 4M GET each: Bucket Keys cut the request charge by 99%", () => {
-    const c = estimateStack([{ address: "aws_kms_key.data", rotationPeriodInDays: 365, buckets: 2 }], { putsPerBucket: 1_000_000, getsPerBucket: 4_000_000, keyAgeMonths: 12 }, prices);
+    const c = estimateStack(
+      [{ address: "aws_kms_key.data", rotationPeriodInDays: 365, buckets: 2 }],
+      { putsPerBucket: 1_000_000, getsPerBucket: 4_000_000, keyAgeMonths: 12 },
+      prices,
+    );
     expect(c.requestsWithoutBucketKey).toBe(10_000_000);
     expect(c.requestsWithBucketKey).toBe(100_000);
     // $1 key + $1 one rotation + (10M - 20k)/10k * 0.03 = 2 + 29.94

@@ -95,6 +95,7 @@ export function parsePriceTable(raw: unknown, source: string): PriceTable {
     const v = table[f];
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new Error(`${source}: ${f}: must be a non-negative number (got ${JSON.stringify(v)})`);
   }
-  if ((table.bucketKeyRequestReduction as number) >= 1) throw new Error(`${source}: bucketKeyRequestReduction: must be below 1 (got ${String(table.bucketKeyRequestReduction)})`);
+  if ((table.bucketKeyRequestReduction as number) >= 1)
+    throw new Error(`${source}: bucketKeyRequestReduction: must be below 1 (got ${String(table.bucketKeyRequestReduction)})`);
   return table as unknown as PriceTable;
 }

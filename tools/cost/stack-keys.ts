@@ -7,8 +7,7 @@ export function keysOfStack(stack: { resource?: Resources }): KeyUsage[] {
   const resources = stack.resource ?? {};
   const sse = Object.values(resources.aws_s3_bucket_server_side_encryption_configuration ?? {});
   const keyRefs = (type: string, name: string) => `\${${type}.${name}.arn}`;
-  const bucketsUsing = (ref: string) =>
-    sse.filter((c) => JSON.stringify(c.rule ?? "").includes(JSON.stringify(ref).slice(1, -1))).length;
+  const bucketsUsing = (ref: string) => sse.filter((c) => JSON.stringify(c.rule ?? "").includes(JSON.stringify(ref).slice(1, -1))).length;
   const out: KeyUsage[] = [];
   for (const type of ["aws_kms_key", "aws_kms_external_key"]) {
     for (const [name, config] of Object.entries(resources[type] ?? {})) {

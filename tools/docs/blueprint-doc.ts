@@ -64,7 +64,14 @@ export function stackDiagram(stackJson: string): string {
   for (const [type, label] of Object.entries(MAIN_TYPES)) {
     for (const [name, config] of Object.entries(resources[type] ?? {})) {
       const provider = String(config.provider ?? "aws");
-      const title = type === "aws_s3_bucket" ? String(config.bucket) : type === "aws_kms_alias" ? String(config.name) : type === "aws_iam_role" ? String(config.name) : name;
+      const title =
+        type === "aws_s3_bucket"
+          ? String(config.bucket)
+          : type === "aws_kms_alias"
+            ? String(config.name)
+            : type === "aws_iam_role"
+              ? String(config.name)
+              : name;
       const shape = type === "aws_s3_bucket" ? [`[(`, `)]`] : type === "aws_iam_role" ? [`[/`, `/]`] : type === "aws_kms_alias" ? ["([", "])"] : ["{{", "}}"];
       const line = `    ${nodeId(type, name)}${shape[0]}"${label}<br/>${title}"${shape[1]}`;
       byProvider.set(provider, [...(byProvider.get(provider) ?? []), line]);
@@ -91,7 +98,11 @@ export function stackDiagram(stackJson: string): string {
       const refs = refsIn(attributes);
       // A bucket's sub-resource belongs to the bucket it configures.
       const bucketRef = type.startsWith("aws_s3_bucket_") ? refsIn(config.bucket).find(([t]) => t === "aws_s3_bucket") : undefined;
-      const owner = bucketRef ? `aws_s3_bucket.${bucketRef[1]}` : type === "aws_iam_role_policy" ? refsIn(config.role).map(([t, n]) => `${t}.${n}`)[0] : `${type}.${name}`;
+      const owner = bucketRef
+        ? `aws_s3_bucket.${bucketRef[1]}`
+        : type === "aws_iam_role_policy"
+          ? refsIn(config.role).map(([t, n]) => `${t}.${n}`)[0]
+          : `${type}.${name}`;
       if (!owner) continue;
       for (const [t, n] of refs) {
         const target = `${t}.${n}`;
@@ -153,7 +164,20 @@ export function renderBlueprintDoc(blueprint: string, stacks: readonly DocStack[
     "",
   ];
   for (const s of stacks) {
-    lines.push(`## \`${s.name}\``, "", stackDiagram(s.json), "", `Who can do what: [access matrix of ${s.env}](../access/${s.env}.md).`, "", "### Policies", "", ...policySections(s.json));
+    lines.push(
+      `## \`${s.name}\``,
+      "",
+      stackDiagram(s.json),
+      "",
+      `Who can do what: [access matrix of ${s.env}](../access/${s.env}.md).`,
+      "",
+      "### Policies",
+      "",
+      ...policySections(s.json),
+    );
   }
-  return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }

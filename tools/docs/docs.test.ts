@@ -51,5 +51,4 @@ describe("stackDiagram", () => {
     expect(diagram).toMatch(/aws_s3_bucket__src -- "replicates SSE-KMS objects to" --> aws_s3_bucket__dst/);
     expect(diagram).toMatch(/aws_s3_bucket__src -- "SSE-KMS default encryption" --> aws_kms_key__source/);
   });
-
 });

@@ -26,7 +26,10 @@ for (const file of process.argv.slice(2)) {
     try {
       await mermaid.parse(text);
     } catch (e) {
-      error = String(e?.message ?? e).split("\n").slice(0, 4).join(" | ");
+      error = String(e?.message ?? e)
+        .split("\n")
+        .slice(0, 4)
+        .join(" | ");
     }
     results.push({ file, line: start, error });
     i = end;

@@ -41,7 +41,10 @@ test("the check catches what mermaid 11 refuses: unquoted parentheses in a decis
   const dir = mkdtempSync(join(tmpdir(), "sse-kms-mermaid-"));
   try {
     const file = join(dir, "bad.md");
-    writeFileSync(file, "```mermaid\nflowchart TD\n  a --> b{Need a copy<br/>(backup, archive)?}\n```\n\n```mermaid\nflowchart TD\n  a --> b{\"Need a copy<br/>(backup, archive)?\"}\n```\n");
+    writeFileSync(
+      file,
+      '```mermaid\nflowchart TD\n  a --> b{Need a copy<br/>(backup, archive)?}\n```\n\n```mermaid\nflowchart TD\n  a --> b{"Need a copy<br/>(backup, archive)?"}\n```\n',
+    );
     const [bad, quoted] = check([file]);
     expect(bad.error).toMatch(/got 'PS'/);
     expect(quoted.error).toBeNull();

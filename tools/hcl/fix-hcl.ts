@@ -9,13 +9,7 @@
 /** An HCL quoted template for a string: quotes, backslashes and control characters escaped,
  * `${...}` kept as interpolation (it is one in the JSON output too), `%{` escaped. */
 export function hclString(value: string): string {
-  const escaped = value
-    .replace(/\\/g, "\\\\")
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, "\\n")
-    .replace(/\r/g, "\\r")
-    .replace(/\t/g, "\\t")
-    .replace(/%\{/g, "%%{");
+  const escaped = value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replace(/%\{/g, "%%{");
   return `"${escaped}"`;
 }
 
@@ -55,7 +49,9 @@ export function repairHcl(hcl: string, stackJson: StackJson): { text: string; re
   let text = hcl;
   const repaired: string[] = [];
   const blocks: [string, Record<string, unknown>][] = [
-    ...Object.entries(stackJson.resource ?? {}).flatMap(([type, byName]) => Object.entries(byName).map(([n, c]) => [`${type}.${n}`, c] as [string, Record<string, unknown>])),
+    ...Object.entries(stackJson.resource ?? {}).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([n, c]) => [`${type}.${n}`, c] as [string, Record<string, unknown>]),
+    ),
     ...Object.entries(stackJson.output ?? {}).map(([n, c]) => [`output.${n}`, c] as [string, Record<string, unknown>]),
   ];
   for (const [address, config] of blocks) {

@@ -17,17 +17,17 @@ function hclAttribute(hcl: string, header: string, attribute: string): string {
   const end = hcl.indexOf("\n}\n", start);
   // Unformatted (cdktf) or aligned by terraform fmt: `attribute = "..."` or `attribute   = "..."`.
   const pattern = new RegExp(`^\\s*${attribute}\\s*= (.*)$`);
-  const match = hcl.slice(start, end).split("\n").map((l) => pattern.exec(l)).find((m) => m !== null);
+  const match = hcl
+    .slice(start, end)
+    .split("\n")
+    .map((l) => pattern.exec(l))
+    .find((m) => m !== null);
   if (!match) throw new Error(`no ${attribute} in ${header}`);
   return match[1]!;
 }
 
 describe("HCL strings", () => {
-  test.each([
-    ['{"a":"${aws_kms_key.k.arn}"}'],
-    ["back\\slash and \"quotes\"\nnew line\t%{ directive"],
-    [""],
-  ])("round-trip %j", (value) => {
+  test.each([['{"a":"${aws_kms_key.k.arn}"}'], ['back\\slash and "quotes"\nnew line\t%{ directive'], [""]])("round-trip %j", (value) => {
     expect(parseHclString(hclString(value))).toBe(value);
   });
 
@@ -36,7 +36,7 @@ describe("HCL strings", () => {
   });
 
   test("repair touches only broken attributes with references", () => {
-    const json = { resource: { t: { n: { policy: '{"k":"${x.y}"}', plain: "a\"b" } } } };
+    const json = { resource: { t: { n: { policy: '{"k":"${x.y}"}', plain: 'a"b' } } } };
     const broken = 'resource "t" "n" {\npolicy = "{"k":"${x.y}"}"\nplain = "a\\"b"\n}\n';
     const { text, repaired } = repairHcl(broken, json);
     expect(repaired).toEqual(["t.n.policy"]);
@@ -92,7 +92,10 @@ describe("npm run synth:hcl", () => {
       for (const [name, o] of Object.entries(((JSON.parse(stack.json) as Json).output ?? {}) as Json)) {
         const value = (o as Json).value;
         if (typeof value !== "string" || value.includes("${")) continue;
-        expect({ output: `${stack.name}:${name}`, value: parseHclString(hclAttribute(hcl, `output "${name}"`, "value")) }).toEqual({ output: `${stack.name}:${name}`, value });
+        expect({ output: `${stack.name}:${name}`, value: parseHclString(hclAttribute(hcl, `output "${name}"`, "value")) }).toEqual({
+          output: `${stack.name}:${name}`,
+          value,
+        });
         compared++;
       }
     }
@@ -111,13 +114,22 @@ describe("npm run synth:hcl", () => {
     jest.setTimeout(900_000);
     test("terraform fmt -check and terraform validate pass on every HCL stack (after npm run synth:hcl's terraform fmt)", async () => {
       expect(await formatHcl(outdir)).toBeDefined();
-      const fmt = spawnSync(availability.terraform, ["fmt", "-check", "-recursive", "-no-color", outdir], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+      const fmt = spawnSync(availability.terraform, ["fmt", "-check", "-recursive", "-no-color", outdir], {
+        encoding: "utf8",
+        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      });
       expect({ status: fmt.status, unformatted: fmt.stdout }).toEqual({ status: 0, unformatted: "" });
       const session = new TerraformSession(availability.terraform, availability.mirror);
       try {
-        const run = await session.validateTogether("hcl", results.map((r) => session.folder(r.stack, { "cdk.tf": readFileSync(r.file, "utf8") })));
+        const run = await session.validateTogether(
+          "hcl",
+          results.map((r) => session.folder(r.stack, { "cdk.tf": readFileSync(r.file, "utf8") })),
+        );
         const validate = run.steps.find((s) => s.command.startsWith("terraform validate"));
-        for (const r of results) process.stdout.write(`real terraform: ${r.stack} (HCL): fmt -check ok, validate ${run.ok ? "ok" : "FAILED"} [${results.length} stacks in one run, ${validate ? validate.seconds.toFixed(1) : "-"} s]\n`);
+        for (const r of results)
+          process.stdout.write(
+            `real terraform: ${r.stack} (HCL): fmt -check ok, validate ${run.ok ? "ok" : "FAILED"} [${results.length} stacks in one run, ${validate ? validate.seconds.toFixed(1) : "-"} s]\n`,
+          );
         expect(run.ok ? "ok" : describeFailure(run)).toBe("ok");
       } finally {
         session.dispose();

@@ -72,7 +72,8 @@ if (require.main === module) {
     for (const r of await synthHcl(root, outdir)) {
       console.log(`${r.stack}: ${HCL_OUTDIR}/stacks/${r.stack}/cdk.tf${r.repaired.length ? ` (repaired cdktf's rendering of ${r.repaired.join(", ")})` : ""}`);
     }
-    if ((await formatHcl(outdir)) === undefined) console.log("not formatted: no terraform binary on PATH for terraform fmt (the files are valid HCL without canonical indentation)");
+    if ((await formatHcl(outdir)) === undefined)
+      console.log("not formatted: no terraform binary on PATH for terraform fmt (the files are valid HCL without canonical indentation)");
     else console.log(`formatted ${HCL_OUTDIR} with terraform fmt`);
     return 0;
   });

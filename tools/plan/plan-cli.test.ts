@@ -13,5 +13,9 @@ test("the opt-in real plan says it is skipped and exits 0 where no terraform is 
   const built = spawnSync(process.execPath, ["tools/build.mjs", "--quiet", "plan"], { cwd: root, encoding: "utf8" });
   expect(built.status).toBe(0);
   const run = spawnSync(process.execPath, ["dist/plan.js", "--env", "dev"], { cwd: root, encoding: "utf8", env: { ...process.env, PATH: withoutTerraform } });
-  expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: "skipped: no terraform on PATH (environment dev)\n", stderr: "" });
+  expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+    status: 0,
+    stdout: "skipped: no terraform on PATH (environment dev)\n",
+    stderr: "",
+  });
 });

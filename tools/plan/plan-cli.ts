@@ -26,7 +26,8 @@ Runs terraform init/plan/show in each synthesized stack (of <env>) and checks th
 
 async function main(argv: readonly string[]): Promise<number> {
   const env = parseCliArgs(argv, { env: { type: "string" } }).strings.env;
-  if (env !== undefined && !/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new UsageError(`--env must be an environment name (a folder of apps/), got ${JSON.stringify(env)}`);
+  if (env !== undefined && !/^[a-z][a-z0-9-]{0,19}$/.test(env))
+    throw new UsageError(`--env must be an environment name (a folder of apps/), got ${JSON.stringify(env)}`);
   if (!onPath("terraform")) {
     console.log(`skipped: no terraform on PATH${env ? ` (environment ${env})` : ""}`);
     return 0;
@@ -36,7 +37,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const { checkPlan } = await import("./checks");
   const root = findRepoRoot(__dirname);
   const stacksDir = join(root, "cdktf.out/stacks");
-  const stacks = existsSync(stacksDir) ? readdirSync(stacksDir).filter((s) => !env || s.startsWith(`${env}-`)).sort() : [];
+  const stacks = existsSync(stacksDir)
+    ? readdirSync(stacksDir)
+        .filter((s) => !env || s.startsWith(`${env}-`))
+        .sort()
+    : [];
   if (stacks.length === 0) {
     throw new CliError(`no synthesized stacks${env ? ` for ${env}` : ""} under cdktf.out/stacks (run npm run synth first)`);
   }

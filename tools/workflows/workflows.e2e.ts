@@ -38,7 +38,9 @@ const timings: [string, number][] = [];
 
 /** Runs one shell command in the clone, as a user would; throws with its output when it fails. */
 function sh(command: string): string {
-  const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("NX_") || k === "NX_SKIP_NX_CACHE"));
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("NX_") || k === "NX_SKIP_NX_CACHE"),
+  );
   const r = spawnSync("bash", ["-c", command], {
     cwd: clone,
     encoding: "utf8",
@@ -58,7 +60,8 @@ function run(name: string, commands = recipe(name)): string {
   return out;
 }
 
-const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=workflows", "-c", "user.email=workflows@example.invalid", ...args], { cwd: clone, encoding: "utf8" });
+const git = (...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=workflows", "-c", "user.email=workflows@example.invalid", ...args], { cwd: clone, encoding: "utf8" });
 const commit = (message: string) => (git("add", "-A"), git("commit", "-qm", message, "--allow-empty"));
 const readJson = (path: string) => JSON.parse(readFileSync(join(clone, path), "utf8")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const writeJson = (path: string, value: unknown) => writeFileSync(join(clone, path), `${JSON.stringify(value, null, 2)}\n`);
@@ -69,7 +72,9 @@ beforeAll(() => {
   // A clone with nothing beside it: the working tree's files (tracked and new, not ignored) only.
   parent = mkdtempSync(join(tmpdir(), "sse-kms-workflows-"));
   clone = join(parent, "sse-kms-blueprints");
-  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: repoRoot, encoding: "utf8" }).split("\0").filter((f) => f !== "" && existsSync(join(repoRoot, f)));
+  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: repoRoot, encoding: "utf8" })
+    .split("\0")
+    .filter((f) => f !== "" && existsSync(join(repoRoot, f)));
   for (const f of files) {
     mkdirSync(dirname(join(clone, f)), { recursive: true });
     cpSync(join(repoRoot, f), join(clone, f));
@@ -125,18 +130,40 @@ test("rename a key: previousNames records the move; nothing is destroyed", () =>
 test("fork a blueprint: one command, only the expected files change, npm test green; then enable the fork", () => {
   const [generate, ...rest] = recipe("fork-blueprint");
   run("fork-blueprint (generator)", [generate!]);
-  const changed = git("status", "--porcelain", "--untracked-files=all").split("\n").filter((l) => l !== "").map((l) => l.slice(3));
-  const unexpected = changed.filter((p) => !p.startsWith(`blueprints/${FORK}/`) && !["apps/catalog/src/blueprints.ts", "package-lock.json", "apps/catalog/schema/environment.schema.json"].includes(p));
+  const changed = git("status", "--porcelain", "--untracked-files=all")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => l.slice(3));
+  const unexpected = changed.filter(
+    (p) =>
+      !p.startsWith(`blueprints/${FORK}/`) &&
+      !["apps/catalog/src/blueprints.ts", "package-lock.json", "apps/catalog/schema/environment.schema.json"].includes(p),
+  );
   expect(unexpected).toEqual([]);
-  expect(changed).toEqual(expect.arrayContaining(["apps/catalog/src/blueprints.ts", "package-lock.json", "apps/catalog/schema/environment.schema.json", `blueprints/${FORK}/package.json`]));
-  expect(git("diff", "--", "apps/catalog/src/blueprints.ts").split("\n").filter((l) => /^[+-][^+-]/.test(l))).toHaveLength(1);
+  expect(changed).toEqual(
+    expect.arrayContaining([
+      "apps/catalog/src/blueprints.ts",
+      "package-lock.json",
+      "apps/catalog/schema/environment.schema.json",
+      `blueprints/${FORK}/package.json`,
+    ]),
+  );
+  expect(
+    git("diff", "--", "apps/catalog/src/blueprints.ts")
+      .split("\n")
+      .filter((l) => /^[+-][^+-]/.test(l)),
+  ).toHaveLength(1);
   run("fork-blueprint (npm test)", rest);
   commit("fork");
 
   // Enable it beside its source, same shape, names of its own.
   const env = readJson(envFile);
   const source = env.blueprints["customer-managed"];
-  env.blueprints[FORK] = { ...source, key: { ...source.key, name: "eu", alias: `alias/${NAME}-eu`, previousNames: [] }, buckets: [{ name: `${NAME}-eu-123456789012` }] };
+  env.blueprints[FORK] = {
+    ...source,
+    key: { ...source.key, name: "eu", alias: `alias/${NAME}-eu`, previousNames: [] },
+    buckets: [{ name: `${NAME}-eu-123456789012` }],
+  };
   writeJson(envFile, env);
   run("enable the fork", [`npm run validate -- ${envFile} && npm run synth`, "npm run refresh", "npm test"]);
   expect(existsSync(join(clone, `cdktf.out/stacks/${NAME}-${FORK}/cdk.tf.json`))).toBe(true);

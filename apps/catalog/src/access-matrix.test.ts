@@ -1,7 +1,15 @@
 import { type EnvironmentConfig } from "@sse-kms/config";
 import { type EnvironmentStack } from "@sse-kms/stack";
 import { Testing } from "cdktf";
-import { ACCESS_MATRIX_COLUMNS, type AccessCell, type AccessMatrix, type AccessMatrixTable, computeAccessMatrix, formatAccessMatrix, renderAccessMatrix } from "./access-matrix";
+import {
+  ACCESS_MATRIX_COLUMNS,
+  type AccessCell,
+  type AccessMatrix,
+  type AccessMatrixTable,
+  computeAccessMatrix,
+  formatAccessMatrix,
+  renderAccessMatrix,
+} from "./access-matrix";
 import { findRepoRoot, loadEnvironments } from "./app";
 import { buildEnvironment } from "./catalog";
 
@@ -33,7 +41,9 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access matri
   test("has a table for every bucket of every stack, under the stack's name", () => {
     const cm = env.blueprints["customer-managed"];
     for (const bucket of cm?.buckets ?? []) {
-      expect(matrix.tables.filter((t) => t.stack === `${env.name}-customer-managed` && t.title.startsWith(`Bucket \`${bucket.name}\`: key \`aws_kms_key.`))).toHaveLength(1);
+      expect(
+        matrix.tables.filter((t) => t.stack === `${env.name}-customer-managed` && t.title.startsWith(`Bucket \`${bucket.name}\`: key \`aws_kms_key.`)),
+      ).toHaveLength(1);
     }
     expect(new Set(matrix.tables.map((t) => t.stack))).toEqual(new Set(build(env).map((s) => s.node.id)));
   });
@@ -42,7 +52,15 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access matri
     for (const t of matrix.tables) {
       const { administrators, users } = configured(env, t.stack);
       const principals = t.rows.map((r) => r.principal);
-      expect(principals).toEqual(expect.arrayContaining([...administrators, ...users, `arn:aws:iam::${env.account}:root`, `arn:aws:iam::${env.account}:role/sse-kms-unlisted-role`, "*"]));
+      expect(principals).toEqual(
+        expect.arrayContaining([
+          ...administrators,
+          ...users,
+          `arn:aws:iam::${env.account}:root`,
+          `arn:aws:iam::${env.account}:role/sse-kms-unlisted-role`,
+          "*",
+        ]),
+      );
       expect(t.rows.filter((r) => r.listedAs.startsWith("probe: a role of another account"))).toHaveLength(1);
     }
   });
@@ -103,7 +121,11 @@ describe("formatAccessMatrix", () => {
     const md = formatAccessMatrix("test", {
       columns: ["kms:Decrypt", "s3:GetObject"],
       tables: [
-        { stack: "test-a", title: "Bucket `b1`", rows: [{ principal: "arn:aws:iam::111111111111:role/r", listedAs: "x", identity: "allow-all", cells: ["Allowed", "explicit deny"] }] },
+        {
+          stack: "test-a",
+          title: "Bucket `b1`",
+          rows: [{ principal: "arn:aws:iam::111111111111:role/r", listedAs: "x", identity: "allow-all", cells: ["Allowed", "explicit deny"] }],
+        },
         { stack: "test-a", title: "Bucket `b2`", rows: [{ principal: "*", listedAs: "probe", identity: "none", cells: ["n/a", "implicit deny"] }] },
       ],
     });

@@ -49,8 +49,14 @@ export interface AccessMatrix {
 
 /** The columns, in order. `s3:PutObject (no SSE header)` shows the strict-mode trade-off. */
 export const ACCESS_MATRIX_COLUMNS = [
-  "kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion",
-  "s3:PutObject", "s3:PutObject (no SSE header)", "s3:GetObject",
+  "kms:Decrypt",
+  "kms:GenerateDataKey",
+  "kms:Encrypt",
+  "kms:PutKeyPolicy",
+  "kms:ScheduleKeyDeletion",
+  "s3:PutObject",
+  "s3:PutObject (no SSE header)",
+  "s3:GetObject",
 ] as const;
 
 const CRYPTO = new Set(["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]);
@@ -123,7 +129,11 @@ function principalsOf(inv: StackInventory, stackName: string, env: EnvironmentSt
   const known = new Set([...inv.keys, ...inv.buckets, ...inv.roles].map((r) => r.scope.account).concat([...named.keys()].map(accountOf)));
   const other = ["999999999999", "888888888888", "777777777777", "666666666666"].find((a) => !known.has(a)) ?? "000000000000";
   for (const account of accounts) {
-    rows.push({ arn: `arn:${partition}:iam::${account}:role/${UNLISTED_ROLE}`, listedAs: [`probe: a role of account ${account} that no policy names`], identity: "allow-all" });
+    rows.push({
+      arn: `arn:${partition}:iam::${account}:role/${UNLISTED_ROLE}`,
+      listedAs: [`probe: a role of account ${account} that no policy names`],
+      identity: "allow-all",
+    });
   }
   rows.push({ arn: `arn:${partition}:iam::${other}:role/${UNLISTED_ROLE}`, listedAs: [`probe: a role of another account (${other})`], identity: "allow-all" });
   rows.push({ arn: "*", listedAs: ["probe: an unsigned request"], identity: "none" });
@@ -142,11 +152,21 @@ function request(p: Principal, column: string, key: KeyInfo | undefined, bucket:
   if (!bucket) return undefined;
   const resource = { bucket: bucket.name, key: OBJECT_KEY, stack: bucket.stack.name };
   if (column === "s3:GetObject") return { ...base, action: "s3:GetObject", resource };
-  const headers: Record<string, string> = column === "s3:PutObject" ? { "s3:x-amz-server-side-encryption": "aws:kms", ...(key ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": key.arn } : {}) } : {};
+  const headers: Record<string, string> =
+    column === "s3:PutObject"
+      ? { "s3:x-amz-server-side-encryption": "aws:kms", ...(key ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": key.arn } : {}) }
+      : {};
   return { ...base, action: "s3:PutObject", resource, context: headers };
 }
 
-async function table(inv: StackInventory, stackName: string, title: string, principals: Principal[], key: KeyInfo | undefined, bucket: BucketInfo | undefined): Promise<AccessMatrixTable> {
+async function table(
+  inv: StackInventory,
+  stackName: string,
+  title: string,
+  principals: Principal[],
+  key: KeyInfo | undefined,
+  bucket: BucketInfo | undefined,
+): Promise<AccessMatrixTable> {
   const rows: AccessMatrixRow[] = [];
   for (const p of principals) {
     const cells: AccessCell[] = [];
@@ -176,7 +196,11 @@ export async function computeAccessMatrix(stacks: readonly (StackSource | Enviro
       const enc = bucket.encryption();
       const key = enc?.kmsKeyArn === undefined ? undefined : inv.keyByArnOrId(enc.kmsKeyArn);
       if (key) usedKeys.add(key.arn);
-      const keyText = key ? `key \`${key.address}\`${key.stack.name === stack.name ? "" : ` of stack \`${key.stack.name}\``}` : enc ? `no customer-managed key (${enc.sseAlgorithm})` : "no default encryption";
+      const keyText = key
+        ? `key \`${key.address}\`${key.stack.name === stack.name ? "" : ` of stack \`${key.stack.name}\``}`
+        : enc
+          ? `no customer-managed key (${enc.sseAlgorithm})`
+          : "no default encryption";
       const title = `Bucket \`${bucket.name}\`: ${keyText}, ${bucket.scope.region}, account ${bucket.scope.account}${enc?.bucketKeyEnabled === false ? ", no Bucket Key (object ARN context)" : ""}`;
       tables.push(await table(inv, stack.name, title, principals, key, bucket));
     }

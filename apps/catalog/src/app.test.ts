@@ -69,11 +69,18 @@ function synthError(a: BlueprintApp): SynthError {
 function synthWithoutTerraform(variant?: string): string {
   const bundle = join(outdir, "synth.js");
   buildSync({
-    entryPoints: [join(__dirname, "fixtures", "synth-without-terraform.ts")], bundle: true, platform: "node", outfile: bundle, logLevel: "silent",
+    entryPoints: [join(__dirname, "fixtures", "synth-without-terraform.ts")],
+    bundle: true,
+    platform: "node",
+    outfile: bundle,
+    logLevel: "silent",
   });
   const emptyBin = join(outdir, "empty-bin");
   mkdirSync(emptyBin, { recursive: true });
-  const r = spawnSync(process.execPath, [bundle, join(outdir, "out"), ...(variant ? [variant] : [])], { env: { PATH: emptyBin, HOME: outdir }, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [bundle, join(outdir, "out"), ...(variant ? [variant] : [])], {
+    env: { PATH: emptyBin, HOME: outdir },
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`fixture failed: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -98,7 +105,13 @@ describe("guardrail findings of every stack in one synth", () => {
 
   test("a rule that crashes is a finding of its stack, and the other stacks are still checked", () => {
     const broken: GuardrailRule = {
-      id: "TEST-BROKEN-1", name: "broken", description: "-", rationale: "-", fix: "-", appliesTo: ["aws_s3_bucket"], mappings: {},
+      id: "TEST-BROKEN-1",
+      name: "broken",
+      description: "-",
+      rationale: "-",
+      fix: "-",
+      appliesTo: ["aws_s3_bucket"],
+      mappings: {},
       check: () => {
         throw new Error("boom");
       },
@@ -132,14 +145,29 @@ describe("guardrail findings of every stack in one synth", () => {
   test("warnings alone do not fail synth, and are listed", () => {
     const a = app(input("qa", "111111111111"));
     const advisory: GuardrailRule = {
-      id: "TEST-ADV-1", name: "advisory", description: "Advice.", rationale: "-", fix: "Consider it.", appliesTo: ["aws_s3_bucket"], mappings: {}, level: "warning",
+      id: "TEST-ADV-1",
+      name: "advisory",
+      description: "Advice.",
+      rationale: "-",
+      fix: "Consider it.",
+      appliesTo: ["aws_s3_bucket"],
+      mappings: {},
+      level: "warning",
       check: () => ({ status: "non-compliant", detail: "just saying" }),
     };
     Aspects.of(stackOf(a, "qa-customer-managed")).add(new GuardrailPack({ rules: [advisory] }));
     const report = synthAndReport(a);
     expect(report.exitCode).toBe(0);
-    expect(report.lines).toEqual([expect.stringMatching(/^warning: qa-customer-managed\/customer-managed\/acme-qa-data-111111111111\/Resource: \[TEST-ADV-1\] aws_s3_bucket\.acme_qa_data_111111111111: Advice\. Found: just saying\. Fix: Consider it\./)]);
-    expect(annotationsOf(a).filter((x) => x.message.startsWith("[TEST-ADV-1]")).map((x) => x.level)).toEqual(["warning"]);
+    expect(report.lines).toEqual([
+      expect.stringMatching(
+        /^warning: qa-customer-managed\/customer-managed\/acme-qa-data-111111111111\/Resource: \[TEST-ADV-1\] aws_s3_bucket\.acme_qa_data_111111111111: Advice\. Found: just saying\. Fix: Consider it\./,
+      ),
+    ]);
+    expect(
+      annotationsOf(a)
+        .filter((x) => x.message.startsWith("[TEST-ADV-1]"))
+        .map((x) => x.level),
+    ).toEqual(["warning"]);
   });
 });
 
@@ -155,6 +183,8 @@ describe("construct validations run; the cloud backend's terraform version check
     expect(synthWithoutTerraform()).toBe("ok");
     expect(existsSync(join(outdir, "out", "stacks", "qa-customer-managed", "cdk.tf.json"))).toBe(true);
     // The same child process with cdktf's CloudBackend: its version check runs `terraform version` and fails.
-    expect(synthWithoutTerraform("cdktf-cloud-backend")).toMatch(/error: plain-cloud\/backend: Could not determine version of terraform, terraform version failed/);
+    expect(synthWithoutTerraform("cdktf-cloud-backend")).toMatch(
+      /error: plain-cloud\/backend: Could not determine version of terraform, terraform version failed/,
+    );
   });
 });

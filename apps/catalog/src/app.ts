@@ -84,7 +84,9 @@ export class SynthError extends Error {
   readonly errors: readonly SynthAnnotation[];
   constructor(errors: readonly SynthAnnotation[]) {
     const stacks = new Set(errors.map((e) => e.path.split("/")[0]));
-    super(`synth failed: ${errors.length} error${errors.length === 1 ? "" : "s"} in ${stacks.size} stack${stacks.size === 1 ? "" : "s"}\n${errors.map(formatAnnotation).join("\n")}`);
+    super(
+      `synth failed: ${errors.length} error${errors.length === 1 ? "" : "s"} in ${stacks.size} stack${stacks.size === 1 ? "" : "s"}\n${errors.map(formatAnnotation).join("\n")}`,
+    );
     this.name = "SynthError";
     this.errors = errors;
   }
@@ -110,7 +112,8 @@ class ReportingSynthesizer implements IStackSynthesizer {
       // annotations. Validations are plain functions: run them again to record what failed.
       for (const c of this.stack.node.findAll()) {
         for (const message of c.node.validate()) {
-          if (!c.node.metadata.some((m) => m.type === AnnotationMetadataEntryType.ERROR && m.data === message)) c.node.addMetadata(AnnotationMetadataEntryType.ERROR, message);
+          if (!c.node.metadata.some((m) => m.type === AnnotationMetadataEntryType.ERROR && m.data === message))
+            c.node.addMetadata(AnnotationMetadataEntryType.ERROR, message);
         }
       }
       if (!annotationsOf(this.stack).some((a) => a.level === "error")) throw e;

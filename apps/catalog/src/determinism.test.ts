@@ -39,7 +39,11 @@ describe("synth output is byte-identical from two checkout paths, without Terraf
     const [a, b] = [checkout("sse-kms-a-"), checkout("sse-kms-checkout-b-")];
     dirs.push(a, b);
     for (const dir of [a, b]) {
-      const run = spawnSync(process.execPath, ["dist/app.js"], { cwd: dir, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: "", PATH: pathWithoutTerraform } });
+      const run = spawnSync(process.execPath, ["dist/app.js"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, CDKTF_OUTDIR: "", PATH: pathWithoutTerraform },
+      });
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
     }

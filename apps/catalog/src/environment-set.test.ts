@@ -64,8 +64,11 @@ test("two environments with the same name: a ConfigError naming `name`, not a st
 test("forceDestroy on a production bucket is refused by guardrail SKB-STATE-2", () => {
   const prod = parseEnvironment(EnvironmentSchema, env("p", "111111111111", "acme-p-scratch", { production: true })) as Environment;
   const bucket = prod.blueprints["customer-managed"]!.buckets[0]!;
-  expect(() => synthEnvironment({ ...prod, blueprints: { "customer-managed": { ...prod.blueprints["customer-managed"]!, buckets: [{ ...bucket, forceDestroy: true }] } } })).toThrow(
-    /\[SKB-STATE-2\].*aws_s3_bucket\.acme_p_scratch/,
-  );
+  expect(() =>
+    synthEnvironment({
+      ...prod,
+      blueprints: { "customer-managed": { ...prod.blueprints["customer-managed"]!, buckets: [{ ...bucket, forceDestroy: true }] } },
+    }),
+  ).toThrow(/\[SKB-STATE-2\].*aws_s3_bucket\.acme_p_scratch/);
   expect(() => synthEnvironment(prod)).not.toThrow();
 });

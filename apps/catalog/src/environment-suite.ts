@@ -52,9 +52,12 @@ export function environmentSuite(appDir: string): void {
     test("has one stack per enabled blueprint, named <env>-<blueprint>", () => {
       expect([...snapshots.keys()].map((p) => basename(p, ".json"))).toEqual(enabledBlueprints(env, BLUEPRINTS).map((b) => `${env.name}-${b.name}`));
     });
-    test.each([...snapshots.entries()].map(([path, text]) => [basename(path, ".json"), path, text] as const))("%s equals its committed snapshot", (stack, path, text) => {
-      expectCurrent(root, path, text, `the normalised synth of stack ${stack}`);
-    });
+    test.each([...snapshots.entries()].map(([path, text]) => [basename(path, ".json"), path, text] as const))(
+      "%s equals its committed snapshot",
+      (stack, path, text) => {
+        expectCurrent(root, path, text, `the normalised synth of stack ${stack}`);
+      },
+    );
     test("no snapshot of a stack the environment no longer has", () => {
       const dir = join(appDir, SNAPSHOT_DIR);
       const committed = existsSync(dir) ? readdirSync(dir).map((f) => `${rel}/${SNAPSHOT_DIR}/${f}`) : [];

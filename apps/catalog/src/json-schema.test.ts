@@ -44,7 +44,8 @@ function jsonSchemaErrors(schema: Json, value: unknown): string[] {
   }
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e: ErrorObject) => {
-    if (e.keyword === "additionalProperties") return `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}: additionalProperties`;
+    if (e.keyword === "additionalProperties")
+      return `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}: additionalProperties`;
     if (e.keyword === "required") return `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}: required`;
     return `${e.instancePath || "/"}: ${e.keyword}`;
   });
@@ -140,7 +141,9 @@ test("the JSON Schema carries the primitive rules editors can check", () => {
   expect(errorsWith((c) => (c.account = "12345"))).toEqual(["/account: pattern"]);
   expect(errorsWith((c) => (c.account = 111111111111))).toEqual(["/account: type"]);
   expect(errorsWith((c) => (c.region = "eu-west-1a"))).toEqual(["/region: enum"]);
-  expect(errorsWith((c) => (c.blueprints["customer-managed"].key.deletionWindowInDays = 6))).toEqual(["/blueprints/customer-managed/key/deletionWindowInDays: minimum"]);
+  expect(errorsWith((c) => (c.blueprints["customer-managed"].key.deletionWindowInDays = 6))).toEqual([
+    "/blueprints/customer-managed/key/deletionWindowInDays: minimum",
+  ]);
   expect(errorsWith((c) => (c.blueprints["customer-managed"].key.users = ["arn:aws:iam::111111111111:role/team*/app"]))).toEqual([
     "/blueprints/customer-managed/key/users/0: pattern",
   ]);

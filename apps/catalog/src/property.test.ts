@@ -97,15 +97,16 @@ const workspaceNameArb = fc
   .map(([before, after]) => `${before}{stack}${after}`);
 const workspaceTagArb = fc.stringMatching(/^[a-z0-9-]{1,10}$/);
 const environmentNameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,19}$/);
-const keyIdArb = fc.oneof(fc.uuid(), fc.stringMatching(/^[0-9a-f]{32}$/).map((h) => `mrk-${h}`));
+const keyIdArb = fc.oneof(
+  fc.uuid(),
+  fc.stringMatching(/^[0-9a-f]{32}$/).map((h) => `mrk-${h}`),
+);
 
 /** Roles, users and roots of the key's own account (`self`): principals of another account are refused. */
 function principalArb(partition: string, self: string): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constant(`arn:${partition}:iam::${self}:root`),
-    fc
-      .tuple(fc.constantFrom("role", "user"), iamPathArb, iamNameArb)
-      .map(([kind, path, name]) => `arn:${partition}:iam::${self}:${kind}${path}${name}`),
+    fc.tuple(fc.constantFrom("role", "user"), iamPathArb, iamNameArb).map(([kind, path, name]) => `arn:${partition}:iam::${self}:${kind}${path}${name}`),
   );
 }
 
@@ -154,14 +155,10 @@ function bucketArb(tag: string, versioned = false): fc.Arbitrary<Json> {
 }
 
 function bucketsArb(tag: string): fc.Arbitrary<Json[]> {
-  return fc
-    .array(bucketArb(tag), { minLength: 1, maxLength: 5 })
-    .map((list) => list.map((b, i) => ({ ...b, name: b.name.replace(/0$/, String(i)) })));
+  return fc.array(bucketArb(tag), { minLength: 1, maxLength: 5 }).map((list) => list.map((b, i) => ({ ...b, name: b.name.replace(/0$/, String(i)) })));
 }
 
-const customerManagedArb = perPartition((partition) =>
-  fc.record({ key: keyArb(partition, SELF, "c", true), buckets: bucketsArb("c") }),
-);
+const customerManagedArb = perPartition((partition) => fc.record({ key: keyArb(partition, SELF, "c", true), buckets: bucketsArb("c") }));
 
 const validToArb = fc
   .tuple(fc.date({ min: new Date("2001-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }), fc.boolean())
@@ -228,10 +225,7 @@ const backendArb = perPartition((partition) =>
         type: fc.constant("cloud"),
         organization: organizationArb,
         hostname: fc.constantFrom("app.terraform.io", "tfe.example.com"),
-        workspaces: fc.oneof(
-          fc.record({ name: workspaceNameArb }),
-          fc.record({ tags: fc.array(workspaceTagArb, { minLength: 1, maxLength: 3 }) }),
-        ),
+        workspaces: fc.oneof(fc.record({ name: workspaceNameArb }), fc.record({ tags: fc.array(workspaceTagArb, { minLength: 1, maxLength: 3 }) })),
       },
       { requiredKeys: ["type", "organization", "workspaces"] },
     ),
@@ -286,8 +280,22 @@ const TARGETS: Target[] = [
 
 /** Field names that are required wherever they occur (outside the free-form tags map). */
 const REQUIRED = new Set([
-  "name", "account", "region", "blueprints", "key", "buckets", "alias", "bucket", "source", "destination",
-  "mode", "type", "organization", "workspaces", "bucketArn", "keyArn",
+  "name",
+  "account",
+  "region",
+  "blueprints",
+  "key",
+  "buckets",
+  "alias",
+  "bucket",
+  "source",
+  "destination",
+  "mode",
+  "type",
+  "organization",
+  "workspaces",
+  "bucketArn",
+  "keyArn",
 ]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

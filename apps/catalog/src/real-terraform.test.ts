@@ -9,7 +9,17 @@
 import "@sse-kms/testing/jest-setup";
 import { type EnvironmentConfig, parseEnvironment } from "@sse-kms/config";
 import { moveFrom } from "@sse-kms/guardrails";
-import { type StepResult, type TerraformPlan, TerraformSession, actionOf, describeFailure, findChanges, priorStateResources, stateDocument, terraformAvailability } from "@sse-kms/testing";
+import {
+  type StepResult,
+  type TerraformPlan,
+  TerraformSession,
+  actionOf,
+  describeFailure,
+  findChanges,
+  priorStateResources,
+  stateDocument,
+  terraformAvailability,
+} from "@sse-kms/testing";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Testing } from "cdktf";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -49,7 +59,11 @@ if (!availability.available) {
   beforeAll(async () => {
     // The rename test's "before" configuration is planned in the same run as the shipped stacks.
     const before = { name: "rename-before", json: synthFixture("data") };
-    const list = await runTier(session, stacks.map((s) => ({ name: s.name, json: s.json, replication: s.blueprint === "cross-account-replication" })), [before]);
+    const list = await runTier(
+      session,
+      stacks.map((s) => ({ name: s.name, json: s.json, replication: s.blueprint === "cross-account-replication" })),
+      [before],
+    );
     results = new Map(list.map((r) => [r.name, r]));
     for (const r of list) say(tierLine(r));
     say(`real-terraform tier: ${list.filter((r) => !("skipped" in r)).length} stacks ran, ${list.filter((r) => "skipped" in r).length} skipped`);
@@ -110,7 +124,8 @@ if (!availability.available) {
         expect(plan).toHavePlannedValue(c.address, "rule[0].bucket_key_enabled", true);
       }
       for (const c of findChanges(plan, { type: "aws_s3_bucket_public_access_block" })) {
-        for (const a of ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]) expect(plan).toHavePlannedValue(c.address, a, true);
+        for (const a of ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"])
+          expect(plan).toHavePlannedValue(c.address, a, true);
       }
     });
 
@@ -140,7 +155,12 @@ if (!availability.available) {
       backend: { type: "local" },
       blueprints: {
         "customer-managed": {
-          key: { name: keyName, alias: "alias/tier-data", administrators: ["arn:aws:iam::123456789012:role/admin"], users: ["arn:aws:iam::123456789012:role/app"] },
+          key: {
+            name: keyName,
+            alias: "alias/tier-data",
+            administrators: ["arn:aws:iam::123456789012:role/admin"],
+            users: ["arn:aws:iam::123456789012:role/app"],
+          },
           buckets: [{ name: "acme-tier-data-123456789012" }],
         },
       },
@@ -149,14 +169,20 @@ if (!availability.available) {
   function synthFixture(keyName: string, moveFromAddress?: string, awsProviderVersion?: string): string {
     const app = Testing.app({ stackTraces: false });
     const [stack] = buildEnvironment(app, fixture(keyName, awsProviderVersion));
-    if (moveFromAddress) moveFrom(stack!.node.findAll().find((c): c is KmsKey => c instanceof KmsKey)!, moveFromAddress);
+    if (moveFromAddress)
+      moveFrom(
+        stack!.node.findAll().find((c): c is KmsKey => c instanceof KmsKey)!,
+        moveFromAddress,
+      );
     return Testing.synth(stack!);
   }
 
   test("a stack pinning a hashicorp/aws version the mirror lacks is skipped with a line naming both (never a silent pass)", async () => {
     const lacking = ["6.25.0", "6.0.0", "6.1.0"].find((v) => !availability.mirror.awsVersions.includes(v))!;
     const [r] = await runTier(session, [{ name: "tier-customer-managed", json: synthFixture("data", undefined, lacking) }]);
-    expect(tierLine(r!)).toBe(`skipped: real terraform for tier-customer-managed: the stack pins hashicorp/aws ${lacking}; the mirror ${availability.mirror.path} holds ${availability.mirror.awsVersions.join(", ")}`);
+    expect(tierLine(r!)).toBe(
+      `skipped: real terraform for tier-customer-managed: the stack pins hashicorp/aws ${lacking}; the mirror ${availability.mirror.path} holds ${availability.mirror.awsVersions.join(", ")}`,
+    );
   });
 
   test("rename safety, real Terraform: renaming a key plans its destroy without a moved block, none with it", async () => {
@@ -164,18 +190,35 @@ if (!availability.available) {
     // One state with the key the previous configuration creates, in both modules of one run.
     const without = "rename-without-move";
     const withMove = "rename-with-move";
-    const state = stateDocument([...priorStateResources(renameBefore!, ["aws_kms_key.data"], `module.${without}`), ...priorStateResources(renameBefore!, ["aws_kms_key.data"], `module.${withMove}`)]);
-    const run = await session.planTogether("rename", [session.workdir(without, synthFixture("renamed")), session.workdir(withMove, synthFixture("renamed", "aws_kms_key.data"))], { state, planArgs: ["-refresh=false"] });
+    const state = stateDocument([
+      ...priorStateResources(renameBefore!, ["aws_kms_key.data"], `module.${without}`),
+      ...priorStateResources(renameBefore!, ["aws_kms_key.data"], `module.${withMove}`),
+    ]);
+    const run = await session.planTogether(
+      "rename",
+      [session.workdir(without, synthFixture("renamed")), session.workdir(withMove, synthFixture("renamed", "aws_kms_key.data"))],
+      { state, planArgs: ["-refresh=false"] },
+    );
     expect(run.ok ? "ok" : describeFailure(run)).toBe("ok");
-    const lines = (module: string) => (run.planText ?? "").split("\n").filter((l) => l.includes(`# module.${module}.aws_kms_key.`) || l.includes(`# (moved from module.${module}.`)).map((l) => l.trim());
+    const lines = (module: string) =>
+      (run.planText ?? "")
+        .split("\n")
+        .filter((l) => l.includes(`# module.${module}.aws_kms_key.`) || l.includes(`# (moved from module.${module}.`))
+        .map((l) => l.trim());
     say(`real terraform: rename aws_kms_key.data -> aws_kms_key.renamed without a moved block:\n  ${lines(without).join("\n  ")}`);
     say(`real terraform: the same rename with moved { from = aws_kms_key.data, to = aws_kms_key.renamed }:\n  ${lines(withMove).join("\n  ")}`);
 
     const plainRename = run.plans.get(without)!;
     expect(plainRename).not.toPlanNoDestroy();
-    expect(findChanges(plainRename, { type: "aws_kms_key" }).map((rc) => `${rc.address}: ${actionOf(rc)}`).sort()).toEqual(["aws_kms_key.data: delete", "aws_kms_key.renamed: create"]);
+    expect(
+      findChanges(plainRename, { type: "aws_kms_key" })
+        .map((rc) => `${rc.address}: ${actionOf(rc)}`)
+        .sort(),
+    ).toEqual(["aws_kms_key.data: delete", "aws_kms_key.renamed: create"]);
     const moved = run.plans.get(withMove)!;
     expect(moved).toPlanNoDestroy();
-    expect(findChanges(moved, { type: "aws_kms_key" }).map((rc) => [rc.address, rc.previous_address, actionOf(rc)])).toEqual([["aws_kms_key.renamed", "aws_kms_key.data", expect.stringMatching(/^(no-op|update)$/)]]);
+    expect(findChanges(moved, { type: "aws_kms_key" }).map((rc) => [rc.address, rc.previous_address, actionOf(rc)])).toEqual([
+      ["aws_kms_key.renamed", "aws_kms_key.data", expect.stringMatching(/^(no-op|update)$/)],
+    ]);
   });
 }

@@ -208,9 +208,7 @@ test("--write-schema outside the repository root: exit 1, one line, no stack tra
   const scratch = mkdtempSync(join(dir, "no-schema-dir-"));
   const run = validate(["--write-schema"], scratch);
   expect(run.status).toBe(1);
-  expect(run.stderr).toEqual([
-    `${ENVIRONMENT_JSON_SCHEMA_PATH}: cannot write the file (ENOENT); run from the repository root`,
-  ]);
+  expect(run.stderr).toEqual([`${ENVIRONMENT_JSON_SCHEMA_PATH}: cannot write the file (ENOENT); run from the repository root`]);
   expectNoStack(run);
 });
 

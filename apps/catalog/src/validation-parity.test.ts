@@ -100,10 +100,8 @@ const M = {
   bucketSuffix: "must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)",
   accountFormat: "must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count)",
   accountType: "must be a string of 12 digits",
-  region:
-    "must be a known AWS region name such as eu-west-1 or us-east-1 (availability zones like eu-west-1a are not regions)",
-  principal:
-    "must be an IAM role, user or account-root ARN such as arn:aws:iam::123456789012:role/app (no wildcards, no assumed-role session ARNs)",
+  region: "must be a known AWS region name such as eu-west-1 or us-east-1 (availability zones like eu-west-1a are not regions)",
+  principal: "must be an IAM role, user or account-root ARN such as arn:aws:iam::123456789012:role/app (no wildcards, no assumed-role session ARNs)",
   symmetricOnly: "S3 SSE-KMS supports symmetric keys only: use SYMMETRIC_DEFAULT",
   lockOut:
     "no principal could manage this key: a key policy without administrators and without root management locks the key out forever; add an administrator or set rootManagement to true",
@@ -200,15 +198,45 @@ const failing: Failing[] = [
   { rule: "region in uppercase", mutate: (c) => (c.region = "EU-WEST-1"), path: "region", message: M.region },
   { rule: "unknown region", mutate: (c) => (c.region = "mars-1"), path: "region", message: M.region },
   // Principal ARNs.
-  { rule: "assumed-role session ARN", mutate: (c) => (key(c).users = ["arn:aws:sts::111111111111:assumed-role/app-data/session"]), path: `${KEY}.users[0]`, message: M.principal },
+  {
+    rule: "assumed-role session ARN",
+    mutate: (c) => (key(c).users = ["arn:aws:sts::111111111111:assumed-role/app-data/session"]),
+    path: `${KEY}.users[0]`,
+    message: M.principal,
+  },
   { rule: "wildcard principal", mutate: (c) => (key(c).users = ["*"]), path: `${KEY}.users[0]`, message: M.principal },
   { rule: "wildcard role name", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:role/*"]), path: `${KEY}.users[0]`, message: M.principal },
-  { rule: "wildcard in the role path", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:role/team*/app"]), path: `${KEY}.users[0]`, message: M.principal },
-  { rule: "'?' in the role path", mutate: (c) => (key(c).administrators = ["arn:aws:iam::111111111111:role/te?m/admin"]), path: `${KEY}.administrators[0]`, message: M.principal },
+  {
+    rule: "wildcard in the role path",
+    mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:role/team*/app"]),
+    path: `${KEY}.users[0]`,
+    message: M.principal,
+  },
+  {
+    rule: "'?' in the role path",
+    mutate: (c) => (key(c).administrators = ["arn:aws:iam::111111111111:role/te?m/admin"]),
+    path: `${KEY}.administrators[0]`,
+    message: M.principal,
+  },
   { rule: "principal without account", mutate: (c) => (key(c).users = ["arn:aws:iam:::role/app-data"]), path: `${KEY}.users[0]`, message: M.principal },
-  { rule: "principal with an 11-digit account", mutate: (c) => (key(c).users = ["arn:aws:iam::11111111111:role/app-data"]), path: `${KEY}.users[0]`, message: M.principal },
-  { rule: "principal that is a group", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:group/devs"]), path: `${KEY}.users[0]`, message: M.principal },
-  { rule: "role name of 65 characters", mutate: (c) => (key(c).users = [`arn:aws:iam::111111111111:role/${"r".repeat(65)}`]), path: `${KEY}.users[0]`, message: M.principal },
+  {
+    rule: "principal with an 11-digit account",
+    mutate: (c) => (key(c).users = ["arn:aws:iam::11111111111:role/app-data"]),
+    path: `${KEY}.users[0]`,
+    message: M.principal,
+  },
+  {
+    rule: "principal that is a group",
+    mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:group/devs"]),
+    path: `${KEY}.users[0]`,
+    message: M.principal,
+  },
+  {
+    rule: "role name of 65 characters",
+    mutate: (c) => (key(c).users = [`arn:aws:iam::111111111111:role/${"r".repeat(65)}`]),
+    path: `${KEY}.users[0]`,
+    message: M.principal,
+  },
   // One partition per environment.
   {
     rule: "aws-cn user in a eu-west-1 environment",
@@ -288,8 +316,7 @@ const failing: Failing[] = [
     rule: "administrator who is also a user",
     mutate: (c) => key(c).users.push("arn:aws:iam::111111111111:role/platform-key-admin"),
     path: `${KEY}.users`,
-    message:
-      "separation of duties: arn:aws:iam::111111111111:role/platform-key-admin is both administrator and user; use different principals",
+    message: "separation of duties: arn:aws:iam::111111111111:role/platform-key-admin is both administrator and user; use different principals",
   },
   {
     rule: "the same administrator twice",
@@ -434,8 +461,18 @@ const failing: Failing[] = [
     path: `${REP}.destination.mode`,
     message: "mode must be create or existing",
   },
-  { rule: "replication source without versioning", mutate: (c) => (withReplication(c), (rep(c).source.bucket.versioning = false)), path: `${REP}.source.bucket.versioning`, message: M.versioning },
-  { rule: "replication destination without versioning", mutate: (c) => (withReplication(c), (rep(c).destination.bucket.versioning = false)), path: `${REP}.destination.bucket.versioning`, message: M.versioning },
+  {
+    rule: "replication source without versioning",
+    mutate: (c) => (withReplication(c), (rep(c).source.bucket.versioning = false)),
+    path: `${REP}.source.bucket.versioning`,
+    message: M.versioning,
+  },
+  {
+    rule: "replication destination without versioning",
+    mutate: (c) => (withReplication(c), (rep(c).destination.bucket.versioning = false)),
+    path: `${REP}.destination.bucket.versioning`,
+    message: M.versioning,
+  },
   // Tags.
   { rule: "tag key with aws: prefix", mutate: (c) => (c.tags["aws:owner"] = "me"), path: 'tags["aws:owner"]', message: M.tagReserved },
   { rule: "tag key with AWS: prefix", mutate: (c) => (c.tags["AWS:owner"] = "me"), path: 'tags["AWS:owner"]', message: M.tagReserved },
@@ -520,7 +557,10 @@ const failing: Failing[] = [
   { rule: "no bucket", mutate: (c) => (cm(c).buckets = []), path: "blueprints.customer-managed.buckets", message: "list at least one bucket" },
   {
     rule: "key material expiry without time zone",
-    mutate: (c) => ((c.blueprints["imported-material"] = importedMaterial()), (c.blueprints["imported-material"].keyMaterial = { validTo: "2027-12-31T23:59:59" })),
+    mutate: (c) => (
+      (c.blueprints["imported-material"] = importedMaterial()),
+      (c.blueprints["imported-material"].keyMaterial = { validTo: "2027-12-31T23:59:59" })
+    ),
     path: "blueprints.imported-material.keyMaterial.validTo",
     message: "must be an ISO-8601 timestamp with a time zone, e.g. 2027-12-31T23:59:59Z",
   },
@@ -558,10 +598,18 @@ const keyOut = (e: EnvironmentConfig) => (e as Environment).blueprints["customer
 const passing: Passing[] = [
   { rule: "deletion window 7", mutate: (c) => (key(c).deletionWindowInDays = 7), check: (e) => expect(keyOut(e).deletionWindowInDays).toBe(7) },
   { rule: "deletion window 30", mutate: (c) => (key(c).deletionWindowInDays = 30) },
-  { rule: "deletion window omitted (default 30)", mutate: (c) => delete key(c).deletionWindowInDays, check: (e) => expect(keyOut(e).deletionWindowInDays).toBe(30) },
+  {
+    rule: "deletion window omitted (default 30)",
+    mutate: (c) => delete key(c).deletionWindowInDays,
+    check: (e) => expect(keyOut(e).deletionWindowInDays).toBe(30),
+  },
   { rule: "rotation period 90", mutate: (c) => (key(c).rotationPeriodInDays = 90) },
   { rule: "rotation period 2560", mutate: (c) => (key(c).rotationPeriodInDays = 2560) },
-  { rule: "rotation period omitted (default 365)", mutate: (c) => delete key(c).rotationPeriodInDays, check: (e) => expect(keyOut(e).rotationPeriodInDays).toBe(365) },
+  {
+    rule: "rotation period omitted (default 365)",
+    mutate: (c) => delete key(c).rotationPeriodInDays,
+    check: (e) => expect(keyOut(e).rotationPeriodInDays).toBe(365),
+  },
   { rule: "alias with '/', '_' and '-'", mutate: (c) => (key(c).alias = "alias/dev/data_key-1") },
   { rule: "alias of 256 characters", mutate: (c) => (key(c).alias = `alias/${"a".repeat(250)}`) },
   { rule: "alias that only mentions aws", mutate: (c) => (key(c).alias = "alias/aws-data") },
@@ -587,7 +635,10 @@ const passing: Passing[] = [
     rule: "destination key administrator of the destination account",
     mutate: (c) => (withReplication(c), (rep(c).destination.key.administrators = ["arn:aws:iam::444444444444:role/backup-admin"])),
   },
-  { rule: "cloud backend with {stack} in the workspace name", mutate: (c) => (c.backend = { type: "cloud", organization: "acme", workspaces: { name: "sse-kms-{stack}" } }) },
+  {
+    rule: "cloud backend with {stack} in the workspace name",
+    mutate: (c) => (c.backend = { type: "cloud", organization: "acme", workspaces: { name: "sse-kms-{stack}" } }),
+  },
   { rule: "local state directory with a '..' that stays inside", mutate: (c) => (c.backend.directory = "state/../terraform-state") },
   { rule: "IAM name characters +=,.@_-", mutate: (c) => (key(c).users = ["arn:aws:iam::111111111111:role/a+b=c,d.e@f_g-h"]) },
   {

@@ -35,7 +35,12 @@ function foreignStack(o: {
 }): string {
   const stack = new TerraformStack(Testing.app({ stackTraces: false }), o.name);
   new AwsProvider(stack, "aws", { region: o.region, allowedAccountIds: [o.account] });
-  const key = new EncryptionKey(stack, "Key", { name: "backup", account: o.account, region: o.region, administrators: [`arn:aws:iam::${o.account}:role/platform-key-admin`] });
+  const key = new EncryptionKey(stack, "Key", {
+    name: "backup",
+    account: o.account,
+    region: o.region,
+    administrators: [`arn:aws:iam::${o.account}:role/platform-key-admin`],
+  });
   const bucket = new EncryptedBucket(stack, "Bucket", { bucketName: o.bucket, region: o.region, encryptionKey: key });
   if (o.handover) {
     key.addToResourcePolicy(o.handover.keyPolicyStatement);
@@ -113,7 +118,10 @@ function existingSetup(): Setup {
 test("the hand-over statements do not depend on the destination key ARN (the proof's substitution is sound)", () => {
   const shipped = handoverIn(environment("staging"))!;
   const other = handoverIn(
-    environment("staging", (raw) => (raw.blueprints[BLUEPRINT.name].destination.keyArn = `arn:aws:kms:eu-central-1:555555555555:key/${KEY_ID_PLACEHOLDER.replace(/0/g, "a")}`)),
+    environment(
+      "staging",
+      (raw) => (raw.blueprints[BLUEPRINT.name].destination.keyArn = `arn:aws:kms:eu-central-1:555555555555:key/${KEY_ID_PLACEHOLDER.replace(/0/g, "a")}`),
+    ),
   )!;
   expect(other.keyPolicyStatement).toEqual(shipped.keyPolicyStatement);
   expect(other.bucketPolicyStatements).toEqual(shipped.bucketPolicyStatements);
@@ -133,11 +141,21 @@ describe.each([createSetup(), existingSetup()].map((s) => [s.label, s] as const)
   describe("the replication role at the source", () => {
     test("can decrypt source objects through S3 in the source region (bucket-key and object context)", async () => {
       await expect(s.stacks).toAllow({ principal: role, action: "kms:Decrypt", resource: srcKey, viaS3: viaSource });
-      await expect(s.stacks).toAllow({ principal: role, action: "kms:Decrypt", resource: srcKey, viaS3: { ...viaSource, encryptionContext: "object", objectKey: "x/y" } });
+      await expect(s.stacks).toAllow({
+        principal: role,
+        action: "kms:Decrypt",
+        resource: srcKey,
+        viaS3: { ...viaSource, encryptionContext: "object", objectKey: "x/y" },
+      });
     });
 
     test("cannot decrypt outside S3, through S3 in another region, or for another bucket", async () => {
-      await expect(s.stacks).toDeny({ principal: role, action: "kms:Decrypt", resource: srcKey, context: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${s.source.bucket}` } });
+      await expect(s.stacks).toDeny({
+        principal: role,
+        action: "kms:Decrypt",
+        resource: srcKey,
+        context: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${s.source.bucket}` },
+      });
       await expect(s.stacks).toDeny({ principal: role, action: "kms:Decrypt", resource: srcKey, viaS3: { ...viaSource, region: "ap-south-1" } });
       await expect(s.stacks).toDeny({ principal: role, action: "kms:Decrypt", resource: srcKey, viaS3: { bucket: "some-other-bucket" } });
     });
@@ -174,8 +192,18 @@ describe.each([createSetup(), existingSetup()].map((s) => [s.label, s] as const)
 
     test("cannot decrypt there, and cannot encrypt outside S3 or for another bucket", async () => {
       await expect(s.stacks).toDeny({ principal: role, action: "kms:Decrypt", resource: dstKey, viaS3: viaDestination });
-      await expect(s.stacks).toDeny({ principal: role, action: "kms:Encrypt", resource: dstKey, context: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${s.destination.bucket}` } });
-      await expect(s.stacks).toDeny({ principal: role, action: "kms:GenerateDataKey", resource: dstKey, viaS3: { bucket: "some-other-bucket", region: s.destination.region } });
+      await expect(s.stacks).toDeny({
+        principal: role,
+        action: "kms:Encrypt",
+        resource: dstKey,
+        context: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${s.destination.bucket}` },
+      });
+      await expect(s.stacks).toDeny({
+        principal: role,
+        action: "kms:GenerateDataKey",
+        resource: dstKey,
+        viaS3: { bucket: "some-other-bucket", region: s.destination.region },
+      });
     });
 
     test("can replicate objects and tags into the destination bucket and hand ownership over", async () => {
@@ -192,7 +220,10 @@ describe.each([createSetup(), existingSetup()].map((s) => [s.label, s] as const)
     });
 
     test("cannot replicate over plain HTTP (the destination's deny statements still apply)", async () => {
-      await expect(s.stacks).toDeny({ principal: role, action: "s3:ReplicateObject", resource: dstObject, context: { "aws:SecureTransport": "false" } }, "explicit");
+      await expect(s.stacks).toDeny(
+        { principal: role, action: "s3:ReplicateObject", resource: dstObject, context: { "aws:SecureTransport": "false" } },
+        "explicit",
+      );
     });
 
     test("cannot read replicas or change the destination's versioning (the bucket grant alone is not enough across accounts)", async () => {
@@ -213,8 +244,19 @@ describe.each([createSetup(), existingSetup()].map((s) => [s.label, s] as const)
 
     test("a principal of the destination account that is not named cannot read or decrypt source objects", async () => {
       await expect(s.stacks).toDeny({ principal: unnamedDestinationPrincipal, action: "s3:GetObject", resource: srcObject, identityPolicies: [allowAll] });
-      await expect(s.stacks).toDeny({ principal: unnamedDestinationPrincipal, action: "s3:GetObjectVersionForReplication", resource: srcObject, identityPolicies: [allowAll] });
-      await expect(s.stacks).toDeny({ principal: unnamedDestinationPrincipal, action: "kms:Decrypt", resource: srcKey, viaS3: viaSource, identityPolicies: [allowAll] });
+      await expect(s.stacks).toDeny({
+        principal: unnamedDestinationPrincipal,
+        action: "s3:GetObjectVersionForReplication",
+        resource: srcObject,
+        identityPolicies: [allowAll],
+      });
+      await expect(s.stacks).toDeny({
+        principal: unnamedDestinationPrincipal,
+        action: "kms:Decrypt",
+        resource: srcKey,
+        viaS3: viaSource,
+        identityPolicies: [allowAll],
+      });
     });
 
     test("the destination account's root cannot decrypt with the source key", async () => {
@@ -231,12 +273,22 @@ describe.each([createSetup(), existingSetup()].map((s) => [s.label, s] as const)
       region: s.destination.region,
       bucket: `acme-unrelated-${s.destination.account}`,
       extraBucketStatements: [
-        { Sid: "LooseOwner", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${s.source.account}:root` }, Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `arn:aws:s3:::acme-unrelated-${s.destination.account}/*` },
+        {
+          Sid: "LooseOwner",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${s.source.account}:root` },
+          Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+          Resource: `arn:aws:s3:::acme-unrelated-${s.destination.account}/*`,
+        },
       ],
     });
 
     test("not another bucket of the destination account, even one that invites the source account", async () => {
-      await expect([...s.stacks, other]).toDeny({ principal: role, action: "s3:ReplicateObject", resource: { bucket: `acme-unrelated-${s.destination.account}`, key: "a" } });
+      await expect([...s.stacks, other]).toDeny({
+        principal: role,
+        action: "s3:ReplicateObject",
+        resource: { bucket: `acme-unrelated-${s.destination.account}`, key: "a" },
+      });
     });
 
     test("not the source bucket itself", async () => {
@@ -253,4 +305,3 @@ describe.each([createSetup(), existingSetup()].map((s) => [s.label, s] as const)
     });
   }
 });
-

@@ -6,7 +6,20 @@ import { Testing } from "cdktf";
 import { CrossAccountReplicationBlueprint } from "./blueprint";
 import { type CrossAccountReplicationConfig, defaultReplicationRoleName } from "./config";
 import { HANDOVER_OUTPUTS } from "./handover";
-import { BLUEPRINT, type ReplicationEnvironment, handoverIn, FIXTURES, asList, build, environment, policyOf, tfName, toCreate, toExisting, type Json } from "./test-support";
+import {
+  BLUEPRINT,
+  type ReplicationEnvironment,
+  handoverIn,
+  FIXTURES,
+  asList,
+  build,
+  environment,
+  policyOf,
+  tfName,
+  toCreate,
+  toExisting,
+  type Json,
+} from "./test-support";
 
 /** Every fixture environment in its own mode and in the other mode, so both modes are covered everywhere. */
 const CASES: [string, ReplicationEnvironment][] = FIXTURES.flatMap((name) => {
@@ -36,7 +49,12 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
   const { json, blueprint } = build(env);
   const config: CrossAccountReplicationConfig = env.blueprints[BLUEPRINT.name];
   // s3:ReplicateDelete is granted exactly when delete markers are replicated.
-  const replicaActions = ["s3:ObjectOwnerOverrideToBucketOwner", ...(config.deleteMarkerReplication ? ["s3:ReplicateDelete"] : []), "s3:ReplicateObject", "s3:ReplicateTags"];
+  const replicaActions = [
+    "s3:ObjectOwnerOverrideToBucketOwner",
+    ...(config.deleteMarkerReplication ? ["s3:ReplicateDelete"] : []),
+    "s3:ReplicateObject",
+    "s3:ReplicateTags",
+  ];
   const d = config.destination;
   const create = d.mode === "create";
   const m = blueprint.model;
@@ -58,20 +76,25 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
     expect(r.aws_iam_role.replication).not.toHaveProperty("path"); // default "/": the literal ARN holds
   });
 
-  test(create ? "two AWS providers, pinned to the source and the destination account and region" : "one AWS provider, pinned to the source account: nothing is created in the destination account", () => {
-    const providers = json.provider.aws as Json[];
-    expect(providers[0]).toMatchObject({ region: env.region, allowed_account_ids: [env.account] });
-    expect(providers[0]).not.toHaveProperty("alias");
-    if (create) {
-      expect(providers).toHaveLength(2);
-      expect(providers[1]).toMatchObject({ alias: "destination", region: d.region, allowed_account_ids: [d.account] });
-      expect(providers[1].assume_role).toEqual(d.assumeRoleArn ? [{ role_arn: d.assumeRoleArn }] : undefined);
-      expect(providers[1].default_tags[0].tags).toMatchObject({ ...env.tags, "sse-kms-blueprints:stack": `${env.name}-cross-account-replication` });
-      expect(providers[0].allowed_account_ids).not.toEqual(providers[1].allowed_account_ids);
-    } else {
-      expect(providers).toHaveLength(1);
-    }
-  });
+  test(
+    create
+      ? "two AWS providers, pinned to the source and the destination account and region"
+      : "one AWS provider, pinned to the source account: nothing is created in the destination account",
+    () => {
+      const providers = json.provider.aws as Json[];
+      expect(providers[0]).toMatchObject({ region: env.region, allowed_account_ids: [env.account] });
+      expect(providers[0]).not.toHaveProperty("alias");
+      if (create) {
+        expect(providers).toHaveLength(2);
+        expect(providers[1]).toMatchObject({ alias: "destination", region: d.region, allowed_account_ids: [d.account] });
+        expect(providers[1].assume_role).toEqual(d.assumeRoleArn ? [{ role_arn: d.assumeRoleArn }] : undefined);
+        expect(providers[1].default_tags[0].tags).toMatchObject({ ...env.tags, "sse-kms-blueprints:stack": `${env.name}-cross-account-replication` });
+        expect(providers[0].allowed_account_ids).not.toEqual(providers[1].allowed_account_ids);
+      } else {
+        expect(providers).toHaveLength(1);
+      }
+    },
+  );
 
   test("every resource is created by the provider of its account", () => {
     const destinationNames = new Set(create ? [tfName(d.bucket.name), dstKeyAddress!.split(".")[1]] : []);
@@ -113,7 +136,13 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
     expect(r.aws_s3_bucket[srcName].bucket).toBe(config.source.bucket.name);
     expect(r.aws_s3_bucket_versioning[srcName].versioning_configuration).toEqual({ status: "Enabled" });
     const rule = r.aws_s3_bucket_server_side_encryption_configuration[srcName].rule[0];
-    expect(rule).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: srcKeyRef }, bucket_key_enabled: true, blocked_encryption_types: providerKnows(env.awsProviderVersion, "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types") ? ["SSE-C"] : undefined });
+    expect(rule).toEqual({
+      apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: srcKeyRef },
+      bucket_key_enabled: true,
+      blocked_encryption_types: providerKnows(env.awsProviderVersion, "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types")
+        ? ["SSE-C"]
+        : undefined,
+    });
   });
 
   test("the role is trusted by s3.amazonaws.com only (AWS's documented replication trust policy, docs/security.md)", () => {
@@ -128,7 +157,11 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
     const doc = policyOf(policy);
     const by = (sid: string) => doc.Statement.find((s: Json) => s.Sid === sid);
     expect(doc.Statement.map((s: Json) => s.Sid)).toEqual([
-      "ReadSourceBucketForReplication", "ReadSourceObjectsForReplication", "ReplicateIntoDestinationObjects", "DecryptSourceObjectsViaS3", "EncryptReplicasViaS3",
+      "ReadSourceBucketForReplication",
+      "ReadSourceObjectsForReplication",
+      "ReplicateIntoDestinationObjects",
+      "DecryptSourceObjectsViaS3",
+      "EncryptReplicasViaS3",
     ]);
     expect(by("ReadSourceBucketForReplication").Resource).toBe(srcBucketArn);
     expect(by("ReadSourceObjectsForReplication").Resource).toBe(`${srcBucketArn}/*`);
@@ -143,14 +176,20 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
       Effect: "Allow",
       Action: "kms:Decrypt",
       Resource: srcKeyRef,
-      Condition: { StringEquals: { "kms:ViaService": `s3.${env.region}.amazonaws.com` }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [srcBucketArn, `${srcBucketArn}/*`] } },
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${env.region}.amazonaws.com` },
+        StringLike: { "kms:EncryptionContext:aws:s3:arn": [srcBucketArn, `${srcBucketArn}/*`] },
+      },
     });
     expect(by("EncryptReplicasViaS3")).toEqual({
       Sid: "EncryptReplicasViaS3",
       Effect: "Allow",
       Action: ["kms:Encrypt", "kms:GenerateDataKey"],
       Resource: dstKeyArn,
-      Condition: { StringEquals: { "kms:ViaService": `s3.${dstRegion}.amazonaws.com` }, StringLike: { "kms:EncryptionContext:aws:s3:arn": [dstBucketArn, `${dstBucketArn}/*`] } },
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${dstRegion}.amazonaws.com` },
+        StringLike: { "kms:EncryptionContext:aws:s3:arn": [dstBucketArn, `${dstBucketArn}/*`] },
+      },
     });
   });
 
@@ -202,8 +241,10 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
     const text = JSON.stringify(json);
     expect(text).not.toMatch(/jsonencode|aws_iam_policy_document/);
     const policies = [
-      r.aws_iam_role.replication.assume_role_policy, r.aws_iam_role_policy.replication.policy,
-      ...Object.values(r.aws_kms_key as Json).map((k: Json) => k.policy), ...Object.values(r.aws_s3_bucket_policy as Json).map((p: Json) => p.policy),
+      r.aws_iam_role.replication.assume_role_policy,
+      r.aws_iam_role_policy.replication.policy,
+      ...Object.values(r.aws_kms_key as Json).map((k: Json) => k.policy),
+      ...Object.values(r.aws_s3_bucket_policy as Json).map((p: Json) => p.policy),
     ] as string[];
     for (const p of policies) {
       expect(() => JSON.parse(p)).not.toThrow();
@@ -253,9 +294,20 @@ describe.each(CASES)("cross-account-replication in %s", (_label, env) => {
       expect(r.aws_s3_bucket[dst].bucket).toBe(d.bucket.name);
       expect(r.aws_s3_bucket_versioning[dst].versioning_configuration).toEqual({ status: "Enabled" });
       const rule = r.aws_s3_bucket_server_side_encryption_configuration[dst].rule[0];
-      expect(rule).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: dstKeyArn }, bucket_key_enabled: true, blocked_encryption_types: providerKnows(env.awsProviderVersion, "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types") ? ["SSE-C"] : undefined });
+      expect(rule).toEqual({
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: dstKeyArn },
+        bucket_key_enabled: true,
+        blocked_encryption_types: providerKnows(env.awsProviderVersion, "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types")
+          ? ["SSE-C"]
+          : undefined,
+      });
       expect(r.aws_s3_bucket_ownership_controls[dst].rule.object_ownership).toBe("BucketOwnerEnforced");
-      expect(r.aws_s3_bucket_public_access_block[dst]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(r.aws_s3_bucket_public_access_block[dst]).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
       const sids = policyOf(r.aws_s3_bucket_policy[dst]).Statement.map((s: Json) => s.Sid);
       const sourceSids = policyOf(r.aws_s3_bucket_policy[srcName]).Statement.map((s: Json) => s.Sid);
       expect(sids).toEqual([...sourceSids.filter((s: string) => s !== "DenyMissingEncryptionHeader"), "ReplicationRoleReplicatesObjects"]);
@@ -351,7 +403,14 @@ describe("configuration switches", () => {
     const env = environment("prod");
     const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: BLUEPRINT.name });
     const mine = new AwsProvider(stack, "backup", { alias: "backup", region: "us-west-2", allowedAccountIds: ["444444444444"] });
-    new CrossAccountReplicationBlueprint(stack, "r", { environmentName: "prod", account: env.account, region: env.region, config: env.blueprints[BLUEPRINT.name], destinationProvider: mine, preventDestroy: stack.preventDestroy });
+    new CrossAccountReplicationBlueprint(stack, "r", {
+      environmentName: "prod",
+      account: env.account,
+      region: env.region,
+      config: env.blueprints[BLUEPRINT.name],
+      destinationProvider: mine,
+      preventDestroy: stack.preventDestroy,
+    });
     const json = JSON.parse(Testing.synth(stack)) as Json;
     expect(json.provider.aws.map((p: Json) => p.alias)).toEqual([undefined, "backup"]);
     expect(json.resource.aws_s3_bucket.acme_prod_backup_444444444444.provider).toBe("aws.backup");

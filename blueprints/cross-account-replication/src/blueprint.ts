@@ -107,7 +107,11 @@ export class CrossAccountReplicationBlueprint extends Construct {
     const src = config.source;
 
     // --- Source account -------------------------------------------------------------------------
-    ({ key: this.sourceKey, alias: this.sourceAlias, bucket: this.sourceBucket } = this.encryptedSide("source", src, {
+    ({
+      key: this.sourceKey,
+      alias: this.sourceAlias,
+      bucket: this.sourceBucket,
+    } = this.encryptedSide("source", src, {
       account: props.account,
       region: props.region,
       preventDestroy: props.preventDestroy,
@@ -130,14 +134,22 @@ export class CrossAccountReplicationBlueprint extends Construct {
     if (d.mode === "create") {
       this.destinationProvider =
         props.destinationProvider ??
-        new AwsProvider(this, "DestinationProvider", awsProviderConfig({
-          region: d.region,
-          account: d.account,
-          assumeRoleArn: d.assumeRoleArn,
-          alias: DESTINATION_PROVIDER_ALIAS,
-          tags: props.destinationTags,
-        }));
-      ({ key: this.destinationKey, alias: this.destinationAlias, bucket: this.destinationBucket } = this.encryptedSide("destination", d, {
+        new AwsProvider(
+          this,
+          "DestinationProvider",
+          awsProviderConfig({
+            region: d.region,
+            account: d.account,
+            assumeRoleArn: d.assumeRoleArn,
+            alias: DESTINATION_PROVIDER_ALIAS,
+            tags: props.destinationTags,
+          }),
+        );
+      ({
+        key: this.destinationKey,
+        alias: this.destinationAlias,
+        bucket: this.destinationBucket,
+      } = this.encryptedSide("destination", d, {
         account: d.account,
         region: d.region,
         preventDestroy: props.preventDestroy,
@@ -202,8 +214,7 @@ export class CrossAccountReplicationBlueprint extends Construct {
     this.replication.overrideLogicalId(this.sourceBucket.resource.friendlyUniqueId);
 
     // --- Outputs ---------------------------------------------------------------------------------
-    const output = (name: string, value: string, description: string) =>
-      new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    const output = (name: string, value: string, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output("replication_role_arn", model.roleArn, "The replication role (source account), as destination policies name it");
     output("source_key_arn", this.sourceKey.keyArn, "ARN of the source key");
     output("source_bucket_name", model.source.bucketName, "The source bucket");
@@ -270,28 +281,97 @@ export class CrossAccountReplicationBlueprint extends Construct {
   private validate(p: CrossAccountReplicationBlueprintProps): void {
     const path = this.node.path;
     const d = p.config.destination;
-    requireProp(/^\d{12}$/.test(p.account), { constructPath: path, prop: "account", rule: "must be a 12-digit AWS account id", received: p.account, fix: "pass the source account id as a 12-digit string" });
+    requireProp(/^\d{12}$/.test(p.account), {
+      constructPath: path,
+      prop: "account",
+      rule: "must be a 12-digit AWS account id",
+      received: p.account,
+      fix: "pass the source account id as a 12-digit string",
+    });
     requireKnownRegion(path, "region", p.region);
-    requireProp(/^\d{12}$/.test(d.account), { constructPath: path, prop: "config.destination.account", rule: "must be a 12-digit AWS account id", received: d.account, fix: "pass the destination account id as a 12-digit string" });
-    requireProp(d.account !== p.account, { constructPath: path, prop: "config.destination.account", rule: "must differ from the source account: this blueprint replicates across accounts", received: d.account, fix: "name the backup account, or use same-account replication (not this blueprint)" });
+    requireProp(/^\d{12}$/.test(d.account), {
+      constructPath: path,
+      prop: "config.destination.account",
+      rule: "must be a 12-digit AWS account id",
+      received: d.account,
+      fix: "pass the destination account id as a 12-digit string",
+    });
+    requireProp(d.account !== p.account, {
+      constructPath: path,
+      prop: "config.destination.account",
+      rule: "must differ from the source account: this blueprint replicates across accounts",
+      received: d.account,
+      fix: "name the backup account, or use same-account replication (not this blueprint)",
+    });
     const roleName = p.config.replicationRoleName;
     if (roleName === undefined) {
-      requireProp(/^[a-z][a-z0-9-]{0,19}$/.test(p.environmentName), { constructPath: path, prop: "environmentName", rule: "must be an environment name (it forms the default role name <env>-s3-replication)", received: p.environmentName, fix: "pass the environment's name, or set config.replicationRoleName" });
+      requireProp(/^[a-z][a-z0-9-]{0,19}$/.test(p.environmentName), {
+        constructPath: path,
+        prop: "environmentName",
+        rule: "must be an environment name (it forms the default role name <env>-s3-replication)",
+        received: p.environmentName,
+        fix: "pass the environment's name, or set config.replicationRoleName",
+      });
     } else {
-      requireProp(IAM_ROLE_NAME.test(roleName), { constructPath: path, prop: "config.replicationRoleName", rule: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-", received: roleName, fix: "choose a valid role name" });
+      requireProp(IAM_ROLE_NAME.test(roleName), {
+        constructPath: path,
+        prop: "config.replicationRoleName",
+        rule: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-",
+        received: roleName,
+        fix: "choose a valid role name",
+      });
     }
     const partition = isKnownRegion(p.region) ? partitionOf(p.region) : "aws";
     if (d.mode === "create") {
       requireKnownRegion(path, "config.destination.region", d.region, "use a region name such as us-west-2");
-      requireProp(partitionOf(d.region) === partition, { constructPath: path, prop: "config.destination.region", rule: `must be in partition ${partition}, like the source region ${p.region}`, received: d.region, fix: "replicate within one partition" });
-      requireProp(d.bucket.name !== p.config.source.bucket.name, { constructPath: path, prop: "config.destination.bucket.name", rule: "must differ from the source bucket name", received: d.bucket.name, fix: "bucket names are global: choose another name" });
+      requireProp(partitionOf(d.region) === partition, {
+        constructPath: path,
+        prop: "config.destination.region",
+        rule: `must be in partition ${partition}, like the source region ${p.region}`,
+        received: d.region,
+        fix: "replicate within one partition",
+      });
+      requireProp(d.bucket.name !== p.config.source.bucket.name, {
+        constructPath: path,
+        prop: "config.destination.bucket.name",
+        rule: "must differ from the source bucket name",
+        received: d.bucket.name,
+        fix: "bucket names are global: choose another name",
+      });
     } else {
-      requireProp(arnAccount(d.keyArn) === d.account, { constructPath: path, prop: "config.destination.keyArn", rule: `must be a key of the destination account ${d.account}`, received: d.keyArn, fix: "use the ARN of the destination account's key (not an alias)" });
-      requireProp(isKnownRegion(arnRegion(d.keyArn)), { constructPath: path, prop: "config.destination.keyArn", rule: "must name a known AWS region: the destination region is taken from the key ARN", received: d.keyArn, fix: "use the full key ARN, arn:<partition>:kms:<region>:<account>:key/<id>" });
-      for (const [prop, arn] of [["config.destination.keyArn", d.keyArn], ["config.destination.bucketArn", d.bucketArn]] as const) {
-        requireProp(arnPartition(arn) === partition, { constructPath: path, prop, rule: `must be in partition ${partition}, like the source region ${p.region}`, received: arn, fix: `use arn:${partition}:...` });
+      requireProp(arnAccount(d.keyArn) === d.account, {
+        constructPath: path,
+        prop: "config.destination.keyArn",
+        rule: `must be a key of the destination account ${d.account}`,
+        received: d.keyArn,
+        fix: "use the ARN of the destination account's key (not an alias)",
+      });
+      requireProp(isKnownRegion(arnRegion(d.keyArn)), {
+        constructPath: path,
+        prop: "config.destination.keyArn",
+        rule: "must name a known AWS region: the destination region is taken from the key ARN",
+        received: d.keyArn,
+        fix: "use the full key ARN, arn:<partition>:kms:<region>:<account>:key/<id>",
+      });
+      for (const [prop, arn] of [
+        ["config.destination.keyArn", d.keyArn],
+        ["config.destination.bucketArn", d.bucketArn],
+      ] as const) {
+        requireProp(arnPartition(arn) === partition, {
+          constructPath: path,
+          prop,
+          rule: `must be in partition ${partition}, like the source region ${p.region}`,
+          received: arn,
+          fix: `use arn:${partition}:...`,
+        });
       }
-      requireProp(d.bucketArn.split(":::")[1] !== p.config.source.bucket.name, { constructPath: path, prop: "config.destination.bucketArn", rule: "must name a bucket other than the source bucket", received: d.bucketArn, fix: "name the destination account's bucket" });
+      requireProp(d.bucketArn.split(":::")[1] !== p.config.source.bucket.name, {
+        constructPath: path,
+        prop: "config.destination.bucketArn",
+        rule: "must name a bucket other than the source bucket",
+        received: d.bucketArn,
+        fix: "name the destination account's bucket",
+      });
     }
   }
 }

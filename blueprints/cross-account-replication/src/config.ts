@@ -34,56 +34,63 @@ export const CreatedDestinationSchema = z.strictObject({
 });
 
 /** The destination side when another team owns it: the stack outputs the policy statements they must add. */
-export const ExistingDestinationSchema = z.strictObject({
-  mode: z.literal("existing"),
-  account: AccountId,
-  bucketArn: BucketArn,
-  keyArn: KmsKeyArn,
-}).superRefine((d, ctx) => {
-  if (!d.keyArn.includes(`:${d.account}:`)) {
-    ctx.addIssue({ code: "custom", path: ["keyArn"], input: d.keyArn, message: `must be a key of the destination account ${d.account}` });
-  }
-  // Bucket ARNs carry no region: the destination region is the key's (S3 SSE-KMS needs key and
-  // bucket in one region), so the key ARN's region must be one we know.
-  const region = arnRegion(d.keyArn);
-  if (!isKnownRegion(region)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["keyArn"],
-      input: d.keyArn,
-      message: `names region "${region}", which is not a known AWS region; the destination region is taken from the key ARN (the key must be in the destination bucket's region)`,
-    });
-  }
-});
+export const ExistingDestinationSchema = z
+  .strictObject({
+    mode: z.literal("existing"),
+    account: AccountId,
+    bucketArn: BucketArn,
+    keyArn: KmsKeyArn,
+  })
+  .superRefine((d, ctx) => {
+    if (!d.keyArn.includes(`:${d.account}:`)) {
+      ctx.addIssue({ code: "custom", path: ["keyArn"], input: d.keyArn, message: `must be a key of the destination account ${d.account}` });
+    }
+    // Bucket ARNs carry no region: the destination region is the key's (S3 SSE-KMS needs key and
+    // bucket in one region), so the key ARN's region must be one we know.
+    const region = arnRegion(d.keyArn);
+    if (!isKnownRegion(region)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["keyArn"],
+        input: d.keyArn,
+        message: `names region "${region}", which is not a known AWS region; the destination region is taken from the key ARN (the key must be in the destination bucket's region)`,
+      });
+    }
+  });
 
 /** `blueprints.cross-account-replication`: replication of SSE-KMS objects into another AWS account. */
-export const CrossAccountReplicationConfigSchema = z.strictObject({
-  source: z.strictObject({
-    key: KeySettingsSchema,
-    bucket: ReplicatedBucketSchema,
-  }),
-  destination: z.discriminatedUnion("mode", [CreatedDestinationSchema, ExistingDestinationSchema], {
-    error: "mode must be create or existing",
-  }),
-  replicationRoleName: z
-    .string()
-    .regex(/^[\w+=,.@-]{1,64}$/, { error: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-" })
-    .optional()
-    .describe("Name of the replication role. Default: <env>-s3-replication."),
-  deleteMarkerReplication: z.boolean().default(false).describe("Replicate delete markers."),
-  metrics: z.boolean().default(true).describe("Publish S3 replication metrics (pending bytes and operations, latency) to CloudWatch. Replication Time Control is not enabled."),
-}).superRefine((c, ctx) => {
-  // An existing destination bucket cannot be the source bucket (a created one is a claim, checked
-  // with every other bucket name of the environment).
-  if (c.destination.mode === "existing" && c.destination.bucketArn.split(":::")[1] === c.source.bucket.name) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["destination", "bucketArn"],
-      input: c.destination.bucketArn,
-      message: "must name a bucket other than the source bucket (replication copies into another account's bucket)",
-    });
-  }
-});
+export const CrossAccountReplicationConfigSchema = z
+  .strictObject({
+    source: z.strictObject({
+      key: KeySettingsSchema,
+      bucket: ReplicatedBucketSchema,
+    }),
+    destination: z.discriminatedUnion("mode", [CreatedDestinationSchema, ExistingDestinationSchema], {
+      error: "mode must be create or existing",
+    }),
+    replicationRoleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, { error: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-" })
+      .optional()
+      .describe("Name of the replication role. Default: <env>-s3-replication."),
+    deleteMarkerReplication: z.boolean().default(false).describe("Replicate delete markers."),
+    metrics: z
+      .boolean()
+      .default(true)
+      .describe("Publish S3 replication metrics (pending bytes and operations, latency) to CloudWatch. Replication Time Control is not enabled."),
+  })
+  .superRefine((c, ctx) => {
+    // An existing destination bucket cannot be the source bucket (a created one is a claim, checked
+    // with every other bucket name of the environment).
+    if (c.destination.mode === "existing" && c.destination.bucketArn.split(":::")[1] === c.source.bucket.name) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["destination", "bucketArn"],
+        input: c.destination.bucketArn,
+        message: "must name a bucket other than the source bucket (replication copies into another account's bucket)",
+      });
+    }
+  });
 export type CrossAccountReplicationConfig = z.output<typeof CrossAccountReplicationConfigSchema>;
 export type CrossAccountReplicationConfigInput = z.input<typeof CrossAccountReplicationConfigSchema>;
 

@@ -59,8 +59,14 @@ describe("renderHandover", () => {
 
   test("names the role, both buckets, the key, both accounts and the region", () => {
     for (const text of [
-      handover.roleArn, handover.source.bucketArn, handover.destination.bucketArn, handover.destination.keyArn,
-      handover.source.account, handover.destination.account, handover.destination.region, handover.stackName,
+      handover.roleArn,
+      handover.source.bucketArn,
+      handover.destination.bucketArn,
+      handover.destination.keyArn,
+      handover.source.account,
+      handover.destination.account,
+      handover.destination.region,
+      handover.stackName,
     ]) {
       expect(markdown).toContain(text);
     }

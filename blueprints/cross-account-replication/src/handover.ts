@@ -1,10 +1,5 @@
 import type { EnvironmentBase } from "@sse-kms/config";
-import {
-  type PolicyStatement,
-  canonicalStatement,
-  replicationDestinationBucketStatements,
-  replicationDestinationKeyStatement,
-} from "@sse-kms/policy";
+import { type PolicyStatement, canonicalStatement, replicationDestinationBucketStatements, replicationDestinationKeyStatement } from "@sse-kms/policy";
 import { stackName } from "@sse-kms/stack";
 import type { CrossAccountReplicationConfig } from "./config";
 import { policyOptions, replicationModel, type ReplicationModel } from "./model";

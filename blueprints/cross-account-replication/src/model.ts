@@ -91,4 +91,3 @@ export function policyOptions(m: ReplicationModel, keys: { readonly sourceKeyArn
     deleteMarkerReplication: m.deleteMarkerReplication,
   };
 }
-

@@ -27,7 +27,12 @@ const existing = (account: string, keyArn: string, bucketArn = `arn:aws:s3:::acm
 
 describe("configuration errors name the field", () => {
   test.each([
-    ["create destination in the source account", "prod", (rep: Json) => (rep.destination.account = "333333333333"), `${REP}.destination.account: must differ from the environment's account (this blueprint replicates across accounts)`],
+    [
+      "create destination in the source account",
+      "prod",
+      (rep: Json) => (rep.destination.account = "333333333333"),
+      `${REP}.destination.account: must differ from the environment's account (this blueprint replicates across accounts)`,
+    ],
     [
       "existing destination in the source account",
       "staging",
@@ -64,13 +69,43 @@ describe("configuration errors name the field", () => {
       (rep: Json) => (rep.destination.keyArn = "arn:aws:kms:eu-central-1:555555555555:alias/backup"),
       `${REP}.destination.keyArn: must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
     ],
-    ["created destination bucket equal to the source bucket", "prod", (rep: Json) => (rep.destination.bucket.name = rep.source.bucket.name), `${REP}.destination.bucket.name: bucket names are global: the same name is already used by ${REP}.source.bucket.name`],
-    ["source without versioning", "prod", (rep: Json) => (rep.source.bucket.versioning = false), `${REP}.source.bucket.versioning: must be true: replication needs versioning on the source and destination buckets`],
-    ["created destination without versioning", "prod", (rep: Json) => (rep.destination.bucket.versioning = false), `${REP}.destination.bucket.versioning: must be true: replication needs versioning on the source and destination buckets`],
-    ["created destination in another partition", "prod", (rep: Json) => (rep.destination.region = "cn-north-1"), `${REP}.destination.region: must be in partition aws, like the source region us-east-1`],
-    ["bad role name", "prod", (rep: Json) => (rep.replicationRoleName = "prod replication"), `${REP}.replicationRoleName: must be an IAM role name: 1-64 of letters, digits and +=,.@_-`],
+    [
+      "created destination bucket equal to the source bucket",
+      "prod",
+      (rep: Json) => (rep.destination.bucket.name = rep.source.bucket.name),
+      `${REP}.destination.bucket.name: bucket names are global: the same name is already used by ${REP}.source.bucket.name`,
+    ],
+    [
+      "source without versioning",
+      "prod",
+      (rep: Json) => (rep.source.bucket.versioning = false),
+      `${REP}.source.bucket.versioning: must be true: replication needs versioning on the source and destination buckets`,
+    ],
+    [
+      "created destination without versioning",
+      "prod",
+      (rep: Json) => (rep.destination.bucket.versioning = false),
+      `${REP}.destination.bucket.versioning: must be true: replication needs versioning on the source and destination buckets`,
+    ],
+    [
+      "created destination in another partition",
+      "prod",
+      (rep: Json) => (rep.destination.region = "cn-north-1"),
+      `${REP}.destination.region: must be in partition aws, like the source region us-east-1`,
+    ],
+    [
+      "bad role name",
+      "prod",
+      (rep: Json) => (rep.replicationRoleName = "prod replication"),
+      `${REP}.replicationRoleName: must be an IAM role name: 1-64 of letters, digits and +=,.@_-`,
+    ],
     ["bad destination mode", "prod", (rep: Json) => (rep.destination.mode = "import"), `${REP}.destination.mode: mode must be create or existing`],
-    ["destination assume_role that is not a role ARN", "prod", (rep: Json) => (rep.destination.assumeRoleArn = "arn:aws:iam::444444444444:user/deploy"), `${REP}.destination.assumeRoleArn: must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy`],
+    [
+      "destination assume_role that is not a role ARN",
+      "prod",
+      (rep: Json) => (rep.destination.assumeRoleArn = "arn:aws:iam::444444444444:user/deploy"),
+      `${REP}.destination.assumeRoleArn: must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy`,
+    ],
   ])("%s", (_rule, env, change, expected) => {
     expect(problems(env, change)).toContain(expected);
   });
@@ -82,7 +117,10 @@ describe("configuration errors name the field", () => {
 });
 
 describe("construct errors name the construct path, the prop, the value and the fix", () => {
-  const build = (env: EnvironmentConfig, change: (p: { -readonly [K in keyof CrossAccountReplicationBlueprintProps]: CrossAccountReplicationBlueprintProps[K] }) => void) => {
+  const build = (
+    env: EnvironmentConfig,
+    change: (p: { -readonly [K in keyof CrossAccountReplicationBlueprintProps]: CrossAccountReplicationBlueprintProps[K] }) => void,
+  ) => {
     const stack = new EnvironmentStack(Testing.app({ stackTraces: false }), { env, blueprint: BLUEPRINT.name });
     const props = {
       environmentName: env.name,
@@ -105,10 +143,30 @@ describe("construct errors name the construct path, the prop, the value and the 
       (p: Json) => (p.config.destination.account = "333333333333"),
       `${at}: config.destination.account must differ from the source account: this blueprint replicates across accounts (got "333333333333"). Fix: name the backup account, or use same-account replication (not this blueprint)`,
     ],
-    ["source account not 12 digits", prod, (p: Json) => (p.account = "3333"), `${at}: account must be a 12-digit AWS account id (got "3333"). Fix: pass the source account id as a 12-digit string`],
-    ["unknown source region", prod, (p: Json) => (p.region = "us-east-7"), `${at}: region must be a known AWS region (got "us-east-7"). Fix: use a region name such as eu-west-1`],
-    ["created destination in another partition", prod, (p: Json) => (p.config.destination.region = "us-gov-west-1"), `${at}: config.destination.region must be in partition aws, like the source region us-east-1 (got "us-gov-west-1"). Fix: replicate within one partition`],
-    ["bad role name", prod, (p: Json) => (p.config.replicationRoleName = "a/b"), `${at}: config.replicationRoleName must be an IAM role name: 1-64 of letters, digits and +=,.@_- (got "a/b"). Fix: choose a valid role name`],
+    [
+      "source account not 12 digits",
+      prod,
+      (p: Json) => (p.account = "3333"),
+      `${at}: account must be a 12-digit AWS account id (got "3333"). Fix: pass the source account id as a 12-digit string`,
+    ],
+    [
+      "unknown source region",
+      prod,
+      (p: Json) => (p.region = "us-east-7"),
+      `${at}: region must be a known AWS region (got "us-east-7"). Fix: use a region name such as eu-west-1`,
+    ],
+    [
+      "created destination in another partition",
+      prod,
+      (p: Json) => (p.config.destination.region = "us-gov-west-1"),
+      `${at}: config.destination.region must be in partition aws, like the source region us-east-1 (got "us-gov-west-1"). Fix: replicate within one partition`,
+    ],
+    [
+      "bad role name",
+      prod,
+      (p: Json) => (p.config.replicationRoleName = "a/b"),
+      `${at}: config.replicationRoleName must be an IAM role name: 1-64 of letters, digits and +=,.@_- (got "a/b"). Fix: choose a valid role name`,
+    ],
     [
       "no environment name and no role name",
       prod,

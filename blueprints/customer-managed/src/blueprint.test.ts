@@ -68,10 +68,15 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(`${blueprint.
     expect(rule.apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: keyRef });
     expect(rule.bucket_key_enabled).toBe(true);
     // In the encryption configuration where the pinned provider knows it; the bucket policy denies SSE-C on every version.
-    expect(rule.blocked_encryption_types).toEqual(providerKnows(env.awsProviderVersion, "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types") ? ["SSE-C"] : undefined);
+    expect(rule.blocked_encryption_types).toEqual(
+      providerKnows(env.awsProviderVersion, "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types") ? ["SSE-C"] : undefined,
+    );
     expect(JSON.parse(json.resource.aws_s3_bucket_policy[id].policy).Statement.map((s: { Sid: string }) => s.Sid)).toContain("DenySseC");
     expect(json.resource.aws_s3_bucket_public_access_block[id]).toMatchObject({
-      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
     });
     expect(json.resource.aws_s3_bucket_ownership_controls[id].rule.object_ownership).toBe("BucketOwnerEnforced");
     expect(json.resource.aws_s3_bucket_versioning?.[id]?.versioning_configuration.status).toBe(bucket.versioning ? "Enabled" : undefined);
@@ -81,7 +86,9 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(`${blueprint.
     const tls = policy.Statement.find((s) => s.Sid === "DenyInsecureTransport")!;
     expect(tls).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     expect(asList(tls.Resource).sort()).toEqual([bucketArn, `${bucketArn}/*`]);
-    expect(policy.Statement.find((s) => s.Sid === "DenyOtherKmsKey")?.Condition?.StringNotEquals).toEqual({ "s3:x-amz-server-side-encryption-aws-kms-key-id": keyRef });
+    expect(policy.Statement.find((s) => s.Sid === "DenyOtherKmsKey")?.Condition?.StringNotEquals).toEqual({
+      "s3:x-amz-server-side-encryption-aws-kms-key-id": keyRef,
+    });
     expect(policy.Statement.some((s) => s.Sid === "DenyMissingEncryptionHeader")).toBe(bucket.requireEncryptionHeader);
   });
 
@@ -124,6 +131,8 @@ describe("a renamed key (key.previousNames)", () => {
   });
 
   test("the current name among the previous ones is refused, naming the field", () => {
-    expect(() => rename(["records"])).toThrow(`blueprints.${blueprint.name}.key.previousNames: must not list the current name "records": list only the names the key had before`);
+    expect(() => rename(["records"])).toThrow(
+      `blueprints.${blueprint.name}.key.previousNames: must not list the current name "records": list only the names the key had before`,
+    );
   });
 });

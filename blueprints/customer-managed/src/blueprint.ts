@@ -46,7 +46,8 @@ export class CustomerManagedKeyBlueprint extends Construct {
 
     new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the customer managed key" }).overrideLogicalId(`${k.name}_key_arn`);
     new TerraformOutput(this, "alias", { value: k.alias, description: "Alias of the key" }).overrideLogicalId(`${k.name}_alias`);
-    new TerraformOutput(this, "bucket_names", { value: config.buckets.map((b) => b.name), description: "Buckets encrypted with the key" })
-      .overrideLogicalId(`${k.name}_bucket_names`);
+    new TerraformOutput(this, "bucket_names", { value: config.buckets.map((b) => b.name), description: "Buckets encrypted with the key" }).overrideLogicalId(
+      `${k.name}_bucket_names`,
+    );
   }
 }

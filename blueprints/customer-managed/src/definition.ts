@@ -10,7 +10,12 @@ export const blueprint = defineBlueprint({
   configSchema: CustomerManagedConfigSchema,
   claims: customerManagedClaims,
   build: (stack, config) => {
-    new CustomerManagedKeyBlueprint(stack, blueprint.name, { account: stack.env.account, region: stack.env.region, config, preventDestroy: stack.preventDestroy });
+    new CustomerManagedKeyBlueprint(stack, blueprint.name, {
+      account: stack.env.account,
+      region: stack.env.region,
+      config,
+      preventDestroy: stack.preventDestroy,
+    });
   },
   starter: {
     config: ({ env, account, partition }) => ({

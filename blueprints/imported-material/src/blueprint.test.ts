@@ -8,7 +8,11 @@ type Env = Parameters<typeof synthBlueprint<typeof blueprint>>[1];
 
 function build(env: Env) {
   const { json, stack } = synthBlueprint(blueprint, env);
-  const warnings = stack.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+  const warnings = stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
+    .map((m) => String(m.data));
   return { json, warnings, stack };
 }
 
@@ -79,7 +83,8 @@ describe("opt-ins", () => {
     const key = Object.values(json.resource.aws_kms_external_key as Json)[0] as Json;
     expect(key.key_material_base64).toBe(`\${var.${KEY_MATERIAL_VARIABLE}}`);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`^${base.name}-${blueprint.name}: key material`)); expect(warnings[0]).toMatch(/key material is passed through Terraform .* stored in Terraform state/);
+    expect(warnings[0]).toMatch(new RegExp(`^${base.name}-${blueprint.name}: key material`));
+    expect(warnings[0]).toMatch(/key material is passed through Terraform .* stored in Terraform state/);
   });
 
   test("expiring material needs an explicit date and is reported with the date and how to import it", () => {

@@ -82,9 +82,12 @@ export class ImportedMaterialBlueprint extends Construct {
       bucketFromSettings(this, b, { region: props.region, encryptionKey: this.key, preventDestroy: props.preventDestroy, provider: props.provider }),
     );
     new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the EXTERNAL-origin key" }).overrideLogicalId(`${k.name}_key_arn`);
-    new TerraformOutput(this, "key_id", { value: this.key.keyId, description: "Key id, for sse-kms-key-material import --key-id" }).overrideLogicalId(`${k.name}_key_id`);
+    new TerraformOutput(this, "key_id", { value: this.key.keyId, description: "Key id, for sse-kms-key-material import --key-id" }).overrideLogicalId(
+      `${k.name}_key_id`,
+    );
     new TerraformOutput(this, "alias", { value: k.alias, description: "Alias of the key" }).overrideLogicalId(`${k.name}_alias`);
-    new TerraformOutput(this, "bucket_names", { value: config.buckets.map((b) => b.name), description: "Buckets encrypted with the key" })
-      .overrideLogicalId(`${k.name}_bucket_names`);
+    new TerraformOutput(this, "bucket_names", { value: config.buckets.map((b) => b.name), description: "Buckets encrypted with the key" }).overrideLogicalId(
+      `${k.name}_bucket_names`,
+    );
   }
 }

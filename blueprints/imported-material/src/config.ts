@@ -6,9 +6,12 @@ const IsoTimestamp = z.iso.datetime({ offset: true, error: "must be an ISO-8601 
 
 /** How imported key material reaches KMS. */
 export const KeyMaterialSettingsSchema = z.strictObject({
-  importThroughTerraform: z.boolean({ error: "must be true or false" }).default(false).describe(
-    "Opt-in: pass the material through Terraform (sensitive variable key_material_base64). The plaintext material then lands in Terraform state. Default false: the ceremony CLI imports it out of band.",
-  ),
+  importThroughTerraform: z
+    .boolean({ error: "must be true or false" })
+    .default(false)
+    .describe(
+      "Opt-in: pass the material through Terraform (sensitive variable key_material_base64). The plaintext material then lands in Terraform state. Default false: the ceremony CLI imports it out of band.",
+    ),
   validTo: IsoTimestamp.optional().describe(
     "Expiry of imported material. Every object encrypted under the key becomes unreadable when it lapses. Default: the material does not expire.",
   ),

@@ -10,7 +10,12 @@ export const blueprint = defineBlueprint({
   configSchema: ImportedMaterialConfigSchema,
   claims: importedMaterialClaims,
   build: (stack, config) => {
-    new ImportedMaterialBlueprint(stack, blueprint.name, { account: stack.env.account, region: stack.env.region, config, preventDestroy: stack.preventDestroy });
+    new ImportedMaterialBlueprint(stack, blueprint.name, {
+      account: stack.env.account,
+      region: stack.env.region,
+      config,
+      preventDestroy: stack.preventDestroy,
+    });
   },
   starter: {
     config: ({ env, account, partition }) => ({

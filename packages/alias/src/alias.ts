@@ -26,7 +26,13 @@ export class KeyAlias extends Construct {
   constructor(scope: Construct, id: string, props: KeyAliasProps) {
     super(scope, id);
     const parsed = AliasName.safeParse(props.aliasName);
-    requireProp(parsed.success, { constructPath: this.node.path, prop: "aliasName", rule: parsed.success ? "" : (parsed.error.issues[0]?.message ?? "is invalid"), received: props.aliasName, fix: "use alias/<letters, digits, / _ ->, at most 256 characters, not alias/aws/" });
+    requireProp(parsed.success, {
+      constructPath: this.node.path,
+      prop: "aliasName",
+      rule: parsed.success ? "" : (parsed.error.issues[0]?.message ?? "is invalid"),
+      received: props.aliasName,
+      fix: "use alias/<letters, digits, / _ ->, at most 256 characters, not alias/aws/",
+    });
     this.aliasName = props.aliasName;
     this.resource = new KmsAlias(this, "Resource", {
       name: props.aliasName,
@@ -35,7 +41,13 @@ export class KeyAlias extends Construct {
     });
     const logicalId = props.terraformName ?? terraformName(props.aliasName.slice("alias/".length));
     const address = `aws_kms_alias.${logicalId}`;
-    reserveAddress(this, address, props.terraformName === undefined ? "aliasName" : "terraformName", props.terraformName ?? props.aliasName, "choose another alias name, or set terraformName explicitly");
+    reserveAddress(
+      this,
+      address,
+      props.terraformName === undefined ? "aliasName" : "terraformName",
+      props.terraformName ?? props.aliasName,
+      "choose another alias name, or set terraformName explicitly",
+    );
     this.resource.overrideLogicalId(logicalId);
     this.aliasArn = this.resource.arn;
   }

@@ -306,9 +306,9 @@ describe("key scoping", () => {
 
     it("references the key's ARN in the SSE rule and the bucket policy", () => {
       const { json } = withRealKey();
-      expect(json.resource.aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(
-        "${aws_kms_key.prod_data.arn}",
-      );
+      expect(
+        json.resource.aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket.rule[0].apply_server_side_encryption_by_default.kms_master_key_id,
+      ).toBe("${aws_kms_key.prod_data.arn}");
       const deny = bucketPolicy(json).Statement.find((s) => s.Sid === "DenyOtherKmsKey");
       expect(deny?.Condition?.StringNotEquals?.["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toBe("${aws_kms_key.prod_data.arn}");
     });
@@ -455,6 +455,8 @@ describe("the pinned hashicorp/aws version (awsProviderVersion, read from the co
   });
 
   it("an unsupported version in the tree is an error naming the field, the value and the fix", () => {
-    expect(() => ruleAt("4.67.0")).toThrow(/awsProviderVersion must be an exact version, 5\.100\.0 or later 5\.x, or 6\.x \(got "4\.67\.0"\)\. Fix: set "awsProviderVersion"/);
+    expect(() => ruleAt("4.67.0")).toThrow(
+      /awsProviderVersion must be an exact version, 5\.100\.0 or later 5\.x, or 6\.x \(got "4\.67\.0"\)\. Fix: set "awsProviderVersion"/,
+    );
   });
 });

@@ -96,7 +96,13 @@ export class EncryptedBucket extends Construct {
     this.bucketArn = bucketArnOf(partitionOf(props.region), props.bucketName);
     const name = props.terraformName ?? terraformName(props.bucketName);
     const provider = props.provider;
-    reserveAddress(this, `aws_s3_bucket.${name}`, props.terraformName === undefined ? "bucketName" : "terraformName", props.terraformName ?? props.bucketName, "choose another bucket name, or set terraformName explicitly");
+    reserveAddress(
+      this,
+      `aws_s3_bucket.${name}`,
+      props.terraformName === undefined ? "bucketName" : "terraformName",
+      props.terraformName ?? props.bucketName,
+      "choose another bucket name, or set terraformName explicitly",
+    );
 
     this.resource = new S3Bucket(this, "Resource", {
       bucket: props.bucketName,
@@ -121,7 +127,9 @@ export class EncryptedBucket extends Construct {
           // Explicit on AWS provider 6.25: unset values show a diff on every plan.
           bucketKeyEnabled: props.bucketKeyEnabled ?? true,
           // Only providers that know the attribute (6.22.0+); the bucket policy denies SSE-C on every version.
-          blockedEncryptionTypes: providerKnows(awsProviderVersionAt(this), "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types") ? ["SSE-C"] : undefined,
+          blockedEncryptionTypes: providerKnows(awsProviderVersionAt(this), "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types")
+            ? ["SSE-C"]
+            : undefined,
         },
       ],
     });
@@ -190,15 +198,45 @@ export class EncryptedBucket extends Construct {
   private validate(p: EncryptedBucketProps): void {
     const path = this.node.path;
     const name = BucketName.safeParse(p.bucketName);
-    requireProp(name.success, { constructPath: path, prop: "bucketName", rule: name.success ? "" : (name.error.issues[0]?.message ?? "is invalid"), received: p.bucketName, fix: "follow the S3 bucket naming rules (3-63 lowercase letters, digits, '.', '-')" });
+    requireProp(name.success, {
+      constructPath: path,
+      prop: "bucketName",
+      rule: name.success ? "" : (name.error.issues[0]?.message ?? "is invalid"),
+      received: p.bucketName,
+      fix: "follow the S3 bucket naming rules (3-63 lowercase letters, digits, '.', '-')",
+    });
     requireKnownRegion(path, "region", p.region);
     const mode = p.encryption ?? "kms";
-    requireProp(mode === "kms" || mode === "aws-managed", { constructPath: path, prop: "encryption", rule: "must be kms or aws-managed", received: mode, fix: "use kms (customer-managed key) or aws-managed (aws/s3)" });
+    requireProp(mode === "kms" || mode === "aws-managed", {
+      constructPath: path,
+      prop: "encryption",
+      rule: "must be kms or aws-managed",
+      received: mode,
+      fix: "use kms (customer-managed key) or aws-managed (aws/s3)",
+    });
     if (mode === "kms") {
-      requireProp(p.encryptionKey !== undefined, { constructPath: path, prop: "encryptionKey", rule: "is required with encryption kms", received: undefined, fix: "pass the EncryptionKey, or choose encryption aws-managed explicitly" });
-      requireProp(p.encryptionKey === undefined || p.encryptionKey.region === p.region, { constructPath: path, prop: "encryptionKey", rule: `must be in the bucket's region ${p.region}: S3 SSE-KMS needs key and bucket in one region`, received: p.encryptionKey?.region, fix: "create the key in the bucket's region (or a multi-Region replica there)" });
+      requireProp(p.encryptionKey !== undefined, {
+        constructPath: path,
+        prop: "encryptionKey",
+        rule: "is required with encryption kms",
+        received: undefined,
+        fix: "pass the EncryptionKey, or choose encryption aws-managed explicitly",
+      });
+      requireProp(p.encryptionKey === undefined || p.encryptionKey.region === p.region, {
+        constructPath: path,
+        prop: "encryptionKey",
+        rule: `must be in the bucket's region ${p.region}: S3 SSE-KMS needs key and bucket in one region`,
+        received: p.encryptionKey?.region,
+        fix: "create the key in the bucket's region (or a multi-Region replica there)",
+      });
     } else {
-      requireProp(p.encryptionKey === undefined, { constructPath: path, prop: "encryptionKey", rule: "must not be set with encryption aws-managed", received: "(key)", fix: "remove encryptionKey or use encryption kms" });
+      requireProp(p.encryptionKey === undefined, {
+        constructPath: path,
+        prop: "encryptionKey",
+        rule: "must not be set with encryption aws-managed",
+        received: "(key)",
+        fix: "remove encryptionKey or use encryption kms",
+      });
     }
   }
 }

@@ -172,7 +172,11 @@ export function runCli(program: string, usage: string, main: (args: readonly str
   try {
     const result = main(argv);
     if (typeof result === "number") process.exitCode = result;
-    else result.then((code) => (process.exitCode = code), (e) => (process.exitCode = fail(e)));
+    else
+      result.then(
+        (code) => (process.exitCode = code),
+        (e) => (process.exitCode = fail(e)),
+      );
   } catch (e) {
     process.exitCode = fail(e);
   }

@@ -17,7 +17,10 @@ export const LocalBackendSchema = z.strictObject({
 export const S3BackendSchema = z.strictObject({
   type: z.literal("s3"),
   bucket: BucketName,
-  keyPrefix: z.string().regex(/^[\w!\-.*'()/]+$/, { error: "must be an S3 key prefix" }).default("sse-kms-blueprints")
+  keyPrefix: z
+    .string()
+    .regex(/^[\w!\-.*'()/]+$/, { error: "must be an S3 key prefix" })
+    .default("sse-kms-blueprints")
     .describe("State object key is <keyPrefix>/<stack>.tfstate."),
   region: Region,
   useLockfile: z.boolean().default(true).describe("S3 native state locking (use_lockfile)."),
@@ -29,16 +32,19 @@ export const S3BackendSchema = z.strictObject({
 export const CloudBackendSchema = z.strictObject({
   type: z.literal("cloud"),
   organization: z.string().min(1, { error: "must name the HCP Terraform organization" }),
-  hostname: z.string().regex(/^[a-z0-9.-]+$/i, { error: "must be a host name" }).default("app.terraform.io"),
+  hostname: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, { error: "must be a host name" })
+    .default("app.terraform.io"),
   workspaces: z.union([
-    z.strictObject({
-      name: z
-        .string({ error: "must be a string" })
-        .regex(/^[\w-]*\{stack\}[\w{}-]*$/, {
+    z
+      .strictObject({
+        name: z.string({ error: "must be a string" }).regex(/^[\w-]*\{stack\}[\w{}-]*$/, {
           error:
             "must contain {stack} (and otherwise only letters, digits, '-' and '_'): without it every stack of the environment shares one workspace and one state, so applying one stack plans the destruction of the others",
         }),
-    }).describe("One named workspace per stack: <name> must contain {stack}, e.g. sse-kms-{stack}."),
+      })
+      .describe("One named workspace per stack: <name> must contain {stack}, e.g. sse-kms-{stack}."),
     z.strictObject({ tags: z.array(z.string().min(1)).min(1) }),
   ]),
 });

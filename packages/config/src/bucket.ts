@@ -4,14 +4,14 @@ import { BucketName } from "./primitives";
 /** One encrypted bucket. Its Terraform address derives from its name. */
 export const BucketSettingsSchema = z.strictObject({
   name: BucketName,
-  versioning: z.boolean({ error: "must be true or false" }).default(true)
-    .describe("Keep every object version (required for replication)."),
-  requireEncryptionHeader: z.boolean({ error: "must be true or false" }).default(false)
+  versioning: z.boolean({ error: "must be true or false" }).default(true).describe("Keep every object version (required for replication)."),
+  requireEncryptionHeader: z
+    .boolean({ error: "must be true or false" })
+    .default(false)
     .describe(
       "Strict mode: deny PutObject without an explicit x-amz-server-side-encryption: aws:kms header. Uploads that rely on default encryption (aws s3 cp without --sse) then fail.",
     ),
-  forceDestroy: z.boolean({ error: "must be true or false" }).default(false)
-    .describe("Let terraform destroy delete a non-empty bucket. Never in production."),
+  forceDestroy: z.boolean({ error: "must be true or false" }).default(false).describe("Let terraform destroy delete a non-empty bucket. Never in production."),
 });
 
 export type BucketSettings = z.output<typeof BucketSettingsSchema>;

@@ -54,7 +54,10 @@ test("a user of another account is refused: kms:CallerAccount makes the grant de
 });
 
 test("a source-account administrator of a destination key is refused with the isolation reason", () => {
-  const env = { account: "111111111111", destination: { account: "444444444444", key: { administrators: [role("111111111111")], users: [role("444444444444")] } } };
+  const env = {
+    account: "111111111111",
+    destination: { account: "444444444444", key: { administrators: [role("111111111111")], users: [role("444444444444")] } },
+  };
   const issues = issuesOf(env as never);
   expect(issues.map((i) => i.path)).toEqual([["destination", "key", "administrators", 0]]);
   expect(issues[0].message).toMatch(/destination account 444444444444.*isolation of the replica/);

@@ -21,7 +21,10 @@ interface Claim {
 }
 
 /** Every name a file's blueprints claim, with its uniqueness scope and field path (`blueprints.<name>.<...>`). */
-function claimsOf(env: EnvironmentConfig, blueprints: readonly AnyBlueprintConfigSpec[]): { kind: NameClaim["kind"]; key: string; value: string; path: string; scope: string }[] {
+function claimsOf(
+  env: EnvironmentConfig,
+  blueprints: readonly AnyBlueprintConfigSpec[],
+): { kind: NameClaim["kind"]; key: string; value: string; path: string; scope: string }[] {
   const out: { kind: NameClaim["kind"]; key: string; value: string; path: string; scope: string }[] = [];
   for (const b of blueprints) {
     const config = env.blueprints[b.name];
@@ -52,8 +55,14 @@ export function checkEnvironmentSet(files: readonly EnvironmentFile[], blueprint
     else if (first.file !== file) problems.push({ source: file, path, received, message: message(first) });
   };
   for (const { file, env } of files) {
-    claim(names, env.name, file, "name", env.name, (f) =>
-      `environment names must be distinct: ${f.file} has the same name (stacks, state files and lock entries are named after it); rename one`);
+    claim(
+      names,
+      env.name,
+      file,
+      "name",
+      env.name,
+      (f) => `environment names must be distinct: ${f.file} has the same name (stacks, state files and lock entries are named after it); rename one`,
+    );
     for (const c of claimsOf(env, blueprints)) {
       claim(claimed, c.key, file, c.path, c.value, (f) =>
         c.kind === "bucket name"

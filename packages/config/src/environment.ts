@@ -54,9 +54,13 @@ export const EnvironmentBaseFields = {
     .describe("Environment name: the name of its folder apps/<name>; stacks are named <name>-<blueprint>."),
   account: AccountId,
   region: Region,
-  production: z.boolean({ error: "must be true or false" }).default(false)
+  production: z
+    .boolean({ error: "must be true or false" })
+    .default(false)
     .describe("Production: stateful resources are protected (prevent_destroy) and guardrails are stricter."),
-  preventDestroy: z.boolean({ error: "must be true or false" }).optional()
+  preventDestroy: z
+    .boolean({ error: "must be true or false" })
+    .optional()
     .describe("lifecycle.prevent_destroy on keys and buckets. Default: the value of production."),
   awsProviderVersion: AwsProviderVersion,
   assumeRoleArn: RoleArn.optional().describe("Role the AWS provider assumes to deploy."),
@@ -91,7 +95,10 @@ export type BlueprintConfigs<B extends readonly AnyBlueprintConfigSpec[]> = {
 export function createEnvironmentSchema<const B extends readonly AnyBlueprintConfigSpec[]>(blueprints: B) {
   const names = blueprints.map((b) => b.name);
   for (const name of names) {
-    if (!BLUEPRINT_NAME.test(name) || name.length > BLUEPRINT_NAME_MAX) throw new Error(`blueprint name ${JSON.stringify(name)} breaks the rule: lowercase letters and digits in words joined by '-', at most ${BLUEPRINT_NAME_MAX} characters`);
+    if (!BLUEPRINT_NAME.test(name) || name.length > BLUEPRINT_NAME_MAX)
+      throw new Error(
+        `blueprint name ${JSON.stringify(name)} breaks the rule: lowercase letters and digits in words joined by '-', at most ${BLUEPRINT_NAME_MAX} characters`,
+      );
   }
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) throw new Error(`blueprint name "${duplicate}" is registered twice`);
@@ -103,7 +110,10 @@ export function createEnvironmentSchema<const B extends readonly AnyBlueprintCon
         .strictObject(shape)
         .refine((b) => Object.values(b).some((v) => v !== undefined), { error: `enable at least one blueprint (${names.join(", ")})` }),
     })
-    .superRefine((env, ctx) => checkEnvironment(env as EnvironmentConfig, blueprints, ctx)) as unknown as z.ZodType<EnvironmentBase & { readonly blueprints: BlueprintConfigs<B> }, EnvironmentConfigInput>;
+    .superRefine((env, ctx) => checkEnvironment(env as EnvironmentConfig, blueprints, ctx)) as unknown as z.ZodType<
+    EnvironmentBase & { readonly blueprints: BlueprintConfigs<B> },
+    EnvironmentConfigInput
+  >;
 }
 
 function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBlueprintConfigSpec[], ctx: z.RefinementCtx): void {
@@ -114,7 +124,12 @@ function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBluepr
   const visit = (value: unknown, path: (string | number)[]) => {
     if (typeof value === "string" && value.startsWith("arn:")) {
       if (arnPartition(value) !== partition) {
-        ctx.addIssue({ code: "custom", path, input: value, message: `ARN is in partition ${arnPartition(value)} but region ${env.region} is in partition ${partition}; use arn:${partition}:...` });
+        ctx.addIssue({
+          code: "custom",
+          path,
+          input: value,
+          message: `ARN is in partition ${arnPartition(value)} but region ${env.region} is in partition ${partition}; use arn:${partition}:...`,
+        });
       }
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => visit(v, [...path, i]));
@@ -132,16 +147,34 @@ function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBluepr
     if (config === undefined) continue;
     const at = ["blueprints", b.name];
     for (const claim of b.claims?.(config, env) ?? []) {
-      const scope = claim.kind === "bucket name" ? "" : claim.kind === "alias" ? `${claim.account ?? env.account}/${claim.region ?? env.region}` : (claim.account ?? env.account);
+      const scope =
+        claim.kind === "bucket name"
+          ? ""
+          : claim.kind === "alias"
+            ? `${claim.account ?? env.account}/${claim.region ?? env.region}`
+            : (claim.account ?? env.account);
       const key = `${claim.kind}\0${scope}\0${claim.value}`;
       const path = [...at, ...claim.path];
-      const where = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1);
+      const where = path
+        .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+        .join("")
+        .slice(1);
       const owner = path.filter((p) => typeof p === "string").join(".");
       const first = seen.get(key);
       if (first === undefined) seen.set(key, { owner, where });
       else if (first.owner !== owner) {
-        const unique = claim.kind === "bucket name" ? "bucket names are global" : claim.kind === "alias" ? "aliases are unique per account and region" : "IAM role names are unique per account";
-        ctx.addIssue({ code: "custom", path, input: claim.value, message: `${unique}: the same ${claim.kind === "bucket name" ? "name" : claim.kind === "alias" ? "alias" : "role name"} is already used by ${first.where}` });
+        const unique =
+          claim.kind === "bucket name"
+            ? "bucket names are global"
+            : claim.kind === "alias"
+              ? "aliases are unique per account and region"
+              : "IAM role names are unique per account";
+        ctx.addIssue({
+          code: "custom",
+          path,
+          input: claim.value,
+          message: `${unique}: the same ${claim.kind === "bucket name" ? "name" : claim.kind === "alias" ? "alias" : "role name"} is already used by ${first.where}`,
+        });
       }
     }
     b.checkEnvironment?.(config, env, (path, input, message) => ctx.addIssue({ code: "custom", path: [...at, ...path], input, message }));

@@ -11,15 +11,12 @@ function errorOf(text: string): JsonSyntaxError {
   throw new Error(`parsed: ${text}`);
 }
 
-test.each([
-  '{"a": 1, "b": [true, false, null, -1.5e3, "x\\u0041\\n"], "c": {}}',
-  "[]",
-  '"s"',
-  " 0 ",
-  '{"tags": {"constructor": "c", "toString": "t"}}',
-])("parses what JSON.parse parses, to the same value: %s", (text) => {
-  expect(parseStrictJson(text)).toEqual(JSON.parse(text));
-});
+test.each(['{"a": 1, "b": [true, false, null, -1.5e3, "x\\u0041\\n"], "c": {}}', "[]", '"s"', " 0 ", '{"tags": {"constructor": "c", "toString": "t"}}'])(
+  "parses what JSON.parse parses, to the same value: %s",
+  (text) => {
+    expect(parseStrictJson(text)).toEqual(JSON.parse(text));
+  },
+);
 
 test("a repeated key is refused at the second occurrence, naming the key and its path", () => {
   const e = errorOf('{\n  "account": "111111111111",\n  "nested": { "x": 1,\n    "x": 2 }\n}');

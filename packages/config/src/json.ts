@@ -166,7 +166,11 @@ export function parseStrictJson(text: string): unknown {
       }
     }
     if (c === '"') return str();
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, v] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;

@@ -3,9 +3,22 @@ import { AliasName, LogicalName, PrincipalArn } from "./primitives";
 
 /** Every key spec KMS knows; S3 SSE-KMS accepts only SYMMETRIC_DEFAULT. */
 export const KEY_SPECS = [
-  "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384",
-  "ECC_NIST_P521", "ECC_SECG_P256K1", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2",
-  "ML_DSA_44", "ML_DSA_65", "ML_DSA_87",
+  "SYMMETRIC_DEFAULT",
+  "RSA_2048",
+  "RSA_3072",
+  "RSA_4096",
+  "ECC_NIST_P256",
+  "ECC_NIST_P384",
+  "ECC_NIST_P521",
+  "ECC_SECG_P256K1",
+  "HMAC_224",
+  "HMAC_256",
+  "HMAC_384",
+  "HMAC_512",
+  "SM2",
+  "ML_DSA_44",
+  "ML_DSA_65",
+  "ML_DSA_87",
 ] as const;
 
 export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560, default: 365 } as const;
@@ -16,12 +29,9 @@ const uniqueArns = (list: readonly string[]) => new Set(list).size === list.leng
 /** Settings shared by every KMS key a blueprint creates (AWS_KMS or EXTERNAL origin). */
 /** The fields of a key's settings, without the cross-field rules (for `.omit`/`.extend`). */
 export const KeySettingsFields = z.strictObject({
-  name: LogicalName.describe(
-    "Logical name of the key; part of its Terraform address (aws_kms_key.<name>). Changing it replaces the key.",
-  ),
+  name: LogicalName.describe("Logical name of the key; part of its Terraform address (aws_kms_key.<name>). Changing it replaces the key."),
   alias: AliasName,
-  description: z.string().max(8192, { error: "must be at most 8192 characters" }).optional()
-    .describe("Key description shown in the KMS console."),
+  description: z.string().max(8192, { error: "must be at most 8192 characters" }).optional().describe("Key description shown in the KMS console."),
   keySpec: z
     .enum(KEY_SPECS, { error: `must be one of ${KEY_SPECS.join(", ")}` })
     .default("SYMMETRIC_DEFAULT")
@@ -43,8 +53,7 @@ export const KeySettingsFields = z.strictObject({
     .max(DELETION_WINDOW_DAYS.max, { error: `must be between ${DELETION_WINDOW_DAYS.min} and ${DELETION_WINDOW_DAYS.max} days` })
     .default(DELETION_WINDOW_DAYS.default)
     .describe("Waiting period before a scheduled deletion completes. 7..30, default 30."),
-  multiRegion: z.boolean({ error: "must be true or false" }).default(false)
-    .describe("Create a multi-Region primary key."),
+  multiRegion: z.boolean({ error: "must be true or false" }).default(false).describe("Create a multi-Region primary key."),
   previousNames: z
     .array(LogicalName)
     .default([])
@@ -62,19 +71,35 @@ export const KeySettingsFields = z.strictObject({
     .default([])
     .refine(uniqueArns, { error: "must not list the same principal twice" })
     .describe("Principals that encrypt and decrypt through S3 only (kms:ViaService)."),
-  rootManagement: z.boolean({ error: "must be true or false" }).default(true)
+  rootManagement: z
+    .boolean({ error: "must be true or false" })
+    .default(true)
     .describe("Let the account root (and so IAM policies in the account) manage the key: the recovery path. No cryptographic use."),
-  allowRootFullAccess: z.boolean({ error: "must be true or false" }).default(false)
+  allowRootFullAccess: z
+    .boolean({ error: "must be true or false" })
+    .default(false)
     .describe("Opt in to AWS's default key policy: kms:* for the account root, so IAM policies alone can grant decryption."),
 });
 
 /** Cross-field rules every key configuration must meet (lock-out, separation of duties). */
 export function checkKeySettings(
-  key: { name: string; previousNames: readonly string[]; administrators: readonly string[]; users: readonly string[]; rootManagement: boolean; allowRootFullAccess: boolean },
+  key: {
+    name: string;
+    previousNames: readonly string[];
+    administrators: readonly string[];
+    users: readonly string[];
+    rootManagement: boolean;
+    allowRootFullAccess: boolean;
+  },
   ctx: z.RefinementCtx,
 ): void {
   if (key.previousNames.includes(key.name)) {
-    ctx.addIssue({ code: "custom", path: ["previousNames"], input: key.previousNames, message: `must not list the current name "${key.name}": list only the names the key had before` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["previousNames"],
+      input: key.previousNames,
+      message: `must not list the current name "${key.name}": list only the names the key had before`,
+    });
   }
   if (key.administrators.length === 0 && !key.rootManagement && !key.allowRootFullAccess) {
     ctx.addIssue({

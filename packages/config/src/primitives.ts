@@ -64,8 +64,7 @@ const IAM_PATH = "(/[\\x21-\\x29\\x2b-\\x3e\\x40-\\x7e]*)?/";
 export const PrincipalArn = z
   .string({ error: "must be an IAM principal ARN string" })
   .regex(new RegExp(`^arn:${ARN_PARTITION}:iam::\\d{12}:(root|role${IAM_PATH}${IAM_NAME}|user${IAM_PATH}${IAM_NAME})$`), {
-    error:
-      "must be an IAM role, user or account-root ARN such as arn:aws:iam::123456789012:role/app (no wildcards, no assumed-role session ARNs)",
+    error: "must be an IAM role, user or account-root ARN such as arn:aws:iam::123456789012:role/app (no wildcards, no assumed-role session ARNs)",
   })
   .describe("IAM principal ARN: arn:<partition>:iam::<account>:role/<name>, user/<name> or root.");
 
@@ -131,8 +130,6 @@ export const Tags = z
  * A short lowercase name that becomes part of Terraform addresses and stack names.
  * Stable by design: changing it changes resource addresses.
  */
-export const LogicalName = z
-  .string({ error: "must be a string" })
-  .regex(/^[a-z][a-z0-9-]{0,30}$/, {
-    error: "must be 1-31 characters: a lowercase letter, then lowercase letters, digits or '-'",
-  });
+export const LogicalName = z.string({ error: "must be a string" }).regex(/^[a-z][a-z0-9-]{0,30}$/, {
+  error: "must be 1-31 characters: a lowercase letter, then lowercase letters, digits or '-'",
+});

@@ -26,7 +26,13 @@ describe("awsProviderVersion", () => {
 
   test("blocked_encryption_types is known from 6.22.0 on", () => {
     const attr = "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types";
-    expect([DEFAULT_AWS_PROVIDER_VERSION, "6.22.0", "6.21.0", "6.0.0", "5.100.0"].map((v) => providerKnows(v, attr))).toEqual([true, true, false, false, false]);
+    expect([DEFAULT_AWS_PROVIDER_VERSION, "6.22.0", "6.21.0", "6.0.0", "5.100.0"].map((v) => providerKnows(v, attr))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   test("defaults to the version the bindings were generated for, and names the field when wrong", () => {
@@ -37,6 +43,8 @@ describe("awsProviderVersion", () => {
       blueprints: { "customer-managed": { key: { name: "data", alias: "alias/qa-data" }, buckets: [{ name: "qa-data-123456789012" }] } },
     };
     expect(parseEnvironment(schema, base).awsProviderVersion).toBe("6.25.0");
-    expect(() => parseEnvironment(schema, { ...base, awsProviderVersion: "~> 6.0" })).toThrow(/awsProviderVersion: must be an exact hashicorp\/aws version: 5\.100\.0 or a later 5\.x, or a 6\.x .* \(got "~> 6\.0"\)/);
+    expect(() => parseEnvironment(schema, { ...base, awsProviderVersion: "~> 6.0" })).toThrow(
+      /awsProviderVersion: must be an exact hashicorp\/aws version: 5\.100\.0 or a later 5\.x, or a 6\.x .* \(got "~> 6\.0"\)/,
+    );
   });
 });

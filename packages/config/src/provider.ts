@@ -63,14 +63,16 @@ export type VersionedAttribute = keyof typeof VERSIONED_ATTRIBUTES;
 export function providerKnows(version: string, attribute: VersionedAttribute): boolean {
   const v = parseProviderVersion(version);
   if (v === undefined || !isSupportedProviderVersion(version)) {
-    throw new Error(`awsProviderVersion must be an exact version, 5.100.0 or later 5.x, or 6.x (got ${JSON.stringify(version)}). Fix: set "awsProviderVersion" in environment.json to e.g. "${MIN_AWS_PROVIDER_VERSION}" or "${DEFAULT_AWS_PROVIDER_VERSION}"`);
+    throw new Error(
+      `awsProviderVersion must be an exact version, 5.100.0 or later 5.x, or 6.x (got ${JSON.stringify(version)}). Fix: set "awsProviderVersion" in environment.json to e.g. "${MIN_AWS_PROVIDER_VERSION}" or "${DEFAULT_AWS_PROVIDER_VERSION}"`,
+    );
   }
   return compareProviderVersions(v, parseProviderVersion(VERSIONED_ATTRIBUTES[attribute])!) >= 0;
 }
 
 /** `awsProviderVersion` in environment.json. */
 export const AwsProviderVersion = z
-  .string({ error: "must be a version string such as \"5.100.0\" or \"6.25.0\"" })
+  .string({ error: 'must be a version string such as "5.100.0" or "6.25.0"' })
   .refine(isSupportedProviderVersion, {
     error: `must be an exact hashicorp/aws version: 5.100.0 or a later 5.x, or a 6.x (e.g. "${MIN_AWS_PROVIDER_VERSION}", "${DEFAULT_AWS_PROVIDER_VERSION}"); ranges such as "~> 6.0" are not accepted`,
   })

@@ -41,7 +41,11 @@ test.each<[string, string, RegExp]>([
   ["missing-blueprints.json", "blueprints", /^required: must be a JSON object \(got nothing\)$/],
   ["foreign-administrator.json", "blueprints.customer-managed.key.administrators[0]", /not of account 111111111112: an administrator holds kms:PutKeyPolicy/],
   ["foreign-user.json", "blueprints.customer-managed.key.users[0]", /kms:CallerAccount/],
-  ["source-admin-of-destination-key.json", "blueprints.cross-account-replication.destination.key.administrators[0]", /source account would administer the backup key/],
+  [
+    "source-admin-of-destination-key.json",
+    "blueprints.cross-account-replication.destination.key.administrators[0]",
+    /source account would administer the backup key/,
+  ],
   ["cloud-shared-workspace.json", "backend.workspaces.name", /must contain \{stack\}.*shares one workspace and one state/],
   ["local-directory-escape.json", "backend.directory", /must stay inside the repository/],
 ])("%s: exit 1, one line at %s", (name, path, message) => {

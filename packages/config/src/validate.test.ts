@@ -63,7 +63,14 @@ describe("formatValue", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     const noPrototype = Object.assign(Object.create(null), { n: 1n });
-    const hostile = { toJSON: () => { throw new Error("no"); }, toString: () => { throw new Error("no"); } };
+    const hostile = {
+      toJSON: () => {
+        throw new Error("no");
+      },
+      toString: () => {
+        throw new Error("no");
+      },
+    };
     for (const v of [cyclic, noPrototype, hostile]) expect(typeof formatValue(v)).toBe("string");
   });
 });
@@ -115,9 +122,7 @@ describe("ConfigError from parseEnvironment", () => {
 
   test("a bad record key reports its own rule and the key", () => {
     const problems = problemsOf({ ...base(), tags: { "aws:team": "x" } });
-    expect(problems).toEqual([
-      { source: "f", path: 'tags["aws:team"]', message: "tag keys must not start with aws: (reserved)", received: "aws:team" },
-    ]);
+    expect(problems).toEqual([{ source: "f", path: 'tags["aws:team"]', message: "tag keys must not start with aws: (reserved)", received: "aws:team" }]);
   });
 
   test("an unknown key with a line break stays on one line, quoted", () => {
@@ -153,10 +158,15 @@ describe("loadEnvironmentFile", () => {
   };
 
   test("reads, parses and validates a file", () => {
-    const { env } = load("ok.json", JSON.stringify({
-      name: "dev", account: "111111111111", region: "eu-west-1",
-      blueprints: { "customer-managed": { key: { name: "data", alias: "alias/dev-data" }, buckets: [{ name: "acme-dev-data" }] } },
-    }));
+    const { env } = load(
+      "ok.json",
+      JSON.stringify({
+        name: "dev",
+        account: "111111111111",
+        region: "eu-west-1",
+        blueprints: { "customer-managed": { key: { name: "data", alias: "alias/dev-data" }, buckets: [{ name: "acme-dev-data" }] } },
+      }),
+    );
     expect(env?.name).toBe("dev");
     expect(env?.backend).toEqual({ type: "local", directory: "terraform-state" });
   });

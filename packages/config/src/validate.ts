@@ -97,7 +97,14 @@ export function problemsFrom(source: string, input: unknown, issues: readonly z.
       // issue paths are relative to the union: prefix them with the union's own path.
       const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
       if (best.length === 0) out.push(plain(source, input, issue));
-      else out.push(...problemsFrom(source, input, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))));
+      else
+        out.push(
+          ...problemsFrom(
+            source,
+            input,
+            best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+          ),
+        );
     } else {
       out.push(plain(source, input, issue));
     }
@@ -159,7 +166,12 @@ function checkFolderName<E extends EnvironmentConfig>(env: E, source: string, lo
   const folder = appFolderOf(location);
   if (folder !== undefined && env.name !== folder) {
     throw new ConfigError([
-      { source, path: "name", message: `must equal the folder name "${folder}" of apps/${folder}/environment.json (rename the folder or the environment)`, received: env.name },
+      {
+        source,
+        path: "name",
+        message: `must equal the folder name "${folder}" of apps/${folder}/environment.json (rename the folder or the environment)`,
+        received: env.name,
+      },
     ]);
   }
   return env;
@@ -231,7 +243,12 @@ function kindOf(st: Stats): string {
 export function parseConfigJson(text: string, source: string): unknown {
   if (text.startsWith("\uFEFF")) {
     throw new ConfigError([
-      { source, path: "", message: "not valid JSON: the file starts with a byte-order mark (U+FEFF, invisible in most editors); save it as UTF-8 without BOM", received: undefined },
+      {
+        source,
+        path: "",
+        message: "not valid JSON: the file starts with a byte-order mark (U+FEFF, invisible in most editors); save it as UTF-8 without BOM",
+        received: undefined,
+      },
     ]);
   }
   try {
@@ -249,4 +266,3 @@ export function loadEnvironmentFile<E extends EnvironmentConfig>(file: string, s
   const raw = parseConfigJson(readConfigText(file), file);
   return checkFolderName(parseWith(schema, raw, file), file, resolve(file));
 }
-

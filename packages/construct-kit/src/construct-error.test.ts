@@ -4,7 +4,13 @@ import { ConstructPropError, requireKnownRegion, requireProp, terraformName } fr
 
 describe("ConstructPropError", () => {
   test("names the construct path, the prop, the rule, the value received and the fix", () => {
-    const e = new ConstructPropError({ constructPath: "prod-customer-managed/data/Key", prop: "deletionWindowInDays", rule: "must be between 7 and 30 days", received: 3, fix: "set deletionWindowInDays to a value from 7 to 30" });
+    const e = new ConstructPropError({
+      constructPath: "prod-customer-managed/data/Key",
+      prop: "deletionWindowInDays",
+      rule: "must be between 7 and 30 days",
+      received: 3,
+      fix: "set deletionWindowInDays to a value from 7 to 30",
+    });
     expect(e.message).toBe(
       "prod-customer-managed/data/Key: deletionWindowInDays must be between 7 and 30 days (got 3). Fix: set deletionWindowInDays to a value from 7 to 30",
     );
@@ -48,7 +54,13 @@ describe("requireProp", () => {
   test("throws a ConstructPropError with every detail when it does not", () => {
     let caught: unknown;
     try {
-      requireProp(false, { constructPath: "dev-customer-managed/data", prop: "alias", rule: "must not start with alias/aws/", received: "alias/aws/x", fix: "pick another alias" });
+      requireProp(false, {
+        constructPath: "dev-customer-managed/data",
+        prop: "alias",
+        rule: "must not start with alias/aws/",
+        received: "alias/aws/x",
+        fix: "pick another alias",
+      });
     } catch (e) {
       caught = e;
     }
@@ -104,7 +116,13 @@ describe("requireKnownRegion (the one region check of the constructs)", () => {
 
   test.each([["eu-west-9"], ["eu-west-1a"], ["EU-WEST-1"], [undefined]])("refuses %p, naming the construct, the prop and the fix", (region) => {
     expect(() => requireKnownRegion("s/c", "config.destination.region", region, "use a region name such as us-west-2")).toThrow(
-      new ConstructPropError({ constructPath: "s/c", prop: "config.destination.region", rule: "must be a known AWS region", received: region, fix: "use a region name such as us-west-2" }),
+      new ConstructPropError({
+        constructPath: "s/c",
+        prop: "config.destination.region",
+        rule: "must be a known AWS region",
+        received: region,
+        fix: "use a region name such as us-west-2",
+      }),
     );
   });
 });

@@ -50,7 +50,12 @@ export function requireProp(ok: unknown, problem: PropProblem): asserts ok {
  * The region check of every construct: `region` must be a known AWS region name (the one table,
  * `@sse-kms/policy`'s). Throws a {@link ConstructPropError} naming the construct and the prop.
  */
-export function requireKnownRegion(constructPath: string, prop: string, region: unknown, fix = "use a region name such as eu-west-1"): asserts region is string {
+export function requireKnownRegion(
+  constructPath: string,
+  prop: string,
+  region: unknown,
+  fix = "use a region name such as eu-west-1",
+): asserts region is string {
   requireProp(isKnownRegion(region), { constructPath, prop, rule: "must be a known AWS region", received: region, fix });
 }
 

@@ -17,6 +17,12 @@ export function reserveAddress(construct: IConstruct, address: string, prop: str
   const stack = TerraformStack.of(construct);
   const taken = PINNED.get(stack) ?? new Map<string, string>();
   PINNED.set(stack, taken);
-  requireProp(!taken.has(address), { constructPath: construct.node.path, prop, rule: `must give a Terraform address of its own: ${address} is already used by ${taken.get(address)}`, received: value, fix });
+  requireProp(!taken.has(address), {
+    constructPath: construct.node.path,
+    prop,
+    rule: `must give a Terraform address of its own: ${address} is already used by ${taken.get(address)}`,
+    received: value,
+    fix,
+  });
   taken.set(address, construct.node.path);
 }

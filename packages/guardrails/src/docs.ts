@@ -6,13 +6,12 @@ const cell = (list: readonly string[] | undefined): string => (list && list.leng
 
 /** Markdown table: id, name, what fails, checkov and cdk-nag mappings, resource types. */
 export function renderRuleTable(rules: readonly GuardrailRule[] = ALL_RULES): string {
-  const lines = [
-    "| Id | Rule | Fails when | checkov | cdk-nag | Other references | Checks |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-  ];
+  const lines = ["| Id | Rule | Fails when | checkov | cdk-nag | Other references | Checks |", "| --- | --- | --- | --- | --- | --- | --- |"];
   for (const r of rules) {
     const types = r.appliesTo.map((t) => (t === "*" ? "every resource" : `\`${t}\``)).join(", ");
-    lines.push(`| ${r.id} | \`${r.name}\` | ${r.description} | ${cell(r.mappings.checkov)} | ${cell(r.mappings.cdkNag)} | ${cell(r.mappings.other)} | ${types} |`);
+    lines.push(
+      `| ${r.id} | \`${r.name}\` | ${r.description} | ${cell(r.mappings.checkov)} | ${cell(r.mappings.cdkNag)} | ${cell(r.mappings.other)} | ${types} |`,
+    );
   }
   return lines.join("\n");
 }

@@ -5,28 +5,23 @@ import { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { EncryptionKey } from "@sse-kms/key";
 import { AnnotationMetadataEntryType, Aspects, type TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
-import {
-  ACCOUNT,
-  ADMIN,
-  REGION,
-  USER,
-  newStack,
-  rawBucket,
-  rawKey,
-  violations,
-} from "./test-support";
+import { ACCOUNT, ADMIN, REGION, USER, newStack, rawBucket, rawKey, violations } from "./test-support";
 import { GuardrailPack, evaluateStack, formatFinding } from "./pack";
 import { ALL_RULES } from "./rules";
 import { GuardrailSuppressionError, listSuppressions, suppress } from "./suppressions";
 import type { GuardrailRule, JsonObject } from "./types";
-
 
 /** A stack built with the shipped constructs. */
 function shippedStack(options: { production?: boolean; encryption?: "kms" | "aws-managed"; preventDestroy?: boolean } = {}) {
   const { stack } = newStack("qa-customer-managed");
   const blueprint = new Construct(stack, "customer-managed");
   const key = new EncryptionKey(blueprint, "data", {
-    name: "data", account: ACCOUNT, region: REGION, administrators: [ADMIN], users: [USER], preventDestroy: options.preventDestroy ?? options.production,
+    name: "data",
+    account: ACCOUNT,
+    region: REGION,
+    administrators: [ADMIN],
+    users: [USER],
+    preventDestroy: options.preventDestroy ?? options.production,
   });
   const bucket = new EncryptedBucket(blueprint, "acme-qa-data", {
     bucketName: "acme-qa-data",
@@ -68,9 +63,17 @@ describe("GuardrailPack on the shipped constructs", () => {
 
   test("every rule looked at something: a full report has a compliant finding per rule that applies", () => {
     const { stack } = shippedStack({ production: true });
-    const ids = new Set(evaluateStack(stack, { production: true }).findings.filter((f) => f.status === "compliant").map((f) => f.ruleId));
+    const ids = new Set(
+      evaluateStack(stack, { production: true })
+        .findings.filter((f) => f.status === "compliant")
+        .map((f) => f.ruleId),
+    );
     // S3-5 (no replication here) and IAM-1 (no IAM here) have nothing to look at.
-    expect([...ids].sort()).toEqual(ALL_RULES.map((r) => r.id).filter((id) => id !== "SKB-S3-5" && id !== "SKB-IAM-1").sort());
+    expect([...ids].sort()).toEqual(
+      ALL_RULES.map((r) => r.id)
+        .filter((id) => id !== "SKB-S3-5" && id !== "SKB-IAM-1")
+        .sort(),
+    );
   });
 
   test('encryption "aws-managed" (aws/s3) fails SKB-S3-1 until suppressed with a reason', () => {
@@ -94,10 +97,24 @@ describe("GuardrailPack on the shipped constructs", () => {
   test("EXTERNAL key: material through a sensitive variable passes, a literal fails SKB-KMS-8", () => {
     const ok = newStack("qa-imported-material");
     const material = new TerraformVariable(ok.stack, "key_material_base64", { type: "string", sensitive: true, nullable: false });
-    new EncryptionKey(ok.stack, "byok", { name: "byok", origin: "EXTERNAL", account: ACCOUNT, region: REGION, administrators: [ADMIN], keyMaterialBase64: material.stringValue });
+    new EncryptionKey(ok.stack, "byok", {
+      name: "byok",
+      origin: "EXTERNAL",
+      account: ACCOUNT,
+      region: REGION,
+      administrators: [ADMIN],
+      keyMaterialBase64: material.stringValue,
+    });
     expect(violations(ok.stack)).toEqual([]);
     const bad = newStack("qa-imported-material");
-    new EncryptionKey(bad.stack, "byok", { name: "byok", origin: "EXTERNAL", account: ACCOUNT, region: REGION, administrators: [ADMIN], keyMaterialBase64: Buffer.alloc(32, 1).toString("base64") });
+    new EncryptionKey(bad.stack, "byok", {
+      name: "byok",
+      origin: "EXTERNAL",
+      account: ACCOUNT,
+      region: REGION,
+      administrators: [ADMIN],
+      keyMaterialBase64: Buffer.alloc(32, 1).toString("base64"),
+    });
     expect(violations(bad.stack).map((v) => v.ruleId)).toEqual(["SKB-KMS-8"]);
   });
 });
@@ -107,7 +124,8 @@ describe("findings are annotations (cdk-nag style), one line each, with everythi
     const { stack } = newStack("qa-raw");
     rawKey(stack, { enableKeyRotation: false, deletionWindowInDays: 5 });
     Aspects.of(stack).add(new GuardrailPack());
-    const suppressHint = (id: string) => `Or suppress, with a reason of at least 10 characters: suppress(<construct>, "${id}", "<why this is acceptable here>") from @sse-kms/guardrails`;
+    const suppressHint = (id: string) =>
+      `Or suppress, with a reason of at least 10 characters: suppress(<construct>, "${id}", "<why this is acceptable here>") from @sse-kms/guardrails`;
     expect(annotationsAfterSynth(stack)).toEqual([
       `qa-raw/key-data: [SKB-KMS-1] aws_kms_key.data: ${ALL_RULES[0]?.description} Found: enable_key_rotation is false. Fix: ${ALL_RULES[0]?.fix} ${suppressHint("SKB-KMS-1")}`,
       `qa-raw/key-data: [SKB-KMS-2] aws_kms_key.data: ${ALL_RULES[1]?.description} Found: deletion_window_in_days is 5; every stack needs at least 7. Fix: ${ALL_RULES[1]?.fix} ${suppressHint("SKB-KMS-2")}`,
@@ -134,8 +152,14 @@ describe("findings are annotations (cdk-nag style), one line each, with everythi
 
   test("a warning-level rule (an advisory) gives a warning annotation, not an error", () => {
     const advisory: GuardrailRule = {
-      id: "TEST-ADV-1", name: "key-has-description", description: "The key has no description.", rationale: "Operators read it.",
-      fix: "Set description.", appliesTo: ["aws_kms_key"], mappings: {}, level: "warning",
+      id: "TEST-ADV-1",
+      name: "key-has-description",
+      description: "The key has no description.",
+      rationale: "Operators read it.",
+      fix: "Set description.",
+      appliesTo: ["aws_kms_key"],
+      mappings: {},
+      level: "warning",
       check: (r) => (r.config.description === "nothing to see" ? { status: "non-compliant", detail: "description is a placeholder" } : "compliant"),
     };
     const { stack } = newStack("qa-raw");
@@ -143,7 +167,9 @@ describe("findings are annotations (cdk-nag style), one line each, with everythi
     Aspects.of(stack).add(new GuardrailPack({ rules: [...ALL_RULES, advisory] }));
     expect(annotationsAfterSynth(stack, "error")).toEqual([]);
     expect(annotationsAfterSynth(stack, "warning")).toEqual([
-      expect.stringMatching(/^qa-raw\/key-data: \[TEST-ADV-1\] aws_kms_key\.data: The key has no description\. Found: description is a placeholder\. Fix: Set description\./),
+      expect.stringMatching(
+        /^qa-raw\/key-data: \[TEST-ADV-1\] aws_kms_key\.data: The key has no description\. Found: description is a placeholder\. Fix: Set description\./,
+      ),
     ]);
     expect(() => Testing.fullSynth(stack)).not.toThrow();
     expect(evaluateStack(stack, { rules: [advisory] }).advisories.map((f) => f.ruleId)).toEqual(["TEST-ADV-1"]);
@@ -151,7 +177,13 @@ describe("findings are annotations (cdk-nag style), one line each, with everythi
 
   test("a rule that crashes is an error finding on the block it crashed on; the other rules still run", () => {
     const broken: GuardrailRule = {
-      id: "TEST-BROKEN-1", name: "broken", description: "Broken.", rationale: "-", fix: "-", appliesTo: ["aws_kms_key"], mappings: {},
+      id: "TEST-BROKEN-1",
+      name: "broken",
+      description: "Broken.",
+      rationale: "-",
+      fix: "-",
+      appliesTo: ["aws_kms_key"],
+      mappings: {},
       check: () => {
         throw new TypeError("Cannot read properties of undefined (reading 'Statement')");
       },
@@ -213,7 +245,10 @@ describe("ordering with other aspects", () => {
     key.enableKeyRotation = false;
     expect(annotationsAfterSynth(stack)).toEqual([expect.stringContaining("qa-raw/key-data: [SKB-KMS-1] aws_kms_key.data:")]);
     expect(annotationsAfterSynth(stack)).toHaveLength(1);
-    const hooks = stack.node.findAll().flatMap((c) => Aspects.of(c).all).filter((a) => a.constructor.name === "DeferredEvaluation");
+    const hooks = stack.node
+      .findAll()
+      .flatMap((c) => Aspects.of(c).all)
+      .filter((a) => a.constructor.name === "DeferredEvaluation");
     expect(hooks).toHaveLength(1);
   });
 });
@@ -226,7 +261,9 @@ describe("suppressions", () => {
         'qa-customer-managed/customer-managed/acme-qa-data: the suppression of SKB-S3-1 needs a reason of at least 10 characters saying why the finding is acceptable (got "too short")',
       ),
     );
-    expect(() => suppress(bucket, "SKB-S3-1", undefined as unknown as string)).toThrow(/acme-qa-data: the suppression of SKB-S3-1 needs a reason .* \(got null\)/);
+    expect(() => suppress(bucket, "SKB-S3-1", undefined as unknown as string)).toThrow(
+      /acme-qa-data: the suppression of SKB-S3-1 needs a reason .* \(got null\)/,
+    );
     expect(() => suppress(bucket, "s3 encryption", "a perfectly long reason")).toThrow(/must name a rule id such as "SKB-S3-1"/);
   });
 
@@ -297,8 +334,7 @@ describe("suppressions", () => {
 
 describe("the synthesizer resolves the stack itself", () => {
   test("toTerraform is not patched: the written output equals a fresh resolution, with recorded suppressions", () => {
-    const written = (stack: TerraformStack) =>
-      JSON.parse(readFileSync(join(Testing.fullSynth(stack), "stacks", stack.node.id, "cdk.tf.json"), "utf8")) as Json;
+    const written = (stack: TerraformStack) => JSON.parse(readFileSync(join(Testing.fullSynth(stack), "stacks", stack.node.id, "cdk.tf.json"), "utf8")) as Json;
     const plain = shippedStack().stack;
     expect(written(plain).resource.aws_kms_key.data.enable_key_rotation).toBe(true);
     expect(Object.prototype.hasOwnProperty.call(plain, "toTerraform")).toBe(false);

@@ -11,12 +11,7 @@ import { Aspects } from "cdktf";
 import type { IConstruct } from "constructs";
 import { contextFromStackJson } from "./context";
 import { ALL_RULES } from "./rules";
-import {
-  SUPPRESSIONS_JSON_KEY,
-  declaredOn,
-  suppressionProblem,
-  suppressionsFor,
-} from "./suppressions";
+import { SUPPRESSIONS_JSON_KEY, declaredOn, suppressionProblem, suppressionsFor } from "./suppressions";
 import type { Finding, FindingLevel, GuardrailRule, JsonObject, RuleContext, RuleResult, Suppression, SynthesizedResource } from "./types";
 
 /** Properties of a {@link GuardrailPack}. */
@@ -74,8 +69,7 @@ export function evaluateContext(
         result = { status: "non-compliant", detail: `the rule crashed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
       }
       if (result.status === "not-applicable") continue;
-      const suppression =
-        result.status === "non-compliant" ? options.suppressionsOf?.(resource).find((s) => s.ruleId === rule.id) : undefined;
+      const suppression = result.status === "non-compliant" ? options.suppressionsOf?.(resource).find((s) => s.ruleId === rule.id) : undefined;
       findings.push({
         ruleId: rule.id,
         status: result.status,

@@ -64,7 +64,6 @@ export function allPrincipals(s: IamStatement): string[] {
   return p.wildcard && !list.includes("*") ? ["*", ...list] : list;
 }
 
-
 /** Whether the statement uses NotAction (in an Allow: everything but the listed actions). */
 export const hasNotAction = (s: IamStatement): boolean => s.NotAction !== undefined;
 
@@ -185,13 +184,7 @@ export function isOwnRoot(principal: string, keyAccount: string | undefined): bo
 }
 
 /** The key-policy resource types every key-policy rule reads (each checks its own `policy`). */
-export const KEY_POLICY_TYPES = [
-  "aws_kms_key",
-  "aws_kms_external_key",
-  "aws_kms_replica_key",
-  "aws_kms_replica_external_key",
-  "aws_kms_key_policy",
-] as const;
+export const KEY_POLICY_TYPES = ["aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key", "aws_kms_key_policy"] as const;
 
 /**
  * The common frame of the key-policy rules: parse the key's inline policy (not applicable when it

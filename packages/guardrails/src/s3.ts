@@ -80,9 +80,7 @@ export function bucketArnForms(bucket: SynthesizedResource): { bucket: string[];
 export function replicationRoles(ctx: RuleContext, bucket: SynthesizedResource): { source: SynthesizedResource[]; destination: SynthesizedResource[] } {
   const configs = ctx.byType("aws_s3_bucket_replication_configuration");
   const source = attachedTo(ctx, "aws_s3_bucket_replication_configuration", bucket);
-  const destination = configs.filter((c) =>
-    blocks(c.config.rule).some((rule) => blocks(rule.destination).some((d) => refersToBucket(d.bucket, bucket))),
-  );
+  const destination = configs.filter((c) => blocks(c.config.rule).some((rule) => blocks(rule.destination).some((d) => refersToBucket(d.bucket, bucket))));
   // The deprecated inline replication_configuration block of aws_s3_bucket.
   const inline = blocks(bucket.config.replication_configuration).length > 0;
   const inlineDestination = ctx

@@ -94,13 +94,22 @@ export function rawBucket(stack: TerraformStack, options: RawBucketOptions = {})
     });
   }
   if (!without.has("publicAccessBlock")) {
-    new S3BucketPublicAccessBlock(stack, `pab-${id}`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    new S3BucketPublicAccessBlock(stack, `pab-${id}`, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
   }
   if (!without.has("ownership")) {
     new S3BucketOwnershipControls(stack, `own-${id}`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
   }
   if (!without.has("versioning")) {
-    out.versioning = new S3BucketVersioningA(stack, `ver-${id}`, { bucket: bucket.id, versioningConfiguration: { status: options.versioningStatus ?? "Enabled" } });
+    out.versioning = new S3BucketVersioningA(stack, `ver-${id}`, {
+      bucket: bucket.id,
+      versioningConfiguration: { status: options.versioningStatus ?? "Enabled" },
+    });
   }
   if (!without.has("policy")) {
     out.policy = new S3BucketPolicy(stack, `pol-${id}`, {

@@ -7,9 +7,7 @@ const { join } = require("node:path");
 
 const cli = join(__dirname, "..", "dist", "cli.js");
 if (!existsSync(cli)) {
-  process.stderr.write(
-    `sse-kms-key-material: error: the CLI is not built (${cli} is missing) (run \`npm run build\` or \`npm ci\` at the repository root)\n`,
-  );
+  process.stderr.write(`sse-kms-key-material: error: the CLI is not built (${cli} is missing) (run \`npm run build\` or \`npm ci\` at the repository root)\n`);
   process.exitCode = 1;
 } else {
   // The AWS SDK prints a multi-line notice about future Node.js support; keep stderr to our own lines.

@@ -82,15 +82,22 @@ export function materialSourceFrom(options: ParsedOptions, command: string): Mat
   const generate = options.flag("generate");
   const outPath = options.string("material-out");
   if (path !== undefined && generate) {
-    throw new UsageError("--material and --generate conflict", "pass --material <file> to use existing material, or --generate --material-out <file> for new material");
+    throw new UsageError(
+      "--material and --generate conflict",
+      "pass --material <file> to use existing material, or --generate --material-out <file> for new material",
+    );
   }
   if (path !== undefined) {
-    if (outPath !== undefined) throw new UsageError("--material-out is only used with --generate", "drop --material-out, or use --generate instead of --material");
+    if (outPath !== undefined)
+      throw new UsageError("--material-out is only used with --generate", "drop --material-out, or use --generate instead of --material");
     return { kind: "file", path };
   }
   if (generate) {
     if (outPath === undefined) {
-      throw new UsageError("--generate needs --material-out <file>", "name a new file for the generated material; it is created with mode 0600 and must be backed up");
+      throw new UsageError(
+        "--generate needs --material-out <file>",
+        "name a new file for the generated material; it is created with mode 0600 and must be backed up",
+      );
     }
     return { kind: "generate", outPath };
   }

@@ -58,7 +58,10 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     const error =
       e instanceof CliError
         ? e
-        : new CliError(`unexpected failure: ${oneLine(e instanceof Error ? `${e.name}: ${e.message}` : String(e))}`, "this is a bug; please report it with the command you ran");
+        : new CliError(
+            `unexpected failure: ${oneLine(e instanceof Error ? `${e.name}: ${e.message}` : String(e))}`,
+            "this is a bug; please report it with the command you ran",
+          );
     io.stderr.write(`${formatErrorLine(error)}\n`);
     return error.exitCode;
   }

@@ -60,7 +60,10 @@ export function runWrapCommand(args: readonly string[], stdout: Output): number 
 function assertDistinctPaths(outPath: string, material: MaterialSource): void {
   const other = material.kind === "generate" ? material.outPath : material.path;
   if (resolve(outPath) === resolve(other)) {
-    throw new UsageError(`--out and --${material.kind === "generate" ? "material-out" : "material"} name the same file`, "use separate files for the wrapped and the plaintext material");
+    throw new UsageError(
+      `--out and --${material.kind === "generate" ? "material-out" : "material"} name the same file`,
+      "use separate files for the wrapped and the plaintext material",
+    );
   }
 }
 
@@ -163,7 +166,7 @@ function importReport(result: ImportResult): string {
   const expiration =
     key.expirationModel === "KEY_MATERIAL_EXPIRES" && key.validTo !== undefined
       ? `KEY_MATERIAL_EXPIRES, valid to ${key.validTo.toISOString()}`
-      : key.expirationModel ?? "unknown";
+      : (key.expirationModel ?? "unknown");
   const rows: Array<[string, string]> = [
     ["key id", key.keyId],
     ["arn", key.arn],

@@ -34,10 +34,7 @@ function describeErrno(code: string | undefined): string {
  */
 export function assertPathFree(path: string, flag: string): void {
   if (pathExists(path)) {
-    throw new CliError(
-      `refusing to overwrite ${path} (${flag}): it already exists`,
-      `choose a new path for ${flag}, or move the existing file away yourself`,
-    );
+    throw new CliError(`refusing to overwrite ${path} (${flag}): it already exists`, `choose a new path for ${flag}, or move the existing file away yourself`);
   }
 }
 
@@ -102,13 +99,7 @@ export function removeFile(path: string): boolean {
  * @param flag the option that named the path
  * @param onSize called with the file size before reading; may throw to refuse the file unread
  */
-export function readSmallFile(
-  path: string,
-  what: string,
-  flag: string,
-  maxBytes: number,
-  onSize?: (size: number) => void,
-): Buffer {
+export function readSmallFile(path: string, what: string, flag: string, maxBytes: number, onSize?: (size: number) => void): Buffer {
   let fd: number;
   try {
     // stat before open: opening a FIFO for reading blocks until a writer comes (the CLI would hang),

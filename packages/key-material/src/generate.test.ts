@@ -18,7 +18,16 @@ afterAll(() => removeDir(dir));
 
 async function generateOnce(tag: string): Promise<{ material: Buffer; output: string; materialPath: string }> {
   const materialPath = join(dir, `${tag}.material`);
-  const run = await runCli(["wrap", "--wrapping-key", join(dir, "pub.der"), "--out", join(dir, `${tag}.wrapped`), "--generate", "--material-out", materialPath]);
+  const run = await runCli([
+    "wrap",
+    "--wrapping-key",
+    join(dir, "pub.der"),
+    "--out",
+    join(dir, `${tag}.wrapped`),
+    "--generate",
+    "--material-out",
+    materialPath,
+  ]);
   expect(run.code).toBe(0);
   return { material: readFileSync(materialPath), output: run.stdout + run.stderr, materialPath };
 }

@@ -19,7 +19,16 @@ let material: Buffer;
 beforeAll(async () => {
   dir = tempDir();
   // Fake credentials from the environment; no ~/.aws files, no instance metadata lookups.
-  for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]) {
+  for (const name of [
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  ]) {
     delete process.env[name];
   }
   Object.assign(process.env, {
@@ -196,7 +205,18 @@ describe("refusals", () => {
 
   test("an unreachable endpoint is a network error, with no file left behind", async () => {
     await expectFailure(
-      ["import", "--key-id", "alias/x", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9", "--generate", "--material-out", join(dir, "unreachable.material")],
+      [
+        "import",
+        "--key-id",
+        "alias/x",
+        "--region",
+        "eu-west-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--generate",
+        "--material-out",
+        join(dir, "unreachable.material"),
+      ],
       /could not reach http:\/\/127\.0\.0\.1:9 for DescribeKey \(ECONNREFUSED/,
     );
   });
@@ -217,7 +237,9 @@ describe("uncertain outcome", () => {
     const run = await runCli(importArgs(key.keyId, "--generate", "--material-out", out));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(ERROR_LINE);
-    expect(run.stderr).toMatch(/could not confirm that KMS received the import.*kept in .*uncertain\.material because KMS may have imported it \(run `aws kms describe-key/);
+    expect(run.stderr).toMatch(
+      /could not confirm that KMS received the import.*kept in .*uncertain\.material because KMS may have imported it \(run `aws kms describe-key/,
+    );
     // KMS did import it: the kept file is the only copy outside KMS, and it is the right material.
     expect(key.state).toBe("Enabled");
     expect(key.material?.equals(readFileSync(out))).toBe(true);

@@ -30,12 +30,6 @@ export { KEY_MATERIAL_BYTES, generateKeyMaterial, readKeyMaterialFile, assertVal
 export type { MaterialSource } from "./material-source";
 export { KMS_REGIONS, KMS_REGIONS_BY_PARTITION, assertKnownRegion } from "./regions";
 export { DEFAULT_WRAPPING_ALGORITHM, WRAPPING_ALGORITHMS, isWrappingAlgorithm, wrapKeyMaterial, type WrappingAlgorithm } from "./wrap";
-export {
-  WRAPPING_KEY_MODULUS_BITS,
-  parseWrappingPublicKey,
-  readWrappingPublicKeyFile,
-  type WrappingPublicKey,
-  type WrappingKeyEncoding,
-} from "./wrapping-key";
+export { WRAPPING_KEY_MODULUS_BITS, parseWrappingPublicKey, readWrappingPublicKeyFile, type WrappingPublicKey, type WrappingKeyEncoding } from "./wrapping-key";
 export type { KmsApiFactory, Output } from "./commands";
 export { createKmsImportApi } from "./kms-client";

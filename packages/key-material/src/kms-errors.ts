@@ -41,9 +41,21 @@ function messageOf(error: unknown): string {
 }
 
 const NETWORK_CODES = new Set([
-  "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH",
-  "EPIPE", "ECONNABORTED", "EPROTO", "CERT_HAS_EXPIRED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN", "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "ECONNABORTED",
+  "EPROTO",
+  "CERT_HAS_EXPIRED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
 /**
@@ -155,10 +167,7 @@ export function describeKmsError(error: unknown, context: KmsCallContext): CliEr
       return new CliError(`your AWS session credentials have expired (${message})`, "refresh them (e.g. `aws sso login`) and run again");
     case "InvalidSignatureException":
     case "SignatureDoesNotMatch":
-      return new CliError(
-        `AWS rejected the request signature (${message})`,
-        "check the secret access key, and that this machine's clock is correct",
-      );
+      return new CliError(`AWS rejected the request signature (${message})`, "check the secret access key, and that this machine's clock is correct");
     case "CredentialsProviderError":
       return new CliError(
         `no AWS credentials found (${message})`,

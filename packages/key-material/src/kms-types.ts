@@ -55,12 +55,7 @@ export interface KmsImportApi {
    * would fail and hide the success, and the CLI decides whether to delete generated material from
    * the outcome of this one request.
    */
-  importKeyMaterial(request: {
-    keyId: string;
-    importToken: Uint8Array;
-    encryptedKeyMaterial: Uint8Array;
-    expiration: KeyMaterialExpiration;
-  }): Promise<void>;
+  importKeyMaterial(request: { keyId: string; importToken: Uint8Array; encryptedKeyMaterial: Uint8Array; expiration: KeyMaterialExpiration }): Promise<void>;
   /** Releases sockets. */
   close(): void;
 }

@@ -83,7 +83,8 @@ describe("wrap refuses bad wrapping keys", () => {
     ["ec.pem", /is a ec key, not RSA/],
     ["rsa1024.der", /1024-bit RSA key/],
   ])("--wrapping-key %s", (file, message) =>
-    expectRefusal(["wrap", "--wrapping-key", p(file), "--out", p("new.out"), "--material", p("ok.material")], 1, message));
+    expectRefusal(["wrap", "--wrapping-key", p(file), "--out", p("new.out"), "--material", p("ok.material")], 1, message),
+  );
 
   test("a malformed key with --generate creates no material file", () =>
     expectRefusal(["wrap", "--wrapping-key", p("garbage.bin"), "--out", p("new.out"), ...generate], 1, /malformed/));
@@ -91,7 +92,11 @@ describe("wrap refuses bad wrapping keys", () => {
 
 describe("wrap never overwrites", () => {
   test("existing --out", () =>
-    expectRefusal(["wrap", "--wrapping-key", p("pub.der"), "--out", p("existing.out"), "--material", p("ok.material")], 1, /refusing to overwrite .*existing\.out \(--out\)/));
+    expectRefusal(
+      ["wrap", "--wrapping-key", p("pub.der"), "--out", p("existing.out"), "--material", p("ok.material")],
+      1,
+      /refusing to overwrite .*existing\.out \(--out\)/,
+    ));
   test("existing --out with --generate", () =>
     expectRefusal(["wrap", "--wrapping-key", p("pub.der"), "--out", p("existing.out"), ...generate], 1, /refusing to overwrite/));
   test("existing --material-out", () =>
@@ -180,9 +185,21 @@ describe("help", () => {
   test.each(["wrap", "import"])("%s --help lists every option", async (command) => {
     const run = await runCli([command, "--help"]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
-    const options = command === "wrap"
-      ? ["--wrapping-key", "--out", "--material", "--generate", "--material-out", "--wrapping-algorithm", "--help"]
-      : ["--key-id", "--region", "--material", "--generate", "--material-out", "--wrapping-key-spec", "--valid-to", "--no-expiry", "--endpoint-url", "--help"];
+    const options =
+      command === "wrap"
+        ? ["--wrapping-key", "--out", "--material", "--generate", "--material-out", "--wrapping-algorithm", "--help"]
+        : [
+            "--key-id",
+            "--region",
+            "--material",
+            "--generate",
+            "--material-out",
+            "--wrapping-key-spec",
+            "--valid-to",
+            "--no-expiry",
+            "--endpoint-url",
+            "--help",
+          ];
     for (const option of options) expect(run.stdout).toContain(`  ${option === "--help" ? "-h, --help" : option}`);
     expect((await runCli(["help", command])).stdout).toBe(run.stdout);
   });

@@ -21,8 +21,5 @@ export function assertKnownRegion(region: string): void {
   if (isKnownRegion(zoneOf)) {
     throw new UsageError(`unknown region "${region}": that is an availability zone`, `use --region ${zoneOf}`);
   }
-  throw new UsageError(
-    `unknown region "${region}"`,
-    "use an AWS region name such as eu-west-1 or us-east-1 (not an availability zone or a display name)",
-  );
+  throw new UsageError(`unknown region "${region}"`, "use an AWS region name such as eu-west-1 or us-east-1 (not an availability zone or a display name)");
 }

@@ -46,11 +46,26 @@ afterAll(() => removeDir(dir));
 
 function opensslUnwrap(privatePem: string, wrapped: string, md: "sha256" | "sha1"): Buffer {
   const out = `${wrapped}.plain`;
-  execFileSync(OPENSSL, [
-    "pkeyutl", "-decrypt", "-inkey", privatePem,
-    "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", `rsa_oaep_md:${md}`, "-pkeyopt", `rsa_mgf1_md:${md}`,
-    "-in", wrapped, "-out", out,
-  ], { stdio: ["ignore", "ignore", "pipe"] });
+  execFileSync(
+    OPENSSL,
+    [
+      "pkeyutl",
+      "-decrypt",
+      "-inkey",
+      privatePem,
+      "-pkeyopt",
+      "rsa_padding_mode:oaep",
+      "-pkeyopt",
+      `rsa_oaep_md:${md}`,
+      "-pkeyopt",
+      `rsa_mgf1_md:${md}`,
+      "-in",
+      wrapped,
+      "-out",
+      out,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   return readFileSync(out);
 }
 
@@ -71,7 +86,13 @@ test.each(cases)("RSA-%i public key as %s, --wrapping-algorithm %s: openssl unwr
   writeFileSync(materialPath, material, { mode: 0o600 });
 
   const run = await runCli([
-    "wrap", "--wrapping-key", files[encoding], "--material", materialPath, "--out", wrappedPath,
+    "wrap",
+    "--wrapping-key",
+    files[encoding],
+    "--material",
+    materialPath,
+    "--out",
+    wrappedPath,
     ...(algorithm === "(default)" ? [] : ["--wrapping-algorithm", algorithm]),
   ]);
 

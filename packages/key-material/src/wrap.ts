@@ -30,14 +30,7 @@ export function isWrappingAlgorithm(name: string): name is WrappingAlgorithm {
  * `material`; zeroing it stays the caller's job.
  * @throws CliError when the material is not exactly 32 bytes
  */
-export function wrapKeyMaterial(
-  material: Uint8Array,
-  wrappingKey: KeyObject,
-  algorithm: WrappingAlgorithm = DEFAULT_WRAPPING_ALGORITHM,
-): Buffer {
+export function wrapKeyMaterial(material: Uint8Array, wrappingKey: KeyObject, algorithm: WrappingAlgorithm = DEFAULT_WRAPPING_ALGORITHM): Buffer {
   assertValidKeyMaterial(material);
-  return publicEncrypt(
-    { key: wrappingKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: OAEP_HASH[algorithm] },
-    material,
-  );
+  return publicEncrypt({ key: wrappingKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: OAEP_HASH[algorithm] }, material);
 }

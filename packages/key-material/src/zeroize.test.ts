@@ -78,8 +78,25 @@ const importArgs = (keyId: string, ...rest: string[]): string[] => ["import", "-
 
 test.each([
   ["wrap --material, success", (): string[] => ["wrap", "--wrapping-key", wrappingKey, "--out", join(dir, "a.out"), "--material", materialPath], 0],
-  ["wrap --generate, success", (): string[] => ["wrap", "--wrapping-key", wrappingKey, "--out", join(dir, "b.out"), "--generate", "--material-out", join(dir, "b.material")], 0],
-  ["wrap --generate, --out cannot be created", (): string[] => ["wrap", "--wrapping-key", wrappingKey, "--out", join(dir, "missing-dir", "c.out"), "--generate", "--material-out", join(dir, "c.material")], 1],
+  [
+    "wrap --generate, success",
+    (): string[] => ["wrap", "--wrapping-key", wrappingKey, "--out", join(dir, "b.out"), "--generate", "--material-out", join(dir, "b.material")],
+    0,
+  ],
+  [
+    "wrap --generate, --out cannot be created",
+    (): string[] => [
+      "wrap",
+      "--wrapping-key",
+      wrappingKey,
+      "--out",
+      join(dir, "missing-dir", "c.out"),
+      "--generate",
+      "--material-out",
+      join(dir, "c.material"),
+    ],
+    1,
+  ],
   ["import --material, success", (): string[] => importArgs(kms.addKey().keyId, "--material", materialPath), 0],
   ["import --generate, success", (): string[] => importArgs(kms.addKey().keyId, "--generate", "--material-out", join(dir, "d.material")), 0],
 ])("%s: every material buffer is zeroed", async (_name, args, code) => {

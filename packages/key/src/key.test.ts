@@ -333,12 +333,7 @@ describe("key policy", () => {
     expect(use.Condition).toEqual({
       StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
       StringLike: {
-        "kms:EncryptionContext:aws:s3:arn": [
-          "arn:aws:s3:::alpha-data",
-          "arn:aws:s3:::alpha-data/*",
-          "arn:aws:s3:::zeta-data",
-          "arn:aws:s3:::zeta-data/*",
-        ],
+        "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::alpha-data", "arn:aws:s3:::alpha-data/*", "arn:aws:s3:::zeta-data", "arn:aws:s3:::zeta-data/*"],
       },
     });
   });
@@ -491,7 +486,12 @@ describe("validation errors", () => {
   });
 
   it("an administrator who is also a user", () => {
-    expectError(errorOf({ administrators: [ADMIN], users: [APP, ADMIN] }), "users", "must not include a key administrator (separation of duties)", JSON.stringify([ADMIN]));
+    expectError(
+      errorOf({ administrators: [ADMIN], users: [APP, ADMIN] }),
+      "users",
+      "must not include a key administrator (separation of duties)",
+      JSON.stringify([ADMIN]),
+    );
   });
 
   it.each([
@@ -541,7 +541,9 @@ describe("KMS's 32 KB key-policy limit", () => {
   });
 
   test("a policy over the limit fails synth naming the key, its size and the fix", () => {
-    expect(synthWithBuckets(300)).toThrow(/\[limit\/Key\] limit\/Key: policy must fit KMS's 32768-byte key-policy limit: it is \d+ bytes with 300 buckets scoped to the key and 2 named principals \(got "\d+ bytes"\)\. Fix: spread the buckets over several keys/);
+    expect(synthWithBuckets(300)).toThrow(
+      /\[limit\/Key\] limit\/Key: policy must fit KMS's 32768-byte key-policy limit: it is \d+ bytes with 300 buckets scoped to the key and 2 named principals \(got "\d+ bytes"\)\. Fix: spread the buckets over several keys/,
+    );
   });
 
   test("the limit is a construct validation: the policy itself still renders (no throw inside a token)", () => {

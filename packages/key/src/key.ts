@@ -162,10 +162,22 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     }
     const logicalId = props.terraformName ?? terraformName(props.name);
     const address = `${this.resource.terraformResourceType}.${logicalId}`;
-    reserveAddress(this, address, props.terraformName === undefined ? "name" : "terraformName", props.terraformName ?? props.name, "choose another name, or set terraformName explicitly");
+    reserveAddress(
+      this,
+      address,
+      props.terraformName === undefined ? "name" : "terraformName",
+      props.terraformName ?? props.name,
+      "choose another name, or set terraformName explicitly",
+    );
     this.resource.overrideLogicalId(logicalId);
     for (const previous of props.movedFrom ?? []) {
-      requireProp(previous !== logicalId, { constructPath: this.node.path, prop: "movedFrom", rule: "must not name the key's current Terraform name", received: previous, fix: "list only the names the key had before" });
+      requireProp(previous !== logicalId, {
+        constructPath: this.node.path,
+        prop: "movedFrom",
+        rule: "must not name the key's current Terraform name",
+        received: previous,
+        fix: "list only the names the key had before",
+      });
       moveFrom(this.resource, `${this.resource.terraformResourceType}.${previous}`);
     }
     this.keyArn = this.resource.arn;
@@ -197,7 +209,13 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     const bytes = Buffer.byteLength(renderPolicy(this.policyDocument()), "utf8");
     if (bytes <= KEY_POLICY_MAX_BYTES) return [];
     return [
-      new ConstructPropError({ constructPath: this.node.path, prop: "policy", rule: `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals`, received: `${bytes} bytes`, fix: "spread the buckets over several keys (one key block per group of buckets), or name fewer principals" }).message,
+      new ConstructPropError({
+        constructPath: this.node.path,
+        prop: "policy",
+        rule: `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals`,
+        received: `${bytes} bytes`,
+        fix: "spread the buckets over several keys (one key block per group of buckets), or name fewer principals",
+      }).message,
     ];
   }
 
@@ -216,36 +234,105 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
 
   private validate(p: EncryptionKeyProps): void {
     const path = this.node.path;
-    requireProp(/^\d{12}$/.test(p.account), { constructPath: path, prop: "account", rule: "must be a 12-digit AWS account id", received: p.account, fix: "pass the account id as a 12-digit string" });
+    requireProp(/^\d{12}$/.test(p.account), {
+      constructPath: path,
+      prop: "account",
+      rule: "must be a 12-digit AWS account id",
+      received: p.account,
+      fix: "pass the account id as a 12-digit string",
+    });
     requireKnownRegion(path, "region", p.region);
     const spec: unknown = p.keySpec ?? "SYMMETRIC_DEFAULT"; // typed as the one value; untyped (JS, JSON) callers are checked here
-    requireProp(spec === "SYMMETRIC_DEFAULT", { constructPath: path, prop: "keySpec", rule: "must be SYMMETRIC_DEFAULT: S3 SSE-KMS supports symmetric keys only", received: spec, fix: "remove keySpec or set it to SYMMETRIC_DEFAULT" });
+    requireProp(spec === "SYMMETRIC_DEFAULT", {
+      constructPath: path,
+      prop: "keySpec",
+      rule: "must be SYMMETRIC_DEFAULT: S3 SSE-KMS supports symmetric keys only",
+      received: spec,
+      fix: "remove keySpec or set it to SYMMETRIC_DEFAULT",
+    });
     const window = p.deletionWindowInDays ?? DELETION_WINDOW_DAYS.default;
-    requireProp(Number.isInteger(window) && window >= DELETION_WINDOW_DAYS.min && window <= DELETION_WINDOW_DAYS.max, { constructPath: path, prop: "deletionWindowInDays", rule: `must be a whole number between ${DELETION_WINDOW_DAYS.min} and ${DELETION_WINDOW_DAYS.max} days`, received: window, fix: `choose ${DELETION_WINDOW_DAYS.min}..${DELETION_WINDOW_DAYS.max} (default ${DELETION_WINDOW_DAYS.default})` });
+    requireProp(Number.isInteger(window) && window >= DELETION_WINDOW_DAYS.min && window <= DELETION_WINDOW_DAYS.max, {
+      constructPath: path,
+      prop: "deletionWindowInDays",
+      rule: `must be a whole number between ${DELETION_WINDOW_DAYS.min} and ${DELETION_WINDOW_DAYS.max} days`,
+      received: window,
+      fix: `choose ${DELETION_WINDOW_DAYS.min}..${DELETION_WINDOW_DAYS.max} (default ${DELETION_WINDOW_DAYS.default})`,
+    });
     const origin = p.origin ?? "AWS_KMS";
     if (origin === "EXTERNAL") {
-      requireProp(p.rotationPeriodInDays === undefined, { constructPath: path, prop: "rotationPeriodInDays", rule: "does not apply to an EXTERNAL key", received: p.rotationPeriodInDays, fix: "remove rotationPeriodInDays" });
+      requireProp(p.rotationPeriodInDays === undefined, {
+        constructPath: path,
+        prop: "rotationPeriodInDays",
+        rule: "does not apply to an EXTERNAL key",
+        received: p.rotationPeriodInDays,
+        fix: "remove rotationPeriodInDays",
+      });
       if (p.keyMaterialBase64 !== undefined && !Token.isUnresolved(p.keyMaterialBase64)) {
         const bytes = Buffer.from(p.keyMaterialBase64, "base64");
-        requireProp(bytes.length === 32 && /^[A-Za-z0-9+/]+=*$/.test(p.keyMaterialBase64), { constructPath: path, prop: "keyMaterialBase64", rule: "must be base64 of exactly 32 bytes", received: `${bytes.length} bytes`, fix: "pass 256-bit key material, base64-encoded" });
+        requireProp(bytes.length === 32 && /^[A-Za-z0-9+/]+=*$/.test(p.keyMaterialBase64), {
+          constructPath: path,
+          prop: "keyMaterialBase64",
+          rule: "must be base64 of exactly 32 bytes",
+          received: `${bytes.length} bytes`,
+          fix: "pass 256-bit key material, base64-encoded",
+        });
         bytes.fill(0);
       }
       if (p.validTo !== undefined) {
-        requireProp(RFC3339.test(p.validTo) && !Number.isNaN(Date.parse(p.validTo)), { constructPath: path, prop: "validTo", rule: "must be an RFC 3339 timestamp", received: p.validTo, fix: "use a value such as 2027-12-31T23:59:59Z" });
+        requireProp(RFC3339.test(p.validTo) && !Number.isNaN(Date.parse(p.validTo)), {
+          constructPath: path,
+          prop: "validTo",
+          rule: "must be an RFC 3339 timestamp",
+          received: p.validTo,
+          fix: "use a value such as 2027-12-31T23:59:59Z",
+        });
       }
     } else {
-      requireProp(p.keyMaterialBase64 === undefined && p.validTo === undefined, { constructPath: path, prop: "keyMaterialBase64/validTo", rule: "apply only to EXTERNAL keys", received: p.keyMaterialBase64 === undefined ? p.validTo : "(material)", fix: "set origin to EXTERNAL or remove them" });
+      requireProp(p.keyMaterialBase64 === undefined && p.validTo === undefined, {
+        constructPath: path,
+        prop: "keyMaterialBase64/validTo",
+        rule: "apply only to EXTERNAL keys",
+        received: p.keyMaterialBase64 === undefined ? p.validTo : "(material)",
+        fix: "set origin to EXTERNAL or remove them",
+      });
       const period = p.rotationPeriodInDays ?? ROTATION_PERIOD_DAYS.default;
-      requireProp(Number.isInteger(period) && period >= ROTATION_PERIOD_DAYS.min && period <= ROTATION_PERIOD_DAYS.max, { constructPath: path, prop: "rotationPeriodInDays", rule: `must be a whole number between ${ROTATION_PERIOD_DAYS.min} and ${ROTATION_PERIOD_DAYS.max} days`, received: period, fix: `choose ${ROTATION_PERIOD_DAYS.min}..${ROTATION_PERIOD_DAYS.max} (default ${ROTATION_PERIOD_DAYS.default})` });
+      requireProp(Number.isInteger(period) && period >= ROTATION_PERIOD_DAYS.min && period <= ROTATION_PERIOD_DAYS.max, {
+        constructPath: path,
+        prop: "rotationPeriodInDays",
+        rule: `must be a whole number between ${ROTATION_PERIOD_DAYS.min} and ${ROTATION_PERIOD_DAYS.max} days`,
+        received: period,
+        fix: `choose ${ROTATION_PERIOD_DAYS.min}..${ROTATION_PERIOD_DAYS.max} (default ${ROTATION_PERIOD_DAYS.default})`,
+      });
     }
     const admins = p.administrators ?? [];
     const rootCanManage = (p.rootManagement ?? true) || (p.allowRootFullAccess ?? false);
-    requireProp(admins.length > 0 || rootCanManage, { constructPath: path, prop: "administrators", rule: "must name at least one principal able to manage the key when rootManagement is false: otherwise the key is locked out forever", received: admins, fix: "add an administrator ARN or set rootManagement to true" });
+    requireProp(admins.length > 0 || rootCanManage, {
+      constructPath: path,
+      prop: "administrators",
+      rule: "must name at least one principal able to manage the key when rootManagement is false: otherwise the key is locked out forever",
+      received: admins,
+      fix: "add an administrator ARN or set rootManagement to true",
+    });
     const both = admins.filter((a) => (p.users ?? []).includes(a));
-    requireProp(both.length === 0, { constructPath: path, prop: "users", rule: "must not include a key administrator (separation of duties)", received: both, fix: "use different principals for administration and use" });
-    for (const [prop, list] of [["administrators", admins], ["users", p.users ?? []]] as const) {
+    requireProp(both.length === 0, {
+      constructPath: path,
+      prop: "users",
+      rule: "must not include a key administrator (separation of duties)",
+      received: both,
+      fix: "use different principals for administration and use",
+    });
+    for (const [prop, list] of [
+      ["administrators", admins],
+      ["users", p.users ?? []],
+    ] as const) {
       for (const arn of list) {
-        requireProp(/^arn:[a-z-]+:iam::\d{12}:(root|role\/.+|user\/.+)$/.test(arn), { constructPath: path, prop, rule: "must hold IAM role, user or root ARNs", received: arn, fix: "use an ARN such as arn:aws:iam::123456789012:role/app" });
+        requireProp(/^arn:[a-z-]+:iam::\d{12}:(root|role\/.+|user\/.+)$/.test(arn), {
+          constructPath: path,
+          prop,
+          rule: "must hold IAM role, user or root ARNs",
+          received: arn,
+          fix: "use an ARN such as arn:aws:iam::123456789012:role/app",
+        });
       }
     }
   }
@@ -263,9 +350,21 @@ export type KeySettingsLike = Omit<KeySettings, "alias" | "rotationPeriodInDays"
  * rotation, deletion window, multi-Region, administrators, users and root access. The caller adds
  * where the key lives (account, region, provider) and what the environment decides (preventDestroy).
  */
-export function keyPropsFromSettings(k: KeySettingsLike): Pick<
+export function keyPropsFromSettings(
+  k: KeySettingsLike,
+): Pick<
   EncryptionKeyProps,
-  "name" | "description" | "keySpec" | "rotationPeriodInDays" | "deletionWindowInDays" | "multiRegion" | "administrators" | "users" | "rootManagement" | "allowRootFullAccess" | "movedFrom"
+  | "name"
+  | "description"
+  | "keySpec"
+  | "rotationPeriodInDays"
+  | "deletionWindowInDays"
+  | "multiRegion"
+  | "administrators"
+  | "users"
+  | "rootManagement"
+  | "allowRootFullAccess"
+  | "movedFrom"
 > {
   return {
     name: k.name,

@@ -41,11 +41,7 @@ export const KEY_ADMIN_ACTIONS = [
 export const KEY_MULTI_REGION_ADMIN_ACTIONS = ["kms:ReplicateKey", "kms:UpdatePrimaryRegion"] as const;
 
 /** Extra administration of EXTERNAL-origin keys: the import ceremony. Still no cryptographic use. */
-export const KEY_IMPORT_ACTIONS = [
-  "kms:DeleteImportedKeyMaterial",
-  "kms:GetParametersForImport",
-  "kms:ImportKeyMaterial",
-] as const;
+export const KEY_IMPORT_ACTIONS = ["kms:DeleteImportedKeyMaterial", "kms:GetParametersForImport", "kms:ImportKeyMaterial"] as const;
 
 /** What S3 calls on a key for SSE-KMS: GenerateDataKey on write, Decrypt on read and multipart upload. */
 export const KEY_USE_VIA_S3_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
@@ -81,11 +77,7 @@ export const KEY_CRYPTOGRAPHIC_ACTIONS = [
 export const REPLICATION_SOURCE_BUCKET_ACTIONS = ["s3:GetReplicationConfiguration", "s3:ListBucket"] as const;
 
 /** S3 actions a replication role needs on source objects. */
-export const REPLICATION_SOURCE_OBJECT_ACTIONS = [
-  "s3:GetObjectVersionAcl",
-  "s3:GetObjectVersionForReplication",
-  "s3:GetObjectVersionTagging",
-] as const;
+export const REPLICATION_SOURCE_OBJECT_ACTIONS = ["s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"] as const;
 
 /** S3 actions a replication role needs on destination objects (owner override included). */
 export const REPLICATION_DESTINATION_OBJECT_ACTIONS = [
@@ -102,7 +94,13 @@ const patternCache = new Map<string, RegExp>();
 export function actionMatches(pattern: string, action: string): boolean {
   let re = patternCache.get(pattern);
   if (re === undefined) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+      "i",
+    );
     patternCache.set(pattern, re);
   }
   return re.test(action);

@@ -228,7 +228,11 @@ describe("parsePolicy (the one parser of policy JSON)", () => {
     ["jsonencode(...)", "${jsonencode({})}", /^the policy is not literal JSON \(.*got \$\{jsonencode\(\{\}\)\}\)$/],
     ["an array", "[]", /^the policy is not a JSON object$/],
     ["no Statement", '{"Version":"2012-10-17"}', /^the policy has no Statement$/],
-    ["a statement without Effect", '{"Statement":[{"Effect":"Allow"},{"Action":"*"}]}', /^statement #2 of the policy needs Effect "Allow" or "Deny" \(got null\)$/],
+    [
+      "a statement without Effect",
+      '{"Statement":[{"Effect":"Allow"},{"Action":"*"}]}',
+      /^statement #2 of the policy needs Effect "Allow" or "Deny" \(got null\)$/,
+    ],
     ["a statement that is not an object", '{"Statement":["Allow"]}', /^statement #1 of the policy needs Effect/],
   ])("%s is refused with the reason", (_what, json, reason) => {
     const parsed = parsePolicy(json);
@@ -239,7 +243,9 @@ describe("parsePolicy (the one parser of policy JSON)", () => {
 
 describe("reading statements parsed from JSON", () => {
   test("actionsOf keeps the string actions only; statementLabel names a statement by Sid or position", () => {
-    const parsed = parsePolicy('{"Statement":[{"Sid":"A","Effect":"Allow","Action":["kms:Decrypt",5,null]},{"Effect":"Deny","Action":"s3:*"},{"Effect":"Allow"}]}');
+    const parsed = parsePolicy(
+      '{"Statement":[{"Sid":"A","Effect":"Allow","Action":["kms:Decrypt",5,null]},{"Effect":"Deny","Action":"s3:*"},{"Effect":"Allow"}]}',
+    );
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(parsed.document.Statement.map(actionsOf)).toEqual([["kms:Decrypt"], ["s3:*"], []]);
     expect(parsed.document.Statement.map(statementLabel)).toEqual(['"A"', "#2", "#3"]);

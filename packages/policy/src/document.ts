@@ -12,8 +12,7 @@ export type PrincipalIds = string | readonly string[];
 
 /** `"*"` or a map of principal type (`AWS`, `Service`, `Federated`, `CanonicalUser`) to one or more identifiers. */
 export type Principal =
-  | "*"
-  | { readonly AWS?: PrincipalIds; readonly Service?: PrincipalIds; readonly Federated?: PrincipalIds; readonly CanonicalUser?: PrincipalIds };
+  "*" | { readonly AWS?: PrincipalIds; readonly Service?: PrincipalIds; readonly Federated?: PrincipalIds; readonly CanonicalUser?: PrincipalIds };
 
 /** A condition value as IAM accepts it: one value or a list. */
 export type ConditionValue = string | boolean | number | readonly (string | boolean | number)[];
@@ -79,7 +78,8 @@ export function parsePolicy(json: string): ParsedPolicy {
   const list: unknown[] = Array.isArray(statement) ? statement : [statement];
   for (const [i, s] of list.entries()) {
     const effect = typeof s === "object" && s !== null && !Array.isArray(s) ? (s as { Effect?: unknown }).Effect : undefined;
-    if (effect !== "Allow" && effect !== "Deny") return { ok: false, reason: `statement #${i + 1} of the policy needs Effect "Allow" or "Deny" (got ${JSON.stringify(effect ?? null)})` };
+    if (effect !== "Allow" && effect !== "Deny")
+      return { ok: false, reason: `statement #${i + 1} of the policy needs Effect "Allow" or "Deny" (got ${JSON.stringify(effect ?? null)})` };
   }
   return { ok: true, document: { ...(parsed as IamPolicyDocument), Statement: list as IamStatement[] } };
 }

@@ -148,9 +148,7 @@ describe("keyUseViaS3Statement", () => {
   });
 
   it("survives canonical rendering with the context values intact and sorted", () => {
-    const s = canonicalStatement(
-      keyUseViaS3Statement({ principals: [APP], scope, bucketArns: ["arn:aws:s3:::zeta", "arn:aws:s3:::alpha"] }),
-    );
+    const s = canonicalStatement(keyUseViaS3Statement({ principals: [APP], scope, bucketArns: ["arn:aws:s3:::zeta", "arn:aws:s3:::alpha"] }));
     expect(s.Principal).toEqual({ AWS: APP });
     expect(s.Condition?.StringLike?.[S3_ENCRYPTION_CONTEXT_KEY]).toEqual([
       "arn:aws:s3:::alpha",

@@ -16,11 +16,7 @@ export interface KeyScope {
 
 /** Administration actions for a key of the given origin (and, for multi-Region keys, replication). */
 export function keyAdminActions(origin: "AWS_KMS" | "EXTERNAL", multiRegion = false): string[] {
-  return [
-    ...KEY_ADMIN_ACTIONS,
-    ...(origin === "EXTERNAL" ? KEY_IMPORT_ACTIONS : []),
-    ...(multiRegion ? KEY_MULTI_REGION_ADMIN_ACTIONS : []),
-  ];
+  return [...KEY_ADMIN_ACTIONS, ...(origin === "EXTERNAL" ? KEY_IMPORT_ACTIONS : []), ...(multiRegion ? KEY_MULTI_REGION_ADMIN_ACTIONS : [])];
 }
 
 /**

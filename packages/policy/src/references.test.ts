@@ -4,7 +4,7 @@ describe("templateParts", () => {
   test("splits literals and expressions, unescapes $${ and %%{, skips braces in quoted strings", () => {
     expect(templateParts("${aws_s3_bucket.b.arn}/*")).toEqual([{ expression: "aws_s3_bucket.b.arn", directive: false }, { literal: "/*" }]);
     expect(templateParts("arn:$${aws:username}")).toEqual([{ literal: "arn:${aws:username}" }]);
-    expect(templateParts('%{ if x }a%{ endif }')).toEqual([
+    expect(templateParts("%{ if x }a%{ endif }")).toEqual([
       { expression: "if x", directive: true },
       { literal: "a" },
       { expression: "endif", directive: true },
@@ -24,7 +24,12 @@ describe("templateParts", () => {
 describe("parseReference / wholeReference", () => {
   test("plain references, with data sources, attribute paths and indexes", () => {
     expect(parseReference("aws_kms_key.data.arn")).toEqual({ type: "aws_kms_key", name: "data", attribute: "arn", address: "aws_kms_key.data" });
-    expect(parseReference("data.aws_region.current.name")).toEqual({ type: "data.aws_region", name: "current", attribute: "name", address: "data.aws_region.current" });
+    expect(parseReference("data.aws_region.current.name")).toEqual({
+      type: "data.aws_region",
+      name: "current",
+      attribute: "name",
+      address: "data.aws_region.current",
+    });
     expect(parseReference("var.key_material_base64")).toEqual({ type: "var", name: "key_material_base64", attribute: "", address: "var.key_material_base64" });
     expect(parseReference("aws_s3_bucket.b.rule[0].id")?.attribute).toBe("rule[0].id");
     expect(parseReference("jsonencode(aws_kms_key.data.arn)")).toBeUndefined();

@@ -38,7 +38,10 @@ describe("replicationRolePolicy", () => {
 
   it("reads for replication on the source bucket and its objects only", () => {
     expect(sid("ReadSourceBucketForReplication")).toEqual({
-      Sid: "ReadSourceBucketForReplication", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: SRC_BUCKET,
+      Sid: "ReadSourceBucketForReplication",
+      Effect: "Allow",
+      Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+      Resource: SRC_BUCKET,
     });
     expect(sid("ReadSourceObjectsForReplication")).toEqual({
       Sid: "ReadSourceObjectsForReplication",
@@ -90,7 +93,9 @@ describe("replicationRolePolicy", () => {
 
   it("uses the partition's DNS suffix for kms:ViaService", () => {
     const cn = replicationRolePolicy({ ...options, partition: "aws-cn", dnsSuffix: "amazonaws.com.cn", source: { ...options.source, region: "cn-north-1" } });
-    expect(cn.Statement.find((s) => s.Sid === "DecryptSourceObjectsViaS3")!.Condition!.StringEquals).toEqual({ "kms:ViaService": "s3.cn-north-1.amazonaws.com.cn" });
+    expect(cn.Statement.find((s) => s.Sid === "DecryptSourceObjectsViaS3")!.Condition!.StringEquals).toEqual({
+      "kms:ViaService": "s3.cn-north-1.amazonaws.com.cn",
+    });
   });
 
   it("renders canonically (stable bytes)", () => {

@@ -19,7 +19,9 @@ export class OfflineCloudBackend extends CloudBackend {
     const all = node._validations ?? [];
     const kept = all.filter((v) => !isTerraformVersionCheck(v));
     if (all.length - kept.length !== 1) {
-      throw new Error(`${this.node.path}: expected exactly one Terraform version check on cdktf's CloudBackend, found ${all.length - kept.length}: the cdktf version changed, revisit OfflineCloudBackend`);
+      throw new Error(
+        `${this.node.path}: expected exactly one Terraform version check on cdktf's CloudBackend, found ${all.length - kept.length}: the cdktf version changed, revisit OfflineCloudBackend`,
+      );
     }
     node._validations = kept;
   }
@@ -74,12 +76,16 @@ export class EnvironmentStack extends TerraformStack {
     // Before any child: constructs below read it (awsProviderVersionAt) to write only known attributes.
     this.node.setContext(AWS_PROVIDER_VERSION_CONTEXT, this.awsProviderVersion);
     configureBackend(this, this.node.id, props.env.backend);
-    this.provider = new AwsProvider(this, "aws", awsProviderConfig({
-      region: props.env.region,
-      account: props.env.account,
-      assumeRoleArn: props.env.assumeRoleArn,
-      tags: this.tags,
-    }));
+    this.provider = new AwsProvider(
+      this,
+      "aws",
+      awsProviderConfig({
+        region: props.env.region,
+        account: props.env.account,
+        assumeRoleArn: props.env.assumeRoleArn,
+        tags: this.tags,
+      }),
+    );
     // The bindings pin the version they were generated for; pin the environment's instead.
     this.addOverride("terraform.required_providers.aws.version", this.awsProviderVersion);
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
@@ -139,9 +145,10 @@ export function configureBackend(stack: TerraformStack, name: string, backend: B
       new OfflineCloudBackend(stack, {
         organization: backend.organization,
         hostname: backend.hostname,
-        workspaces: "name" in backend.workspaces
-          ? new NamedCloudWorkspace(backend.workspaces.name.replace(/\{stack\}/g, name))
-          : new TaggedCloudWorkspaces([...backend.workspaces.tags]),
+        workspaces:
+          "name" in backend.workspaces
+            ? new NamedCloudWorkspace(backend.workspaces.name.replace(/\{stack\}/g, name))
+            : new TaggedCloudWorkspaces([...backend.workspaces.tags]),
       });
       return;
   }

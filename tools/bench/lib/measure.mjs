@@ -107,7 +107,8 @@ export function rotate(list, n) {
 
 export const fmtMs = (ms) => (ms === null || ms === undefined ? "n/a" : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 export const fmtMb = (kb) => (kb === null || kb === undefined ? "n/a" : `${Math.round(kb / 1024)} MB`);
-export const fmtRatio = (r) => (r === null || r === undefined || !Number.isFinite(r) ? "n/a" : `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`);
+export const fmtRatio = (r) =>
+  r === null || r === undefined || !Number.isFinite(r) ? "n/a" : `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`;
 
 /** A plain-text table: the first column left-aligned, the others right-aligned. */
 export function table(header, rows) {

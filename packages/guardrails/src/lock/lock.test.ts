@@ -1,17 +1,7 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { type TerraformStack, Testing } from "cdktf";
 import { newStack, rawBucket, rawKey } from "../test-support";
-import {
-  compareLock,
-  formatLockFailure,
-  lockDiff,
-  lockOf,
-  moveFrom,
-  movedBlocks,
-  parseLock,
-  renderLock,
-  statefulAddresses,
-} from ".";
+import { compareLock, formatLockFailure, lockDiff, lockOf, moveFrom, movedBlocks, parseLock, renderLock, statefulAddresses } from ".";
 
 interface Parts {
   readonly stack: TerraformStack;
@@ -37,7 +27,12 @@ const LOCK = { "prod-customer-managed": ["aws_kms_key.data", "aws_s3_bucket.acme
 describe("the stateful-resources lock", () => {
   test("lists the sorted key and bucket addresses of every stack", () => {
     expect(statefulAddresses(synth())).toEqual(["aws_kms_key.data", "aws_s3_bucket.acme_prod_data"]);
-    expect(lockOf([{ name: "b", json: synth() }, { name: "a", json: "{}" }])).toEqual({ a: [], b: ["aws_kms_key.data", "aws_s3_bucket.acme_prod_data"] });
+    expect(
+      lockOf([
+        { name: "b", json: synth() },
+        { name: "a", json: "{}" },
+      ]),
+    ).toEqual({ a: [], b: ["aws_kms_key.data", "aws_s3_bucket.acme_prod_data"] });
   });
 
   test("an unchanged synth matches", () => {
@@ -61,7 +56,13 @@ describe("the stateful-resources lock", () => {
     const json = synth("data_key", ({ key }) => key.moveFromId("aws_kms_key.data"));
     expect(movedBlocks(json)).toEqual([{ from: "aws_kms_key.data", to: "aws_kms_key.data_key" }]);
     const cmp = compareLock(LOCK, [{ name: "prod-customer-managed", json }]);
-    expect(cmp).toEqual({ destroyed: [], untracked: [], moved: [{ stack: "prod-customer-managed", from: "aws_kms_key.data", to: "aws_kms_key.data_key" }], forgotten: [], ok: true });
+    expect(cmp).toEqual({
+      destroyed: [],
+      untracked: [],
+      moved: [{ stack: "prod-customer-managed", from: "aws_kms_key.data", to: "aws_kms_key.data_key" }],
+      forgotten: [],
+      ok: true,
+    });
   });
 
   test("a moved block to an address the stack does not create does not count", () => {

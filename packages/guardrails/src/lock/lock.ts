@@ -130,7 +130,11 @@ export function compareLock(lock: StatefulLock, stacks: readonly LockInput[]): L
     const locked = lock[stack] ?? [];
     if (!json) {
       for (const address of locked) {
-        destroyed.push({ stack, address, note: "the whole stack is no longer synthesized (moved blocks cannot cross stacks: move state with terraform state mv or import + removed)" });
+        destroyed.push({
+          stack,
+          address,
+          note: "the whole stack is no longer synthesized (moved blocks cannot cross stacks: move state with terraform state mv or import + removed)",
+        });
       }
       continue;
     }

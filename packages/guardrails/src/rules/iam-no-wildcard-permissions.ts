@@ -15,7 +15,8 @@ import type { GuardrailRule, Json, SynthesizedResource } from "../types";
 
 const POLICY_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
 const ATTACHMENT_TYPES = ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"];
-const FULL_ACCESS_MANAGED = /^arn:[a-z-]+:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess|AmazonS3FullAccess|AWSKeyManagementServicePowerUser)$/;
+const FULL_ACCESS_MANAGED =
+  /^arn:[a-z-]+:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess|AmazonS3FullAccess|AWSKeyManagementServicePowerUser)$/;
 
 function policiesOf(resource: SynthesizedResource): { where: string; policy: Json | undefined }[] {
   if (resource.type === "aws_iam_role") {

@@ -7,7 +7,16 @@
  * No checkov / cdk-nag equivalent. AWS KMS best practice (separation of duties); the action tables
  * are @sse-kms/policy's KEY_ADMIN_ACTIONS and KEY_CRYPTOGRAPHIC_ACTIONS.
  */
-import { KEY_ADMIN_DEFINING_ACTIONS, KEY_POLICY_TYPES, allPrincipals, checkKeyPolicy, cryptoActionsGranted, grantedFrom, isOwnRoot, statementName } from "../policy";
+import {
+  KEY_ADMIN_DEFINING_ACTIONS,
+  KEY_POLICY_TYPES,
+  allPrincipals,
+  checkKeyPolicy,
+  cryptoActionsGranted,
+  grantedFrom,
+  isOwnRoot,
+  statementName,
+} from "../policy";
 import type { GuardrailRule } from "../types";
 
 export const kmsAdminNoCrypto: GuardrailRule = {

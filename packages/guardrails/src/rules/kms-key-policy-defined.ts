@@ -24,9 +24,7 @@ export const kmsKeyPolicyDefined: GuardrailRule = {
       const policy = policyStatementsOf(resource.config.policy);
       return policy.ok ? ok() : fail(policy.reason);
     }
-    const external = ctx
-      .byType("aws_kms_key_policy")
-      .filter((p) => typeof p.config.key_id === "string" && p.config.key_id.includes(`\${${resource.address}.`));
+    const external = ctx.byType("aws_kms_key_policy").filter((p) => typeof p.config.key_id === "string" && p.config.key_id.includes(`\${${resource.address}.`));
     const inline = resource.config.policy;
     if (inline !== undefined && external.length > 0) {
       return fail(`the key has an inline policy and is also the target of ${external.map((p) => p.address).join(", ")}`);

@@ -72,7 +72,9 @@ describe("SKB-KMS-3 kms-symmetric-key-spec", () => {
     rawKey(stack, { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" });
     expect(findings(stack, kmsSymmetricKeySpec)[0]?.detail).toBe('customer_master_key_spec is "RSA_2048"; key_usage is "SIGN_VERIFY"');
     const ext = newStack();
-    new KmsExternalKey(ext.stack, "ext", { keySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC", policy: keyPolicy(goodKeyStatements()) }).overrideLogicalId("byok");
+    new KmsExternalKey(ext.stack, "ext", { keySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC", policy: keyPolicy(goodKeyStatements()) }).overrideLogicalId(
+      "byok",
+    );
     expect(statusOf(ext.stack, kmsSymmetricKeySpec, "aws_kms_external_key.byok")).toBe("non-compliant");
   });
 });
@@ -95,13 +97,20 @@ describe("SKB-KMS-4 kms-no-wildcard-principal", () => {
     });
     expect(statusOf(stack, kmsNoWildcardPrincipal, KEY)).toBe("compliant");
   });
-  test("non-compliant: Principal \"*\" without a restricting condition (IfExists does not restrict)", () => {
+  test('non-compliant: Principal "*" without a restricting condition (IfExists does not restrict)', () => {
     const { stack } = newStack();
     rawKey(stack, {
       policy: keyPolicy([
         ...goodKeyStatements(),
         { Sid: "Open", Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" },
-        { Sid: "AlmostPinned", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEqualsIfExists: { "kms:CallerAccount": ACCOUNT } } },
+        {
+          Sid: "AlmostPinned",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: { StringEqualsIfExists: { "kms:CallerAccount": ACCOUNT } },
+        },
       ]),
     });
     expect(findings(stack, kmsNoWildcardPrincipal)[0]?.detail).toBe(
@@ -144,7 +153,14 @@ describe("SKB-KMS-6 kms-admin-no-crypto", () => {
     rawKey(stack, {
       policy: keyPolicy([
         ...goodKeyStatements(),
-        { Sid: "AdminReads", Effect: "Allow", Principal: { AWS: ADMIN }, Action: ["kms:Decrypt", "kms:CreateGrant"], Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } },
+        {
+          Sid: "AdminReads",
+          Effect: "Allow",
+          Principal: { AWS: ADMIN },
+          Action: ["kms:Decrypt", "kms:CreateGrant"],
+          Resource: "*",
+          Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+        },
       ]),
     });
     expect(findings(stack, kmsAdminNoCrypto)[0]?.detail).toBe(
@@ -175,8 +191,22 @@ describe("SKB-KMS-7 kms-use-via-s3-only", () => {
       policy: keyPolicy([
         ...goodKeyStatements(),
         { Sid: "Direct", Effect: "Allow", Principal: { AWS: USER }, Action: "kms:Decrypt", Resource: "*" },
-        { Sid: "ViaEc2", Effect: "Allow", Principal: { AWS: USER }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "ec2.eu-west-1.amazonaws.com" } } },
-        { Sid: "IfExists", Effect: "Allow", Principal: { AWS: USER }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEqualsIfExists: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } },
+        {
+          Sid: "ViaEc2",
+          Effect: "Allow",
+          Principal: { AWS: USER },
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: { StringEquals: { "kms:ViaService": "ec2.eu-west-1.amazonaws.com" } },
+        },
+        {
+          Sid: "IfExists",
+          Effect: "Allow",
+          Principal: { AWS: USER },
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: { StringEqualsIfExists: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+        },
       ]),
     });
     const detail = findings(stack, kmsUseViaS3Only)[0]?.detail ?? "";
@@ -186,7 +216,10 @@ describe("SKB-KMS-7 kms-use-via-s3-only", () => {
   test("the root of ANOTHER account is not exempt (the key's account comes from its provider)", () => {
     const { stack } = newStack();
     rawKey(stack, {
-      policy: keyPolicy([...goodKeyStatements(), { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "kms:Decrypt", Resource: "*" }]),
+      policy: keyPolicy([
+        ...goodKeyStatements(),
+        { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "kms:Decrypt", Resource: "*" },
+      ]),
     });
     expect(statusOf(stack, kmsUseViaS3Only, KEY)).toBe("non-compliant");
   });
@@ -215,7 +248,9 @@ describe("SKB-KMS-8 kms-no-key-material-in-config", () => {
     const v = new TerraformVariable(defaulted.stack, "m", { type: "string", sensitive: true, default: MATERIAL });
     v.overrideLogicalId("m");
     new KmsExternalKey(defaulted.stack, "ext", { keyMaterialBase64: v.stringValue, policy: keyPolicy(goodKeyStatements()) }).overrideLogicalId("byok");
-    expect(findings(defaulted.stack, kmsNoKeyMaterialInConfig)[0]?.detail).toBe("var.m carries key material and has a default: the material is in the configuration");
+    expect(findings(defaulted.stack, kmsNoKeyMaterialInConfig)[0]?.detail).toBe(
+      "var.m carries key material and has a default: the material is in the configuration",
+    );
     const plain = newStack();
     const p = new TerraformVariable(plain.stack, "p", { type: "string" });
     p.overrideLogicalId("p");
@@ -266,9 +301,7 @@ describe("key-policy rules on aliased providers", () => {
     const dst = new AwsProvider(stack, "dst", { alias: "destination", region: "eu-central-1", allowedAccountIds: ["222222222222"] });
     rawKey(stack, {
       provider: dst,
-      policy: keyPolicy([
-        { Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "kms:*", Resource: "*" },
-      ]),
+      policy: keyPolicy([{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "kms:*", Resource: "*" }]),
     });
     expect(statusOf(stack, kmsNoFullAccess, KEY)).toBe("compliant");
     const other = newStack();

@@ -21,7 +21,15 @@ describe("SKB-S3-1 s3-sse-kms-customer-key", () => {
     const { bucket } = rawBucket(stack, { without: ["encryption"] });
     new S3BucketServerSideEncryptionConfigurationA(stack, "sse", {
       bucket: bucket.bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: {
+            sseAlgorithm: "aws:kms",
+            kmsMasterKeyId: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+          },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     expect(statusOf(stack, s3SseKmsCustomerKey, BUCKET)).toBe("compliant");
   });
@@ -63,7 +71,12 @@ describe("SKB-S3-2 s3-public-access-block", () => {
     expect(findings(missing.stack, s3PublicAccessBlock)[0]?.detail).toBe("no aws_s3_bucket_public_access_block for this bucket");
     const partial = newStack();
     const { bucket } = rawBucket(partial.stack, { without: ["publicAccessBlock"] });
-    new S3BucketPublicAccessBlock(partial.stack, "pab", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true }).overrideLogicalId("p");
+    new S3BucketPublicAccessBlock(partial.stack, "pab", {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+    }).overrideLogicalId("p");
     expect(findings(partial.stack, s3PublicAccessBlock)[0]?.detail).toBe("aws_s3_bucket_public_access_block.p: restrict_public_buckets is (absent)");
   });
 });
@@ -96,7 +109,14 @@ describe("SKB-S3-4 s3-tls-only", () => {
     const refs = newStack();
     rawBucket(refs.stack, {
       policyStatements: [
-        { Sid: "Tls", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: ["${aws_s3_bucket.acme_test_data.arn}", "${aws_s3_bucket.acme_test_data.arn}/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        {
+          Sid: "Tls",
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: "s3:*",
+          Resource: ["${aws_s3_bucket.acme_test_data.arn}", "${aws_s3_bucket.acme_test_data.arn}/*"],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
       ],
     });
     expect(statusOf(refs.stack, s3TlsOnly, BUCKET)).toBe("compliant");
@@ -128,7 +148,14 @@ describe("SKB-S3-5 s3-versioning-for-replication", () => {
     new S3BucketReplicationConfigurationA(stack, "rep", {
       bucket: src.bucket.id,
       role: "arn:aws:iam::111111111111:role/replication",
-      rule: [{ id: "all", status: "Enabled", destination: { bucket: dst.bucket.arn, account: "222222222222", encryptionConfiguration: { replicaKmsKeyId: dstKey.arn } }, sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } } }],
+      rule: [
+        {
+          id: "all",
+          status: "Enabled",
+          destination: { bucket: dst.bucket.arn, account: "222222222222", encryptionConfiguration: { replicaKmsKeyId: dstKey.arn } },
+          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+        },
+      ],
     });
     return stack;
   }

@@ -72,5 +72,3 @@ export const s3SseKmsCustomerKey: GuardrailRule = {
     return problems.length > 0 ? failAll(problems) : ok();
   },
 };
-
-

@@ -33,7 +33,11 @@ describe("SKB-STATE-1 state-prevent-destroy", () => {
   test("non-compliant: a production key or bucket without it", () => {
     const { stack } = newStack();
     rawBucket(stack);
-    expect(findings(stack, statePreventDestroy, true).map((f) => [f.address, f.detail]).sort()).toEqual([
+    expect(
+      findings(stack, statePreventDestroy, true)
+        .map((f) => [f.address, f.detail])
+        .sort(),
+    ).toEqual([
       ["aws_kms_key.data", "lifecycle.prevent_destroy is (absent)"],
       ["aws_s3_bucket.acme_test_data", "lifecycle.prevent_destroy is (absent)"],
     ]);
@@ -56,7 +60,9 @@ describe("SKB-STATE-2 state-no-force-destroy", () => {
   test("non-compliant: force_destroy true in production", () => {
     const { stack } = newStack();
     rawBucket(stack).bucket.forceDestroy = true;
-    expect(findings(stack, stateNoForceDestroy, true).map((f) => [f.address, f.status, f.detail])).toEqual([[BUCKET, "non-compliant", "force_destroy is true"]]);
+    expect(findings(stack, stateNoForceDestroy, true).map((f) => [f.address, f.status, f.detail])).toEqual([
+      [BUCKET, "non-compliant", "force_destroy is true"],
+    ]);
   });
   test("a reasoned waiver on the bucket silences it, and is recorded", () => {
     const { stack } = newStack();
@@ -97,7 +103,12 @@ describe("SKB-IAM-1 iam-no-wildcard-permissions", () => {
       roleArn: `arn:aws:iam::${ACCOUNT}:role/replication`,
       partition: "aws",
       source: { account: ACCOUNT, region: "eu-west-1", bucketArn: "arn:aws:s3:::acme-src", keyArn: "${aws_kms_key.data.arn}" },
-      destination: { account: "222222222222", region: "eu-central-1", bucketArn: "arn:aws:s3:::acme-dst", keyArn: "arn:aws:kms:eu-central-1:222222222222:key/abc" },
+      destination: {
+        account: "222222222222",
+        region: "eu-central-1",
+        bucketArn: "arn:aws:s3:::acme-dst",
+        keyArn: "arn:aws:kms:eu-central-1:222222222222:key/abc",
+      },
     });
     new IamRolePolicy(stack, "rp", { role: role.name, policy: renderPolicy(doc) }).overrideLogicalId("replication");
     expect(statusOf(stack, iamNoWildcardPermissions, "aws_iam_role_policy.replication")).toBe("compliant");
@@ -146,7 +157,13 @@ describe("a cross-account replication stack (two providers, IAM role, replicatio
         provider: dst,
         lifecycle,
         policy: keyPolicy([
-          { Sid: "KeyManagementByAccountRoot", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy"], Resource: "*" },
+          {
+            Sid: "KeyManagementByAccountRoot",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::222222222222:root" },
+            Action: ["kms:DescribeKey", "kms:PutKeyPolicy"],
+            Resource: "*",
+          },
           replicationDestinationKeyStatement(o),
         ]),
       },
@@ -156,7 +173,10 @@ describe("a cross-account replication stack (two providers, IAM role, replicatio
     const dstBucket = rawBucket(stack, {
       name: "acme-dst",
       key: dstKey,
-      policyStatements: [...bucketEnforcementStatements({ bucketArn: destination.bucketArn, keyArn: destination.keyArn }), ...replicationDestinationBucketStatements(o)],
+      policyStatements: [
+        ...bucketEnforcementStatements({ bucketArn: destination.bucketArn, keyArn: destination.keyArn }),
+        ...replicationDestinationBucketStatements(o),
+      ],
     });
     for (const b of [src.bucket, dstBucket.bucket]) b.lifecycle = lifecycle;
     // The destination's companion resources belong to the destination provider.
@@ -174,7 +194,12 @@ describe("a cross-account replication stack (two providers, IAM role, replicatio
           filter: {},
           deleteMarkerReplication: { status: "Disabled" },
           sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-          destination: { bucket: dstBucket.bucket.arn, account: "222222222222", encryptionConfiguration: { replicaKmsKeyId: dstKey.arn }, accessControlTranslation: { owner: "Destination" } },
+          destination: {
+            bucket: dstBucket.bucket.arn,
+            account: "222222222222",
+            encryptionConfiguration: { replicaKmsKeyId: dstKey.arn },
+            accessControlTranslation: { owner: "Destination" },
+          },
         },
       ],
     });
@@ -189,7 +214,11 @@ describe("a cross-account replication stack (two providers, IAM role, replicatio
   test("the cross-resource rules did look at both sides", () => {
     const stack = replicationStack(true);
     const report = evaluateStack(stack, { production: true });
-    const compliant = (ruleId: string) => report.findings.filter((f) => f.ruleId === ruleId && f.status === "compliant").map((f) => f.address).sort();
+    const compliant = (ruleId: string) =>
+      report.findings
+        .filter((f) => f.ruleId === ruleId && f.status === "compliant")
+        .map((f) => f.address)
+        .sort();
     expect(compliant("SKB-S3-5")).toEqual(["aws_s3_bucket.acme_dst", "aws_s3_bucket.acme_src"]);
     expect(compliant("SKB-KMS-7")).toEqual(["aws_kms_key.replica", "aws_kms_key.source"]);
     expect(compliant("SKB-PROV-1")).toEqual(["provider.aws", "provider.aws.destination"]);

@@ -16,7 +16,9 @@ export const stateNoForceDestroy: GuardrailRule = {
     "force_destroy lets terraform destroy (or a replacement) delete every object and version of a non-empty bucket. In production that is data loss on one approved plan; without it, Terraform fails on a non-empty bucket and a human must empty it on purpose.",
   fix: 'Remove forceDestroy (or set it to false) for this bucket in the environment\'s environment.json. To keep it in production on purpose, waive the finding with a reason: suppress(<bucket construct>, "SKB-STATE-2", "<why losing this bucket\'s data is acceptable>") from @sse-kms/guardrails.',
   appliesTo: ["aws_s3_bucket"],
-  mappings: { other: ["packages/config/src/bucket.ts: forceDestroy is never for production", "docs/architecture.md: stateful resources are never destroyed by accident"] },
+  mappings: {
+    other: ["packages/config/src/bucket.ts: forceDestroy is never for production", "docs/architecture.md: stateful resources are never destroyed by accident"],
+  },
   check(resource, ctx) {
     if (!ctx.production) return notApplicable("not a production stack");
     // Absent or false passes; true, "true" or an expression (which could be true) fails.

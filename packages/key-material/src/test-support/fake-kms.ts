@@ -129,7 +129,8 @@ export class FakeKms {
     const operation = target.replace(/^TrentService\./, "");
     try {
       if (req.method !== "POST" || req.url !== "/") throw new KmsFault("UnknownOperationException", `${req.method} ${req.url}`, 404);
-      if (!String(req.headers["content-type"]).startsWith(JSON_11)) throw new KmsFault("SerializationException", "content-type must be application/x-amz-json-1.1");
+      if (!String(req.headers["content-type"]).startsWith(JSON_11))
+        throw new KmsFault("SerializationException", "content-type must be application/x-amz-json-1.1");
       if (!String(req.headers.authorization).startsWith("AWS4-HMAC-SHA256 Credential=AKIAFAKE")) {
         throw new KmsFault("UnrecognizedClientException", "The security token included in the request is invalid.");
       }
@@ -208,7 +209,8 @@ export class FakeKms {
   private getParametersForImport(body: Record<string, unknown>): Record<string, unknown> {
     const key = this.resolve(body.KeyId);
     if (typeof body.KeyId === "string" && body.KeyId.includes("alias/")) throw new KmsFault("ValidationException", "KeyId must be a key id or key ARN");
-    if (key.origin !== "EXTERNAL") throw new KmsFault("UnsupportedOperationException", `${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+    if (key.origin !== "EXTERNAL")
+      throw new KmsFault("UnsupportedOperationException", `${key.arn} origin is ${key.origin} which is not valid for this operation.`);
     if (key.state !== "PendingImport") throw new KmsFault("KMSInvalidStateException", `${key.arn} is ${key.state} which is not valid for this operation.`);
     const oaepHash = OAEP_HASH[String(body.WrappingAlgorithm)];
     const bits = MODULUS_BITS[String(body.WrappingKeySpec)];

@@ -23,31 +23,31 @@ describe("parseOperator", () => {
 
 describe("evaluateCondition: single-valued operators (bucket-ARN and object-ARN context)", () => {
   it.each`
-    op                             | policy                   | value                 | expected
-    ${"StringEquals"}              | ${BUCKET}                | ${BUCKET}             | ${true}
-    ${"StringEquals"}              | ${BUCKET}                | ${OBJECT}             | ${false}
-    ${"StringEquals"}              | ${[OTHER, BUCKET]}       | ${BUCKET}             | ${true}
-    ${"StringEquals"}              | ${BUCKET}                | ${BUCKET.toUpperCase()} | ${false}
-    ${"StringNotEquals"}           | ${BUCKET}                | ${BUCKET}             | ${false}
-    ${"StringNotEquals"}           | ${[OTHER, BUCKET]}       | ${OBJECT}             | ${true}
-    ${"StringNotEquals"}           | ${[OTHER, BUCKET]}       | ${OTHER}              | ${false}
-    ${"StringEqualsIgnoreCase"}    | ${BUCKET}                | ${BUCKET.toUpperCase()} | ${true}
-    ${"StringNotEqualsIgnoreCase"} | ${BUCKET}                | ${BUCKET.toUpperCase()} | ${false}
-    ${"StringNotEqualsIgnoreCase"} | ${BUCKET}                | ${OTHER}              | ${true}
-    ${"StringLike"}                | ${`${BUCKET}/*`}         | ${OBJECT}             | ${true}
-    ${"StringLike"}                | ${`${BUCKET}/*`}         | ${BUCKET}             | ${false}
-    ${"StringLike"}                | ${[BUCKET, `${BUCKET}/*`]} | ${BUCKET}           | ${true}
-    ${"StringLike"}                | ${"arn:aws:s3:::acme-dat?"} | ${BUCKET}          | ${true}
-    ${"StringLike"}                | ${"arn:aws:s3:::ACME-*"} | ${BUCKET}             | ${false}
+    op                             | policy                      | value                       | expected
+    ${"StringEquals"}              | ${BUCKET}                   | ${BUCKET}                   | ${true}
+    ${"StringEquals"}              | ${BUCKET}                   | ${OBJECT}                   | ${false}
+    ${"StringEquals"}              | ${[OTHER, BUCKET]}          | ${BUCKET}                   | ${true}
+    ${"StringEquals"}              | ${BUCKET}                   | ${BUCKET.toUpperCase()}     | ${false}
+    ${"StringNotEquals"}           | ${BUCKET}                   | ${BUCKET}                   | ${false}
+    ${"StringNotEquals"}           | ${[OTHER, BUCKET]}          | ${OBJECT}                   | ${true}
+    ${"StringNotEquals"}           | ${[OTHER, BUCKET]}          | ${OTHER}                    | ${false}
+    ${"StringEqualsIgnoreCase"}    | ${BUCKET}                   | ${BUCKET.toUpperCase()}     | ${true}
+    ${"StringNotEqualsIgnoreCase"} | ${BUCKET}                   | ${BUCKET.toUpperCase()}     | ${false}
+    ${"StringNotEqualsIgnoreCase"} | ${BUCKET}                   | ${OTHER}                    | ${true}
+    ${"StringLike"}                | ${`${BUCKET}/*`}            | ${OBJECT}                   | ${true}
+    ${"StringLike"}                | ${`${BUCKET}/*`}            | ${BUCKET}                   | ${false}
+    ${"StringLike"}                | ${[BUCKET, `${BUCKET}/*`]}  | ${BUCKET}                   | ${true}
+    ${"StringLike"}                | ${"arn:aws:s3:::acme-dat?"} | ${BUCKET}                   | ${true}
+    ${"StringLike"}                | ${"arn:aws:s3:::ACME-*"}    | ${BUCKET}                   | ${false}
     ${"StringLike"}                | ${"arn:aws:s3:::acme.data"} | ${"arn:aws:s3:::acmexdata"} | ${false}
-    ${"StringNotLike"}             | ${`${BUCKET}/*`}         | ${OBJECT}             | ${false}
-    ${"StringNotLike"}             | ${`${BUCKET}/*`}         | ${OTHER}              | ${true}
-    ${"ArnEquals"}                 | ${BUCKET}                | ${BUCKET}             | ${true}
-    ${"ArnLike"}                   | ${"arn:aws:s3:::acme-*"} | ${OBJECT}             | ${true}
-    ${"ArnLike"}                   | ${"arn:*:s3:::acme-data"} | ${BUCKET}            | ${true}
-    ${"ArnLike"}                   | ${"arn:aws:s3:::*"}      | ${"not-an-arn"}       | ${false}
-    ${"ArnNotEquals"}              | ${BUCKET}                | ${OTHER}              | ${true}
-    ${"ArnNotLike"}                | ${"arn:aws:s3:::acme-*"} | ${OBJECT}             | ${false}
+    ${"StringNotLike"}             | ${`${BUCKET}/*`}            | ${OBJECT}                   | ${false}
+    ${"StringNotLike"}             | ${`${BUCKET}/*`}            | ${OTHER}                    | ${true}
+    ${"ArnEquals"}                 | ${BUCKET}                   | ${BUCKET}                   | ${true}
+    ${"ArnLike"}                   | ${"arn:aws:s3:::acme-*"}    | ${OBJECT}                   | ${true}
+    ${"ArnLike"}                   | ${"arn:*:s3:::acme-data"}   | ${BUCKET}                   | ${true}
+    ${"ArnLike"}                   | ${"arn:aws:s3:::*"}         | ${"not-an-arn"}             | ${false}
+    ${"ArnNotEquals"}              | ${BUCKET}                   | ${OTHER}                    | ${true}
+    ${"ArnNotLike"}                | ${"arn:aws:s3:::acme-*"}    | ${OBJECT}                   | ${false}
   `("$op $policy vs $value -> $expected", ({ op, policy, value, expected }) => {
     expect(holds(op, policy, value)).toBe(expected);
   });
@@ -55,20 +55,20 @@ describe("evaluateCondition: single-valued operators (bucket-ARN and object-ARN 
 
 describe("evaluateCondition: missing key", () => {
   it.each`
-    op                              | expected | why
-    ${"StringEquals"}               | ${false} | ${"a positive operator needs the key"}
-    ${"StringLike"}                 | ${false} | ${"a positive operator needs the key"}
-    ${"ArnLike"}                    | ${false} | ${"a positive operator needs the key"}
-    ${"StringNotEquals"}            | ${true}  | ${"a negated operator matches a missing key"}
-    ${"StringNotLike"}              | ${true}  | ${"a negated operator matches a missing key"}
-    ${"ArnNotEquals"}               | ${true}  | ${"a negated operator matches a missing key"}
-    ${"StringEqualsIfExists"}       | ${true}  | ${"IfExists"}
-    ${"StringNotEqualsIfExists"}    | ${true}  | ${"IfExists"}
-    ${"ForAnyValue:StringEquals"}   | ${false} | ${"ForAnyValue needs a value"}
-    ${"ForAnyValue:StringNotEquals"} | ${false} | ${"ForAnyValue needs a value"}
-    ${"ForAnyValue:StringLikeIfExists"} | ${true} | ${"IfExists"}
-    ${"ForAllValues:StringEquals"}  | ${true}  | ${"ForAllValues holds for an empty set"}
-    ${"ForAllValues:StringNotLike"} | ${true}  | ${"ForAllValues holds for an empty set"}
+    op                                  | expected | why
+    ${"StringEquals"}                   | ${false} | ${"a positive operator needs the key"}
+    ${"StringLike"}                     | ${false} | ${"a positive operator needs the key"}
+    ${"ArnLike"}                        | ${false} | ${"a positive operator needs the key"}
+    ${"StringNotEquals"}                | ${true}  | ${"a negated operator matches a missing key"}
+    ${"StringNotLike"}                  | ${true}  | ${"a negated operator matches a missing key"}
+    ${"ArnNotEquals"}                   | ${true}  | ${"a negated operator matches a missing key"}
+    ${"StringEqualsIfExists"}           | ${true}  | ${"IfExists"}
+    ${"StringNotEqualsIfExists"}        | ${true}  | ${"IfExists"}
+    ${"ForAnyValue:StringEquals"}       | ${false} | ${"ForAnyValue needs a value"}
+    ${"ForAnyValue:StringNotEquals"}    | ${false} | ${"ForAnyValue needs a value"}
+    ${"ForAnyValue:StringLikeIfExists"} | ${true}  | ${"IfExists"}
+    ${"ForAllValues:StringEquals"}      | ${true}  | ${"ForAllValues holds for an empty set"}
+    ${"ForAllValues:StringNotLike"}     | ${true}  | ${"ForAllValues holds for an empty set"}
   `("$op -> $expected ($why)", ({ op, expected }) => {
     expect(holds(op, BUCKET)).toBe(expected);
   });
@@ -80,12 +80,12 @@ describe("evaluateCondition: missing key", () => {
 
 describe("evaluateCondition: Null", () => {
   it.each`
-    policy              | value        | expected
-    ${"true"}           | ${undefined} | ${true}
-    ${"true"}           | ${BUCKET}    | ${false}
-    ${"false"}          | ${undefined} | ${false}
-    ${"false"}          | ${BUCKET}    | ${true}
-    ${["true", "false"]} | ${BUCKET}   | ${true}
+    policy               | value        | expected
+    ${"true"}            | ${undefined} | ${true}
+    ${"true"}            | ${BUCKET}    | ${false}
+    ${"false"}           | ${undefined} | ${false}
+    ${"false"}           | ${BUCKET}    | ${true}
+    ${["true", "false"]} | ${BUCKET}    | ${true}
   `("Null $policy with $value -> $expected", ({ policy, value, expected }) => {
     expect(holds("Null", policy, value)).toBe(expected);
   });
@@ -98,14 +98,14 @@ describe("evaluateCondition: Null", () => {
 
 describe("evaluateCondition: set operators with several request values", () => {
   it.each`
-    op                               | policy                     | values              | expected
-    ${"ForAnyValue:StringEquals"}    | ${BUCKET}                  | ${[OTHER, BUCKET]}  | ${true}
-    ${"ForAnyValue:StringEquals"}    | ${BUCKET}                  | ${[OTHER, OBJECT]}  | ${false}
-    ${"ForAllValues:StringLike"}     | ${[BUCKET, `${BUCKET}/*`]} | ${[BUCKET, OBJECT]} | ${true}
-    ${"ForAllValues:StringLike"}     | ${[BUCKET, `${BUCKET}/*`]} | ${[BUCKET, OTHER]}  | ${false}
-    ${"ForAnyValue:StringNotEquals"} | ${BUCKET}                  | ${[BUCKET, OTHER]}  | ${true}
-    ${"ForAllValues:StringNotEquals"} | ${BUCKET}                 | ${[BUCKET, OTHER]}  | ${false}
-    ${"ForAllValues:StringEquals"}   | ${BUCKET}                  | ${[]}               | ${true}
+    op                                | policy                     | values              | expected
+    ${"ForAnyValue:StringEquals"}     | ${BUCKET}                  | ${[OTHER, BUCKET]}  | ${true}
+    ${"ForAnyValue:StringEquals"}     | ${BUCKET}                  | ${[OTHER, OBJECT]}  | ${false}
+    ${"ForAllValues:StringLike"}      | ${[BUCKET, `${BUCKET}/*`]} | ${[BUCKET, OBJECT]} | ${true}
+    ${"ForAllValues:StringLike"}      | ${[BUCKET, `${BUCKET}/*`]} | ${[BUCKET, OTHER]}  | ${false}
+    ${"ForAnyValue:StringNotEquals"}  | ${BUCKET}                  | ${[BUCKET, OTHER]}  | ${true}
+    ${"ForAllValues:StringNotEquals"} | ${BUCKET}                  | ${[BUCKET, OTHER]}  | ${false}
+    ${"ForAllValues:StringEquals"}    | ${BUCKET}                  | ${[]}               | ${true}
   `("$op $policy vs $values -> $expected", ({ op, policy, values, expected }) => {
     expect(holds(op, policy, values)).toBe(expected);
   });

@@ -12,8 +12,17 @@ export interface ConditionOutcome {
 
 /** Base operators this evaluator knows (string and ARN families, and Null). */
 const BASE_OPERATORS = [
-  "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
-  "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike", "Null",
+  "StringEquals",
+  "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
+  "StringLike",
+  "StringNotLike",
+  "ArnEquals",
+  "ArnNotEquals",
+  "ArnLike",
+  "ArnNotLike",
+  "Null",
 ] as const;
 type BaseOperator = (typeof BASE_OPERATORS)[number];
 
@@ -55,7 +64,13 @@ export function contextValue(context: RequestContext, key: string): readonly str
 }
 
 const globToRegExp = (pattern: string, flags = ""): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, `s${flags}`);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    `s${flags}`,
+  );
 
 /** ARN matching: the first five `:`-separated fields and the resource part are matched one by one. */
 function arnMatches(pattern: string, value: string): boolean {
@@ -109,7 +124,8 @@ const quote = (values: readonly string[]) => (values.length === 1 ? JSON.stringi
  */
 export function evaluateCondition(operator: string, key: string, values: ConditionValue, context: RequestContext): ConditionOutcome {
   const op = parseOperator(operator);
-  if (!op) throw new Error(`condition operator ${operator} on ${key} is not supported by the encryption-context evaluator (string, ARN and Null operators only)`);
+  if (!op)
+    throw new Error(`condition operator ${operator} on ${key} is not supported by the encryption-context evaluator (string, ARN and Null operators only)`);
   const policyValues = (Array.isArray(values) ? values : [values]).map((v) => String(v));
   for (const v of policyValues) {
     if (v.includes("${")) throw new Error(`${operator} ${key}: policy variables (${v}) are not supported by the encryption-context evaluator`);

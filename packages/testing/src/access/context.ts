@@ -5,7 +5,12 @@ import { findBucket, type Target } from "./target";
 
 /** Context keys the layer fills unless the request sets them. */
 export const DEFAULT_CONTEXT_KEYS = [
-  "aws:SecureTransport", "aws:PrincipalArn", "aws:PrincipalAccount", "aws:ResourceAccount", "aws:RequestedRegion", "kms:CallerAccount",
+  "aws:SecureTransport",
+  "aws:PrincipalArn",
+  "aws:PrincipalAccount",
+  "aws:ResourceAccount",
+  "aws:RequestedRegion",
+  "kms:CallerAccount",
 ] as const;
 
 /** `arn:<p>:sts::<acct>:assumed-role/<role>/<session>` -> `arn:<p>:iam::<acct>:role/<role>` (the path is not in the session ARN). */

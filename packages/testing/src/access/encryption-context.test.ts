@@ -7,7 +7,14 @@ const KEY = "kms:EncryptionContext:aws:s3:arn";
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const OBJECT_ARN = `${BUCKET_ARN}/a/b.txt`;
 const doc = (...Statement: IamStatement[]): IamPolicyDocument => ({ Version: "2012-10-17", Statement });
-const allowUse = (Condition: IamStatement["Condition"], Sid = "Use"): IamStatement => ({ Sid, Effect: "Allow", Principal: { AWS: USER }, Action: "kms:Decrypt", Resource: "*", Condition });
+const allowUse = (Condition: IamStatement["Condition"], Sid = "Use"): IamStatement => ({
+  Sid,
+  Effect: "Allow",
+  Principal: { AWS: USER },
+  Action: "kms:Decrypt",
+  Resource: "*",
+  Condition,
+});
 
 describe("isEncryptionContextKey", () => {
   it.each([
@@ -28,7 +35,9 @@ describe("applyEncryptionContextConditions", () => {
   ])("removes conditions that hold and keeps the rest: %s", (_label, value) => {
     const out = applyEncryptionContextConditions(doc(scoped), { [KEY]: value }, "key policy");
     expect(out.document.Statement).toEqual([{ ...scoped, Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } }]);
-    expect(out.notes).toEqual([{ policy: "key policy", statement: '"Use"', effect: "Allow", outcome: "held", conditions: [expect.stringContaining(`held (request value "${value}")`)] }]);
+    expect(out.notes).toEqual([
+      { policy: "key policy", statement: '"Use"', effect: "Allow", outcome: "held", conditions: [expect.stringContaining(`held (request value "${value}")`)] },
+    ]);
   });
 
   it("drops the Condition element when only encryption-context conditions were in it", () => {
@@ -56,14 +65,28 @@ describe("applyEncryptionContextConditions", () => {
   });
 
   it("keeps a Deny with a negated operator when the key is missing: the Deny applies, as in IAM", () => {
-    const deny: IamStatement = { Sid: "DenyOtherBuckets", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: [BUCKET_ARN, `${BUCKET_ARN}/*`] } } };
+    const deny: IamStatement = {
+      Sid: "DenyOtherBuckets",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringNotLike: { [KEY]: [BUCKET_ARN, `${BUCKET_ARN}/*`] } },
+    };
     const out = applyEncryptionContextConditions(doc(deny), {}, "p");
     expect(out.document.Statement).toEqual([{ Sid: "DenyOtherBuckets", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*" }]);
     expect(out.notes[0]).toMatchObject({ effect: "Deny", outcome: "held" });
   });
 
   it("removes a Deny whose encryption-context condition is false: it denies nothing", () => {
-    const deny: IamStatement = { Sid: "DenyOtherBuckets", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: `${BUCKET_ARN}*` } } };
+    const deny: IamStatement = {
+      Sid: "DenyOtherBuckets",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringNotLike: { [KEY]: `${BUCKET_ARN}*` } },
+    };
     expect(applyEncryptionContextConditions(doc(deny), { [KEY]: OBJECT_ARN }, "p").document.Statement).toEqual([]);
   });
 
@@ -83,8 +106,21 @@ describe("applyEncryptionContextConditions", () => {
 describe("the layer inside simulateAccess", () => {
   const stackWith = (...Statement: IamStatement[]) => keyStack({ keyPolicy: doc(...Statement) });
   const allowRoot: IamStatement = { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" };
-  const denyOthers: IamStatement = { Sid: "DenyOtherContexts", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [KEY]: [BUCKET_ARN, `${BUCKET_ARN}/*`] } } };
-  const request = (context?: Record<string, string>) => ({ principal: USER, action: "kms:Decrypt", resource: { kmsKey: "aws_kms_key.data" }, identityPolicies: [{ Statement: [{ Effect: "Allow" as const, Action: "kms:*", Resource: "*" }] }], ...(context ? { context } : {}) });
+  const denyOthers: IamStatement = {
+    Sid: "DenyOtherContexts",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "kms:Decrypt",
+    Resource: "*",
+    Condition: { StringNotLike: { [KEY]: [BUCKET_ARN, `${BUCKET_ARN}/*`] } },
+  };
+  const request = (context?: Record<string, string>) => ({
+    principal: USER,
+    action: "kms:Decrypt",
+    resource: { kmsKey: "aws_kms_key.data" },
+    identityPolicies: [{ Statement: [{ Effect: "Allow" as const, Action: "kms:*", Resource: "*" }] }],
+    ...(context ? { context } : {}),
+  });
 
   it("a negated Deny fires when the context is missing", async () => {
     const r = await simulateAccess(stackWith(allowRoot, denyOthers), request());

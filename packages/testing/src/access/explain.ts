@@ -126,7 +126,9 @@ export function explain(input: ExplainInput): { text: string; decisive: string[]
     }
   }
   for (const r of input.remarks) lines.push(`  note: ${r}`);
-  const ctx = Object.keys(input.context).sort().map((k) => `${k}=${show(input.context[k])}`);
+  const ctx = Object.keys(input.context)
+    .sort()
+    .map((k) => `${k}=${show(input.context[k])}`);
   lines.push(`  context: ${ctx.join(", ")}`);
   return { text: lines.join("\n"), decisive: decisive.map((d) => d.label) };
 }

@@ -8,7 +8,13 @@ export type { IamPolicyDocument, IamStatement } from "@sse-kms/policy";
 export type { AccessDecision, AccessRequest, AccessResource, AccessResult, ResolvedAccessRequest, ViaS3 } from "./request";
 export { loadStacks, type StackInput, type StackSource, type SynthesizedJson, type SynthesizedStack } from "./stacks";
 export { evaluateCondition, parseOperator, type ConditionOutcome, type RequestContext } from "./conditions";
-export { applyEncryptionContextConditions, isEncryptionContextKey, ENCRYPTION_CONTEXT_PREFIX, type EncryptionContextNote, type PreparedPolicy } from "./encryption-context";
+export {
+  applyEncryptionContextConditions,
+  isEncryptionContextKey,
+  ENCRYPTION_CONTEXT_PREFIX,
+  type EncryptionContextNote,
+  type PreparedPolicy,
+} from "./encryption-context";
 export { StackInventory, type BucketEncryption, type BucketInfo, type FoundPolicy, type KeyInfo, type RoleInfo } from "./inventory";
 export { KMS_KEY_TYPES, ReferenceResolver, UnresolvableReferenceError } from "./resolver";
 export { placeholderId, type ProviderScope } from "./scope";

@@ -28,7 +28,14 @@ describe("placeholders", () => {
   it("uses the aliased provider a resource names, and mrk- ids for multi-Region keys", () => {
     const inv = inventory(
       keyStack({
-        extra: { provider: { aws: [{ region: REGION, allowed_account_ids: [ACCOUNT] }, { alias: "dr", region: "us-west-2", assume_role: [{ role_arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/deploy` }] }] } },
+        extra: {
+          provider: {
+            aws: [
+              { region: REGION, allowed_account_ids: [ACCOUNT] },
+              { alias: "dr", region: "us-west-2", assume_role: [{ role_arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/deploy` }] },
+            ],
+          },
+        },
         extraResources: { aws_kms_replica_key: { dr: { provider: "aws.dr", primary_key_arn: "${aws_kms_key.data.arn}" } } },
       }),
     );
@@ -46,7 +53,9 @@ describe("placeholders", () => {
     const r = new ReferenceResolver([stack!]);
     expect(r.resolve(stack!, "${aws_iam_role.app.arn}", "t")).toBe(`arn:aws:iam::${ACCOUNT}:role/service/app`);
     expect(r.resolve(stack!, "${aws_iam_policy.p.arn}", "t")).toBe(`arn:aws:iam::${ACCOUNT}:policy/use-key`);
-    expect(r.resolve(stack!, "arn:${data.aws_partition.p.partition}:iam::${data.aws_caller_identity.me.account_id}:root", "t")).toBe(`arn:aws:iam::${ACCOUNT}:root`);
+    expect(r.resolve(stack!, "arn:${data.aws_partition.p.partition}:iam::${data.aws_caller_identity.me.account_id}:root", "t")).toBe(
+      `arn:aws:iam::${ACCOUNT}:root`,
+    );
     expect(r.resolve(stack!, "s3.${data.aws_region.r.name}.amazonaws.com", "t")).toBe(`s3.${REGION}.amazonaws.com`);
     expect(r.resolve(stack!, "arn:aws:s3:::${aws_s3_bucket.data.bucket}/$${aws:username}/*", "t")).toBe(`arn:aws:s3:::${BUCKET}/\${aws:username}/*`);
   });
@@ -75,11 +84,25 @@ describe("policies", () => {
   it("applies KMS's default key policy to a key without one", () => {
     const policy = inventory(keyStack({ keyPolicy: null })).keys[0]?.policy();
     expect(policy?.source).toBe("aws_kms_key.data (KMS default key policy)");
-    expect(policy?.document.Statement).toEqual([expect.objectContaining({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*" })]);
+    expect(policy?.document.Statement).toEqual([
+      expect.objectContaining({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*" }),
+    ]);
   });
 
   it("reads a separate aws_kms_key_policy", () => {
-    const inv = inventory(keyStack({ keyPolicy: null, extraResources: { aws_kms_key_policy: { data: { key_id: "${aws_kms_key.data.id}", policy: '{"Statement":[{"Sid":"Only","Effect":"Allow","Principal":"*","Action":"kms:DescribeKey","Resource":"*"}]}' } } } }));
+    const inv = inventory(
+      keyStack({
+        keyPolicy: null,
+        extraResources: {
+          aws_kms_key_policy: {
+            data: {
+              key_id: "${aws_kms_key.data.id}",
+              policy: '{"Statement":[{"Sid":"Only","Effect":"Allow","Principal":"*","Action":"kms:DescribeKey","Resource":"*"}]}',
+            },
+          },
+        },
+      }),
+    );
     expect(inv.keys[0]?.policy().source).toBe("aws_kms_key_policy.data");
   });
 

@@ -79,7 +79,9 @@ export class StackInventory {
   policyAt(stack: SynthesizedStack, source: string, raw: string): FoundPolicy {
     const where = `${stack.name}: ${source}`;
     if (wholeExpression(raw) !== undefined) {
-      throw new Error(`${where}: the policy is a Terraform expression (${raw.trim()}), not literal JSON; render policies with JSON.stringify so they can be evaluated without a provider`);
+      throw new Error(
+        `${where}: the policy is a Terraform expression (${raw.trim()}), not literal JSON; render policies with JSON.stringify so they can be evaluated without a provider`,
+      );
     }
     return { source, document: parsePolicyAt(this.resolver.resolve(stack, raw, where), where) };
   }
@@ -108,7 +110,9 @@ export class StackInventory {
     });
     const inline = policyString(block.policy);
     if (separate.length > 1 || (separate.length === 1 && inline !== undefined)) {
-      throw new Error(`${stack.name}: ${address} has more than one key policy owner (inline policy and/or aws_kms_key_policy): the last apply wins, so no proof can hold`);
+      throw new Error(
+        `${stack.name}: ${address} has more than one key policy owner (inline policy and/or aws_kms_key_policy): the last apply wins, so no proof can hold`,
+      );
     }
     const [only] = separate;
     if (only) {
@@ -122,7 +126,15 @@ export class StackInventory {
       source: `${address} (KMS default key policy)`,
       document: {
         Version: "2012-10-17",
-        Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:${scope.partition}:iam::${scope.account}:root` }, Action: "kms:*", Resource: "*" }],
+        Statement: [
+          {
+            Sid: "Enable IAM User Permissions",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${scope.partition}:iam::${scope.account}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
+        ],
       },
     };
   }
@@ -145,7 +157,9 @@ export class StackInventory {
   }
 
   private blocksForBucket(stack: SynthesizedStack, type: string, bucketName: string): [string, Record<string, unknown>][] {
-    return blocksOf(stack, "resource", type).filter(([n, b]) => typeof b.bucket === "string" && this.resolver.resolve(stack, b.bucket, `${type}.${n}`) === bucketName);
+    return blocksOf(stack, "resource", type).filter(
+      ([n, b]) => typeof b.bucket === "string" && this.resolver.resolve(stack, b.bucket, `${type}.${n}`) === bucketName,
+    );
   }
 
   private bucketPolicy(stack: SynthesizedStack, bucketName: string): FoundPolicy | undefined {
@@ -195,7 +209,12 @@ export class StackInventory {
     });
   }
 
-  private roleIdentityPolicies(stack: SynthesizedStack, address: string, block: Record<string, unknown>, roleName: string): { found: FoundPolicy[]; unmodelled: string[] } {
+  private roleIdentityPolicies(
+    stack: SynthesizedStack,
+    address: string,
+    block: Record<string, unknown>,
+    roleName: string,
+  ): { found: FoundPolicy[]; unmodelled: string[] } {
     const found: FoundPolicy[] = [];
     list(block.inline_policy).forEach((p, i) => {
       const raw = isRecord(p) ? policyString(p.policy) : undefined;
@@ -216,7 +235,8 @@ export class StackInventory {
     ].flatMap(({ where, ref }) => (typeof ref === "string" ? [this.resolver.resolve(stack, ref, where)] : []));
     const unmodelled: string[] = [];
     for (const policyArn of attachedArns) {
-      const owner = this.stacks.flatMap((s) => blocksOf(s, "resource", "aws_iam_policy").map(([n]) => ({ s, n })))
+      const owner = this.stacks
+        .flatMap((s) => blocksOf(s, "resource", "aws_iam_policy").map(([n]) => ({ s, n })))
         .find(({ s, n }) => this.resolver.expression(s, `aws_iam_policy.${n}.arn`, `aws_iam_policy.${n}`) === policyArn);
       const raw = owner ? policyString(this.resolver.block(owner.s, `aws_iam_policy.${owner.n}`, policyArn).policy) : undefined;
       if (owner && raw !== undefined) found.push(this.policyAt(owner.s, `aws_iam_policy.${owner.n}`, raw));

@@ -6,7 +6,13 @@ registerAccessMatchers();
 
 const stack = JSON.stringify(keyStack());
 const key = { kmsKey: "aws_kms_key.data" } as const;
-const put = (context: Record<string, string>) => ({ principal: USER, action: "s3:PutObject", resource: { bucket: BUCKET, key: "k" }, identityPolicies: [allowAll], context });
+const put = (context: Record<string, string>) => ({
+  principal: USER,
+  action: "s3:PutObject",
+  resource: { bucket: BUCKET, key: "k" },
+  identityPolicies: [allowAll],
+  context,
+});
 
 describe("toAllow / toDeny", () => {
   it("pass on the matching decision", async () => {

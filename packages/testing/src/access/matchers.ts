@@ -54,7 +54,8 @@ const describeRequest = (r: AccessRequest) =>
 const decisionText = (d: AccessResult["decision"]) => (d === "Allowed" ? "allowed" : d === "ExplicitlyDenied" ? "explicitly denied" : "implicitly denied");
 
 async function run(received: unknown, request: AccessRequest): Promise<AccessResult> {
-  if (received === null || received === undefined) throw new Error("expect(stack): pass a TerraformStack, its synthesized JSON (string or object), or an array of them");
+  if (received === null || received === undefined)
+    throw new Error("expect(stack): pass a TerraformStack, its synthesized JSON (string or object), or an array of them");
   return simulateAccess(cachedInventory(received as StackInput), request);
 }
 

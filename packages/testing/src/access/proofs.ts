@@ -63,9 +63,12 @@ export function sseKmsAccessProofs(o: SseKmsProofSubject): void {
       await expect(stack).toDeny(kms(user, action, { identityPolicies: [allowAll], viaS3: via(bucket, { region: otherRegion }) }), "implicit");
     });
 
-    test.each(cases(users.map((u) => kmsUse.map((a) => [u, a] as const))))("%s cannot %s through S3 for a bucket outside the blueprint", async (user, action) => {
-      await expect(stack).toDeny(kms(user, action, { identityPolicies: [allowAll], viaS3: via(`acme-elsewhere-${env.account}`) }), "implicit");
-    });
+    test.each(cases(users.map((u) => kmsUse.map((a) => [u, a] as const))))(
+      "%s cannot %s through S3 for a bucket outside the blueprint",
+      async (user, action) => {
+        await expect(stack).toDeny(kms(user, action, { identityPolicies: [allowAll], viaS3: via(`acme-elsewhere-${env.account}`) }), "implicit");
+      },
+    );
 
     test.each(users)("%s gets no key administration", async (user) => {
       await expect(stack).toDeny(kms(user, "kms:PutKeyPolicy"), "implicit");
@@ -74,12 +77,11 @@ export function sseKmsAccessProofs(o: SseKmsProofSubject): void {
   });
 
   describe("key administrators", () => {
-    test.each(cases(admins.map((a) => ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey", "kms:DescribeKey"].map((action) => [a, action] as const))))(
-      "%s may %s (named in the key policy, no IAM policy needed)",
-      async (admin, action) => {
-        await expect(stack).toAllow(kms(admin, action));
-      },
-    );
+    test.each(
+      cases(admins.map((a) => ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey", "kms:DescribeKey"].map((action) => [a, action] as const))),
+    )("%s may %s (named in the key policy, no IAM policy needed)", async (admin, action) => {
+      await expect(stack).toAllow(kms(admin, action));
+    });
 
     const use = ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:Encrypt", "kms:ReEncryptFrom"];
     test.each(cases(admins.map((a) => use.map((action) => [a, action] as const))))("%s cannot %s, even via S3 with allow-all IAM", async (admin, action) => {
@@ -121,7 +123,13 @@ export function sseKmsAccessProofs(o: SseKmsProofSubject): void {
     const object = { bucket, key: "proofs/object.txt" };
     const writer = users[0]!;
     const canWrite = allowActions("s3:PutObject", `arn:aws:s3:::${bucket}/*`, "AllowPutObject");
-    const put = (context: Record<string, string>): AccessRequest => ({ principal: writer, action: "s3:PutObject", resource: object, identityPolicies: [canWrite], context });
+    const put = (context: Record<string, string>): AccessRequest => ({
+      principal: writer,
+      action: "s3:PutObject",
+      resource: object,
+      identityPolicies: [canWrite],
+      context,
+    });
     const kmsHeader = { "s3:x-amz-server-side-encryption": "aws:kms" };
     const ownKey = { ...kmsHeader, "s3:x-amz-server-side-encryption-aws-kms-key-id": `\${${keyAddress}.arn}` };
 
@@ -141,7 +149,10 @@ export function sseKmsAccessProofs(o: SseKmsProofSubject): void {
     });
 
     test("GetObject over plain HTTP is explicitly denied, even with allow-all IAM", async () => {
-      await deniedBy({ principal: writer, action: "s3:GetObject", resource: object, identityPolicies: [allowAll], context: { "aws:SecureTransport": "false" } }, "DenyInsecureTransport");
+      await deniedBy(
+        { principal: writer, action: "s3:GetObject", resource: object, identityPolicies: [allowAll], context: { "aws:SecureTransport": "false" } },
+        "DenyInsecureTransport",
+      );
     });
 
     test("PutObject with x-amz-server-side-encryption: AES256 is explicitly denied", async () => {
@@ -174,7 +185,10 @@ export function sseKmsAccessProofs(o: SseKmsProofSubject): void {
 
     test("another account's principal with allow-all IAM cannot read or write", async () => {
       await expect(stack).toDeny({ principal: foreignRole, action: "s3:GetObject", resource: object, identityPolicies: [allowAll] }, "implicit");
-      await expect(stack).toDeny({ principal: foreignRole, action: "s3:PutObject", resource: object, identityPolicies: [allowAll], context: ownKey }, "implicit");
+      await expect(stack).toDeny(
+        { principal: foreignRole, action: "s3:PutObject", resource: object, identityPolicies: [allowAll], context: ownKey },
+        "implicit",
+      );
     });
   });
 }

@@ -120,7 +120,8 @@ export class ReferenceResolver {
       const s = scope();
       const arn = `arn:${s.partition}:iam::${s.account}:${kind}${path}${iamName}`;
       if (attr === "arn" || (attr === "id" && kind === "policy")) return arn;
-      if (attr === "unique_id") return `${kind === "role" ? "AROA" : kind === "user" ? "AIDA" : "ANPA"}${placeholderId(stack.name, address).replace(/-/g, "").slice(0, 17).toUpperCase()}`;
+      if (attr === "unique_id")
+        return `${kind === "role" ? "AROA" : kind === "user" ? "AIDA" : "ANPA"}${placeholderId(stack.name, address).replace(/-/g, "").slice(0, 17).toUpperCase()}`;
       return iamName;
     }
     const literal = block[attr];
@@ -131,7 +132,8 @@ export class ReferenceResolver {
 
   private dataAttribute(stack: SynthesizedStack, parts: string[], expr: string, where: string, depth: number): string {
     const [type, name, attr, ...rest] = parts;
-    if (type === undefined || name === undefined || attr === undefined) throw new UnresolvableReferenceError(where, expr, "expected data.<type>.<name>.<attribute>");
+    if (type === undefined || name === undefined || attr === undefined)
+      throw new UnresolvableReferenceError(where, expr, "expected data.<type>.<name>.<attribute>");
     if (type === "terraform_remote_state" && attr === "outputs" && rest.length === 1) {
       return this.remoteOutput(rest[0] as string, expr, where, depth);
     }
@@ -151,7 +153,11 @@ export class ReferenceResolver {
   private remoteOutput(output: string, expr: string, where: string, depth: number): string {
     const owners = this.stacks.filter((s) => isRecord(pick(s.json, "output", output)));
     if (owners.length !== 1) {
-      throw new UnresolvableReferenceError(where, expr, owners.length === 0 ? `no given stack declares output ${output}: pass the producing stack too` : `several given stacks declare output ${output}`);
+      throw new UnresolvableReferenceError(
+        where,
+        expr,
+        owners.length === 0 ? `no given stack declares output ${output}: pass the producing stack too` : `several given stacks declare output ${output}`,
+      );
     }
     const owner = owners[0] as SynthesizedStack;
     const value = pick(owner.json, "output", output, "value");
@@ -173,4 +179,3 @@ export class ReferenceResolver {
     return `${prefix}${placeholderId(stack.name, address).replace(/-/g, "").slice(0, 26)}`;
   }
 }
-

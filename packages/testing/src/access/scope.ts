@@ -13,7 +13,6 @@ export interface ProviderScope {
   readonly dnsSuffix: string;
 }
 
-
 /** The account id inside an ARN (its fifth field), if any. */
 export function accountOfArn(arn: string): string | undefined {
   const account = arn.split(":")[4];
@@ -47,7 +46,8 @@ export function providerScope(stack: SynthesizedStack, block: Record<string, unk
   if (account === undefined || !/^\d{12}$/.test(account)) {
     throw new Error(`${where}: cannot tell the account of provider ${ref} in stack ${stack.name}: set allowed_account_ids (or an assume_role role_arn)`);
   }
-  if (!isKnownRegion(region)) throw new Error(`${where}: provider ${ref} in stack ${stack.name} names region ${JSON.stringify(region)}, which is not a known AWS region`);
+  if (!isKnownRegion(region))
+    throw new Error(`${where}: provider ${ref} in stack ${stack.name} names region ${JSON.stringify(region)}, which is not a known AWS region`);
   const partition = partitionOf(region);
   return { provider: ref, account, region, partition, dnsSuffix: dnsSuffixOf(partition) };
 }

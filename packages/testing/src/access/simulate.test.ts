@@ -26,15 +26,27 @@ describe("simulateAccess on a synthesized stack", () => {
   });
 
   it("uses the object ARN as context when asked (no Bucket Key)", async () => {
-    const r = await simulateAccess(stack, { principal: USER, action: "kms:Decrypt", resource: key, viaS3: { bucket: BUCKET, encryptionContext: "object", objectKey: "x" } });
+    const r = await simulateAccess(stack, {
+      principal: USER,
+      action: "kms:Decrypt",
+      resource: key,
+      viaS3: { bucket: BUCKET, encryptionContext: "object", objectKey: "x" },
+    });
     expect(r.request.context["kms:EncryptionContext:aws:s3:arn"]).toBe(`arn:aws:s3:::${BUCKET}/x`);
     expect(r.decision).toBe("Allowed");
   });
 
   it("denies the key user outside S3 and names the failed condition", async () => {
-    const r = await simulateAccess(stack, { principal: USER, action: "kms:Decrypt", resource: key, context: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${BUCKET}` } });
+    const r = await simulateAccess(stack, {
+      principal: USER,
+      action: "kms:Decrypt",
+      resource: key,
+      context: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${BUCKET}` },
+    });
     expect(r.decision).toBe("ImplicitlyDenied");
-    expect(r.explanation).toContain('key policy aws_kms_key.data "KeyUseViaS3" (Allow): StringEquals kms:ViaService "s3.eu-west-1.amazonaws.com" (request: missing)');
+    expect(r.explanation).toContain(
+      'key policy aws_kms_key.data "KeyUseViaS3" (Allow): StringEquals kms:ViaService "s3.eu-west-1.amazonaws.com" (request: missing)',
+    );
   });
 
   it("lets callers name the key by ARN or by Terraform reference", async () => {
@@ -50,7 +62,10 @@ describe("simulateAccess on a synthesized stack", () => {
     const without = await simulateAccess(stack, { principal: role, action: "kms:PutKeyPolicy", resource: key });
     expect(without.decision).toBe("ImplicitlyDenied");
     expect(without.explanation).toContain('"KeyManagementByAccountRoot" (Allow) allows the principal\'s account only');
-    expect((await simulateAccess(stack, { principal: role, action: "kms:PutKeyPolicy", resource: key, identityPolicies: [allowActions("kms:PutKeyPolicy")] })).decision).toBe("Allowed");
+    expect(
+      (await simulateAccess(stack, { principal: role, action: "kms:PutKeyPolicy", resource: key, identityPolicies: [allowActions("kms:PutKeyPolicy")] }))
+        .decision,
+    ).toBe("Allowed");
   });
 
   it("models the root user with full access in its own account", async () => {
@@ -60,14 +75,25 @@ describe("simulateAccess on a synthesized stack", () => {
   });
 
   it("denies PutObject over plain HTTP explicitly, naming the statement and its condition", async () => {
-    const r = await simulateAccess(stack, { principal: USER, action: "s3:PutObject", resource: object, identityPolicies: [allowAll], context: { "aws:SecureTransport": "false" } });
+    const r = await simulateAccess(stack, {
+      principal: USER,
+      action: "s3:PutObject",
+      resource: object,
+      identityPolicies: [allowAll],
+      context: { "aws:SecureTransport": "false" },
+    });
     expect(r.decision).toBe("ExplicitlyDenied");
-    expect(r.explanation).toContain('bucket policy aws_s3_bucket_policy.data "DenyInsecureTransport" (Deny) when Bool aws:SecureTransport "false" (request: "false")');
+    expect(r.explanation).toContain(
+      'bucket policy aws_s3_bucket_policy.data "DenyInsecureTransport" (Deny) when Bool aws:SecureTransport "false" (request: "false")',
+    );
   });
 
   it("resolves Terraform references in context values (the bucket's own key in the header)", async () => {
     const r = await simulateAccess(stack, {
-      principal: USER, action: "s3:PutObject", resource: object, identityPolicies: [allowAll],
+      principal: USER,
+      action: "s3:PutObject",
+      resource: object,
+      identityPolicies: [allowAll],
       context: { "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "${aws_kms_key.data.arn}" },
     });
     expect(r.decision).toBe("Allowed");
@@ -79,7 +105,7 @@ describe("simulateAccess on a synthesized stack", () => {
     expect((await simulateAccess(stack, { principal: role, action: "kms:PutKeyPolicy", resource: key, identityPolicies: [scoped] })).decision).toBe("Allowed");
   });
 
-  it("treats \"*\" as an anonymous request", async () => {
+  it('treats "*" as an anonymous request', async () => {
     const r = await simulateAccess(stack, { principal: "*", action: "s3:GetObject", resource: object });
     expect(r.decision).toBe("ImplicitlyDenied");
     expect(r.explanation).toMatch(/^ImplicitlyDenied: anonymous \(\*\) s3:GetObject/);
@@ -103,12 +129,32 @@ describe("simulateAccess across stacks (cross-account)", () => {
     Version: "2012-10-17",
     Statement: [
       { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Action: "kms:DescribeKey", Resource: "*" },
-      { Sid: "ReplicaEncrypt", Effect: "Allow", Principal: { AWS: REPLICATION }, Action: "kms:Encrypt", Resource: "*", Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT } } },
+      {
+        Sid: "ReplicaEncrypt",
+        Effect: "Allow",
+        Principal: { AWS: REPLICATION },
+        Action: "kms:Encrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT } },
+      },
     ],
   };
-  const destination = keyStack({ name: "destination", account: OTHER_ACCOUNT, keyPolicy: destinationPolicy, extra: { output: { destination_key_arn: { value: "${aws_kms_key.data.arn}" } } } });
-  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S3", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] });
-  const rolePolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "EncryptReplicas", Effect: "Allow", Action: "kms:Encrypt", Resource: "${data.terraform_remote_state.destination.outputs.destination_key_arn}" }] });
+  const destination = keyStack({
+    name: "destination",
+    account: OTHER_ACCOUNT,
+    keyPolicy: destinationPolicy,
+    extra: { output: { destination_key_arn: { value: "${aws_kms_key.data.arn}" } } },
+  });
+  const trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "S3", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  });
+  const rolePolicy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "EncryptReplicas", Effect: "Allow", Action: "kms:Encrypt", Resource: "${data.terraform_remote_state.destination.outputs.destination_key_arn}" },
+    ],
+  });
   const source = {
     "//": { metadata: { stackName: "source" } },
     provider: { aws: [{ region: REGION, allowed_account_ids: [ACCOUNT] }] },
@@ -134,19 +180,43 @@ describe("simulateAccess across stacks (cross-account)", () => {
   });
 
   it("evaluates a role's trust policy for a service principal", async () => {
-    expect((await simulateAccess(stacks, { principal: "s3.amazonaws.com", action: "sts:AssumeRole", resource: { role: "replication" } })).decision).toBe("Allowed");
-    expect((await simulateAccess(stacks, { principal: "ec2.amazonaws.com", action: "sts:AssumeRole", resource: { role: "replication" } })).decision).toBe("ImplicitlyDenied");
+    expect((await simulateAccess(stacks, { principal: "s3.amazonaws.com", action: "sts:AssumeRole", resource: { role: "replication" } })).decision).toBe(
+      "Allowed",
+    );
+    expect((await simulateAccess(stacks, { principal: "ec2.amazonaws.com", action: "sts:AssumeRole", resource: { role: "replication" } })).decision).toBe(
+      "ImplicitlyDenied",
+    );
   });
 });
 
 describe("simulateAccess refuses what it cannot evaluate faithfully", () => {
   const stack = keyStack();
   it.each([
-    ["an unknown bucket", { principal: USER, action: "s3:GetObject", resource: { bucket: "no-such-bucket", key: "k" } }, /bucket no-such-bucket is not in the given stacks \(known: acme-data-111111111111\)/],
-    ["an unknown key", { principal: USER, action: "kms:Decrypt", resource: { kmsKey: "aws_kms_key.nope" } }, /KMS key aws_kms_key\.nope is not in the given stacks/],
-    ["a misspelt context key", { principal: USER, action: "s3:PutObject", resource: object, identityPolicies: [allowAll], context: { "s3:x-amz-server-side-encrytion": "AES256" } }, /context keys s3:x-amz-server-side-encrytion do not apply to s3:PutObject/],
-    ["identity policies for an anonymous request", { principal: "*", action: "s3:GetObject", resource: object, identityPolicies: [allowAll] }, /anonymous request .* has no identity policies/],
-    ["identity policies for the root user", { principal: `arn:aws:iam::${ACCOUNT}:root`, action: "kms:Decrypt", resource: key, identityPolicies: [allowAll] }, /is the root user/],
+    [
+      "an unknown bucket",
+      { principal: USER, action: "s3:GetObject", resource: { bucket: "no-such-bucket", key: "k" } },
+      /bucket no-such-bucket is not in the given stacks \(known: acme-data-111111111111\)/,
+    ],
+    [
+      "an unknown key",
+      { principal: USER, action: "kms:Decrypt", resource: { kmsKey: "aws_kms_key.nope" } },
+      /KMS key aws_kms_key\.nope is not in the given stacks/,
+    ],
+    [
+      "a misspelt context key",
+      { principal: USER, action: "s3:PutObject", resource: object, identityPolicies: [allowAll], context: { "s3:x-amz-server-side-encrytion": "AES256" } },
+      /context keys s3:x-amz-server-side-encrytion do not apply to s3:PutObject/,
+    ],
+    [
+      "identity policies for an anonymous request",
+      { principal: "*", action: "s3:GetObject", resource: object, identityPolicies: [allowAll] },
+      /anonymous request .* has no identity policies/,
+    ],
+    [
+      "identity policies for the root user",
+      { principal: `arn:aws:iam::${ACCOUNT}:root`, action: "kms:Decrypt", resource: key, identityPolicies: [allowAll] },
+      /is the root user/,
+    ],
     ["viaS3 on a bucket", { principal: USER, action: "s3:GetObject", resource: object, viaS3 }, /viaS3 models S3 calling KMS/],
     ["an unknown action", { principal: USER, action: "kms:Decrypte", resource: key }, /iam-simulate rejected the request kms:Decrypte/],
     ["a wildcard resource", { principal: USER, action: "s3:GetObject", resource: `arn:aws:s3:::${BUCKET}/*` }, /not a wildcard pattern/],

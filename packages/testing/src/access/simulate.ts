@@ -40,17 +40,21 @@ export async function simulateAccess(stacks: StackInput | StackInventory, reques
   const rootUser = ROOT_USER.test(request.principal);
   const principalAccount = anonymous ? undefined : (request.principalAccount ?? accountOfArn(request.principal));
   const service = !anonymous && !request.principal.startsWith("arn:");
-  if (!anonymous && !service && principalAccount === undefined) throw new Error(`principal ${request.principal}: give principalAccount (the ARN names no account)`);
+  if (!anonymous && !service && principalAccount === undefined)
+    throw new Error(`principal ${request.principal}: give principalAccount (the ARN names no account)`);
   const given = request.identityPolicies ?? [];
-  if ((anonymous || service) && given.length > 0) throw new Error(`${anonymous ? "an anonymous request (principal \"*\")" : `the service principal ${request.principal}`} has no identity policies`);
-  if (rootUser && given.length > 0) throw new Error(`${request.principal} is the root user: it has no identity policies (it holds every permission in its own account)`);
+  if ((anonymous || service) && given.length > 0)
+    throw new Error(`${anonymous ? 'an anonymous request (principal "*")' : `the service principal ${request.principal}`} has no identity policies`);
+  if (rootUser && given.length > 0)
+    throw new Error(`${request.principal} is the root user: it has no identity policies (it holds every permission in its own account)`);
 
   const context = buildContext(inv, request, target, principalAccount);
   const remarks: string[] = [];
   const rawIdentity: { name: string; document: IamPolicyDocument }[] = [];
   if (rootUser) {
     rawIdentity.push({ name: "root user (implicit full access)", document: allowAll });
-    if (principalAccount !== target.account) remarks.push("the root user of another account is modelled with full access in its own account only; the resource policy decides");
+    if (principalAccount !== target.account)
+      remarks.push("the root user of another account is modelled with full access in its own account only; the resource policy decides");
   }
   given.forEach((document, i) => {
     const text = JSON.stringify(document);
@@ -83,7 +87,9 @@ export async function simulateAccess(stacks: StackInput | StackInventory, reques
     { simulationMode: "Strict" },
   );
   if (response.resultType === "error") {
-    throw new Error(`iam-simulate rejected the request ${request.action} on ${target.arn}: ${response.errors.message}\n${JSON.stringify(response.errors, null, 2)}`);
+    throw new Error(
+      `iam-simulate rejected the request ${request.action} on ${target.arn}: ${response.errors.message}\n${JSON.stringify(response.errors, null, 2)}`,
+    );
   }
   if (response.resultType !== "single") throw new Error(`iam-simulate ran a wildcard simulation for ${target.arn}; name one resource`);
   const ignored = (response.result.ignoredContextKeys ?? []).filter(

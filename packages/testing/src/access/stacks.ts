@@ -47,7 +47,9 @@ function loadOne(source: StackSource, index: number): SynthesizedStack {
     try {
       parsed = JSON.parse(source);
     } catch (e) {
-      throw new Error(`simulateAccess: stack ${index} is not valid JSON (${(e as Error).message}); pass cdk.tf.json text, its parsed object or a TerraformStack`);
+      throw new Error(
+        `simulateAccess: stack ${index} is not valid JSON (${(e as Error).message}); pass cdk.tf.json text, its parsed object or a TerraformStack`,
+      );
     }
     return withName(parsed, undefined, index);
   }
@@ -57,7 +59,7 @@ function loadOne(source: StackSource, index: number): SynthesizedStack {
 function withName(json: unknown, fallback: string | undefined, index: number): SynthesizedStack {
   if (!isRecord(json)) throw new Error(`simulateAccess: stack ${index} is not a JSON object`);
   const meta = isRecord(json["//"]) && isRecord(json["//"].metadata) ? json["//"].metadata : {};
-  const name = typeof meta.stackName === "string" ? meta.stackName : fallback ?? `stack${index}`;
+  const name = typeof meta.stackName === "string" ? meta.stackName : (fallback ?? `stack${index}`);
   return { name, json };
 }
 

@@ -25,23 +25,36 @@ const only = <T extends { stack: SynthesizedStack; address: string }>(found: T[]
   throw new Error(`${what} is in several stacks (${found.map((f) => f.stack.name).join(", ")}): add stack: "<name>" to the resource`);
 };
 
-const inStack = <T extends { stack: SynthesizedStack }>(items: readonly T[], stack: string | undefined) => items.filter((i) => stack === undefined || i.stack.name === stack);
+const inStack = <T extends { stack: SynthesizedStack }>(items: readonly T[], stack: string | undefined) =>
+  items.filter((i) => stack === undefined || i.stack.name === stack);
 
 /** Finds the resource and its governing policy. Throws when it is not in the stacks (a typo must not pass as a denial). */
 export function resolveTarget(inv: StackInventory, resource: AccessResource): Target {
   if (typeof resource === "string") return fromArn(inv, resolveArnString(inv, resource));
   if ("kmsKey" in resource) {
     const keys = inStack(inv.keys, resource.stack);
-    const key = only(keys.filter((k) => k.address === resource.kmsKey || k.arn === resource.kmsKey || k.keyId === resource.kmsKey), `KMS key ${resource.kmsKey}`, keys.map((k) => `${k.stack.name}:${k.address}`));
+    const key = only(
+      keys.filter((k) => k.address === resource.kmsKey || k.arn === resource.kmsKey || k.keyId === resource.kmsKey),
+      `KMS key ${resource.kmsKey}`,
+      keys.map((k) => `${k.stack.name}:${k.address}`),
+    );
     return forKey(key);
   }
   if ("bucket" in resource) {
     const buckets = inStack(inv.buckets, resource.stack);
-    const bucket = only(buckets.filter((b) => b.name === resource.bucket || b.address === resource.bucket), `bucket ${resource.bucket}`, buckets.map((b) => b.name));
+    const bucket = only(
+      buckets.filter((b) => b.name === resource.bucket || b.address === resource.bucket),
+      `bucket ${resource.bucket}`,
+      buckets.map((b) => b.name),
+    );
     return forBucket(bucket, resource.key);
   }
   const roles = inStack(inv.roles, resource.stack);
-  const role = only(roles.filter((r) => r.name === resource.role || r.address === resource.role || r.arn === resource.role), `role ${resource.role}`, roles.map((r) => r.arn));
+  const role = only(
+    roles.filter((r) => r.name === resource.role || r.address === resource.role || r.arn === resource.role),
+    `role ${resource.role}`,
+    roles.map((r) => r.arn),
+  );
   return forRole(role);
 }
 

@@ -16,8 +16,20 @@ export function keyPolicy(bucketArnExpr = "${aws_s3_bucket.data.arn}"): IamPolic
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "KeyManagementByAccountRoot", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DescribeKey"], Resource: "*" },
-      { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: ADMIN }, Action: ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DescribeKey"], Resource: "*" },
+      {
+        Sid: "KeyManagementByAccountRoot",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DescribeKey"],
+        Resource: "*",
+      },
+      {
+        Sid: "KeyAdministration",
+        Effect: "Allow",
+        Principal: { AWS: ADMIN },
+        Action: ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DescribeKey"],
+        Resource: "*",
+      },
       {
         Sid: "KeyUseViaS3",
         Effect: "Allow",
@@ -39,10 +51,45 @@ export function bucketPolicy(strict = false): IamPolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket, `${bucket}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-      { Sid: "DenyEncryptionOtherThanKms", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${bucket}/*`, Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption": "false" } } },
-      { Sid: "DenyOtherKmsKey", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${bucket}/*`, Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "${aws_kms_key.data.arn}" }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" } } },
-      ...(strict ? [{ Sid: "DenyMissingEncryptionHeader", Effect: "Deny" as const, Principal: "*" as const, Action: "s3:PutObject", Resource: `${bucket}/*`, Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } } }] : []),
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucket, `${bucket}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyEncryptionOtherThanKms",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${bucket}/*`,
+        Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption": "false" } },
+      },
+      {
+        Sid: "DenyOtherKmsKey",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${bucket}/*`,
+        Condition: {
+          StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "${aws_kms_key.data.arn}" },
+          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        },
+      },
+      ...(strict
+        ? [
+            {
+              Sid: "DenyMissingEncryptionHeader",
+              Effect: "Deny" as const,
+              Principal: "*" as const,
+              Action: "s3:PutObject",
+              Resource: `${bucket}/*`,
+              Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -69,7 +116,12 @@ export function keyStack(o: KeyStackOptions = {}): SynthesizedJson {
       aws_s3_bucket: { data: { bucket: BUCKET } },
       aws_s3_bucket_policy: { data: { bucket: "${aws_s3_bucket.data.id}", policy: json(bucketPolicy(o.strict)) } },
       aws_s3_bucket_server_side_encryption_configuration: {
-        data: { bucket: "${aws_s3_bucket.data.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.data.arn}" }, bucket_key_enabled: true }] },
+        data: {
+          bucket: "${aws_s3_bucket.data.id}",
+          rule: [
+            { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.data.arn}" }, bucket_key_enabled: true },
+          ],
+        },
       },
       ...(o.extraResources ?? {}),
     },

@@ -14,7 +14,16 @@ const BUCKET_ARN = "arn:aws:s3:::acme-data";
 
 const keyPolicy = (conditionKey: string): IamPolicyDocument => ({
   Version: "2012-10-17",
-  Statement: [{ Sid: "UseWithContext", Effect: "Allow", Principal: { AWS: ROLE }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { [conditionKey]: BUCKET_ARN } } }],
+  Statement: [
+    {
+      Sid: "UseWithContext",
+      Effect: "Allow",
+      Principal: { AWS: ROLE },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: { [conditionKey]: BUCKET_ARN } },
+    },
+  ],
 });
 
 async function simulate(policy: object, context: Record<string, string>) {
@@ -47,7 +56,11 @@ describe("upstream gap: iam-simulate 0.1.173 and kms:EncryptionContext:<key>", (
   });
 
   it("decides correctly once our layer has evaluated the encryption-context condition", async () => {
-    const prepared = applyEncryptionContextConditions(keyPolicy("kms:EncryptionContext:aws:s3:arn"), { "kms:EncryptionContext:aws:s3:arn": BUCKET_ARN }, "key policy");
+    const prepared = applyEncryptionContextConditions(
+      keyPolicy("kms:EncryptionContext:aws:s3:arn"),
+      { "kms:EncryptionContext:aws:s3:arn": BUCKET_ARN },
+      "key policy",
+    );
     const r = await simulate(prepared.document, {});
     expect(r.overallResult).toBe("Allowed");
   });

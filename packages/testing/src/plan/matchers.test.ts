@@ -13,7 +13,6 @@ function failure(assertion: () => void): string {
   throw new Error("expected the assertion to fail, but it passed");
 }
 
-
 const SSE = "aws_s3_bucket_server_side_encryption_configuration";
 
 describe("toPlanCreate", () => {
@@ -39,7 +38,9 @@ describe("toPlanCreate", () => {
     const plan = fixture(F.inlineSse);
     const msg = failure(() =>
       expect(plan).toPlanCreate("aws_s3_bucket", {
-        server_side_encryption_configuration: [{ rule: [{ apply_server_side_encryption_by_default: [{ kms_master_key_id: "arn:aws:kms:eu-west-1:111122223333:key/x" }] }] }],
+        server_side_encryption_configuration: [
+          { rule: [{ apply_server_side_encryption_by_default: [{ kms_master_key_id: "arn:aws:kms:eu-west-1:111122223333:key/x" }] }] },
+        ],
       }),
     );
     expect(msg).toContain("but none of the 3 created aws_s3_bucket matches: ");

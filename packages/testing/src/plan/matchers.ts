@@ -66,7 +66,10 @@ export function toPlanCreate(received: unknown, type: string, partialAfter?: Par
   const plan = asPlan(received, "toPlanCreate");
   const ofType = plan.resource_changes.filter((rc) => rc.type === type);
   const created = ofType.filter((rc) => actionOf(rc) === "create");
-  const failures = created.map((rc) => ({ rc, mismatch: partialAfter === undefined ? undefined : findMismatch(rc.change.after, partialAfter, rc.change.after_unknown) }));
+  const failures = created.map((rc) => ({
+    rc,
+    mismatch: partialAfter === undefined ? undefined : findMismatch(rc.change.after, partialAfter, rc.change.after_unknown),
+  }));
   const matching = failures.filter((f) => f.mismatch === undefined).map((f) => f.rc.address);
   const what = `${article(type)}${partialAfter === undefined ? "" : ` with ${show(partialAfter)}`}`;
   const pass = matching.length > 0;
@@ -115,7 +118,10 @@ export function toHavePlannedValue(received: unknown, address: string, path: Pla
   const segments = parsePath(path);
   const where = `${address}: ${formatPath(segments)}`;
   const rc = plan.resource_changes.find((c) => c.address === address && c.deposed === undefined);
-  const fail = (why: string): PlanMatcherResult => ({ pass: false, message: () => `expected ${where} to be ${show(value)}, but ${why} (plan: ${plan.source})` });
+  const fail = (why: string): PlanMatcherResult => ({
+    pass: false,
+    message: () => `expected ${where} to be ${show(value)}, but ${why} (plan: ${plan.source})`,
+  });
   if (!rc) {
     const near = plan.resource_changes.map((c) => c.address);
     return fail(`the plan has no resource change at ${address} (it has: ${list(near) || "none"})`);

@@ -48,8 +48,17 @@ function unknownAt(marks: unknown, path: readonly PathSegment[]): boolean {
  * element at the same index (partially, for objects). `unknownMarks` (the change's
  * `after_unknown`) lets an absent value be reported as unknown-until-apply instead.
  */
-export function findMismatch(received: JsonValue | undefined, expected: unknown, unknownMarks?: JsonValue, path: readonly PathSegment[] = []): Mismatch | undefined {
-  if (expected !== undefined && (received === undefined || (received === null && !isAsymmetric(expected) && expected !== null)) && unknownAt(unknownMarks, path)) {
+export function findMismatch(
+  received: JsonValue | undefined,
+  expected: unknown,
+  unknownMarks?: JsonValue,
+  path: readonly PathSegment[] = [],
+): Mismatch | undefined {
+  if (
+    expected !== undefined &&
+    (received === undefined || (received === null && !isAsymmetric(expected) && expected !== null)) &&
+    unknownAt(unknownMarks, path)
+  ) {
     return { path, reason: "unknown", expected, received };
   }
   if (isAsymmetric(expected)) {

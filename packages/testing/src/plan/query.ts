@@ -63,8 +63,7 @@ export function findChanges(plan: TerraformPlan, filter: ChangeFilter = {}): Res
       oneOf(filter.action, actionOf(rc)) &&
       (filter.mode === undefined || filter.mode === rc.mode) &&
       (filter.module === undefined || (filter.module ?? undefined) === rc.module_address) &&
-      (filter.address === undefined ||
-        (typeof filter.address === "string" ? filter.address === rc.address : filter.address.test(rc.address))),
+      (filter.address === undefined || (typeof filter.address === "string" ? filter.address === rc.address : filter.address.test(rc.address))),
   );
 }
 

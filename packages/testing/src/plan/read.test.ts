@@ -71,7 +71,9 @@ describe("checkov terragoat (format 0.1, Terraform 0.12)", () => {
   it("marks the logs bucket's KMS key id unknown, and has no sensitivity information (pre-0.15)", () => {
     const logs = findChange(plan, "aws_s3_bucket.logs")!;
     const kmsPath = "server_side_encryption_configuration[0].rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id";
-    expect(valueAt(logs.change.after, "server_side_encryption_configuration[0].rule[0].apply_server_side_encryption_by_default[0].sse_algorithm")).toBe("aws:kms");
+    expect(valueAt(logs.change.after, "server_side_encryption_configuration[0].rule[0].apply_server_side_encryption_by_default[0].sse_algorithm")).toBe(
+      "aws:kms",
+    );
     expect(isUnknown(logs, kmsPath)).toBe(true);
     expect(valueAt(logs.change.after, kmsPath)).toBeUndefined();
     expect(logs.change.after_sensitive).toBeUndefined();
@@ -99,7 +101,9 @@ describe("regula inline SSE (format 0.1, Terraform 0.13)", () => {
   it("has the KMS key ARN unknown in the kms_encrypted bucket, known null in the AES one, and no SSE at all in the unencrypted one", () => {
     const kms = findChange(plan, "aws_s3_bucket.kms_encrypted")!;
     expect(isUnknown(kms, kmsPath)).toBe(true);
-    expect(isUnknown(kms, ["server_side_encryption_configuration", 0, "rule", 0, "apply_server_side_encryption_by_default", 0, "kms_master_key_id"])).toBe(true);
+    expect(isUnknown(kms, ["server_side_encryption_configuration", 0, "rule", 0, "apply_server_side_encryption_by_default", 0, "kms_master_key_id"])).toBe(
+      true,
+    );
     expect(valueAt(kms.change.after, kmsPath)).toBeUndefined();
     expect(valueAt(kms.change.after, kmsPath.replace("kms_master_key_id", "sse_algorithm"))).toBe("aws:kms");
 
@@ -274,7 +278,10 @@ describe("parsePlan on synthetic documents", () => {
   const doc = (fv: unknown, changes: unknown[] = [change(["create"])]): Record<string, unknown> => ({ format_version: fv, resource_changes: changes });
 
   it("accepts both replace orders, create-then-forget and forget, and tells them apart", () => {
-    const plan = parsePlan(doc("1.2", [change(["delete", "create"]), change(["create", "delete"]), change(["create", "forget"]), change(["forget"])]), "replace.json");
+    const plan = parsePlan(
+      doc("1.2", [change(["delete", "create"]), change(["create", "delete"]), change(["create", "forget"]), change(["forget"])]),
+      "replace.json",
+    );
     expect(plan.resource_changes.map(actionOf)).toEqual(["replace", "replace", "replace", "forget"]);
   });
 
@@ -317,7 +324,11 @@ describe("malformed plans raise PlanFormatError naming the file and the problem"
     ["a malformed format_version", { format_version: "1", resource_changes: [] }, /^bad\.json: malformed format_version "1"/],
     ["format 2.0", { format_version: "2.0", resource_changes: [] }, /^bad\.json: unsupported format_version "2\.0"/],
     ["format 0.0", { format_version: "0.0", resource_changes: [] }, /^bad\.json: unsupported format_version "0\.0"/],
-    ["a state document", { format_version: "1.0", values: { root_module: {} } }, /^bad\.json: a state document \(terraform show -json without a plan file\), not a plan/],
+    [
+      "a state document",
+      { format_version: "1.0", values: { root_module: {} } },
+      /^bad\.json: a state document \(terraform show -json without a plan file\), not a plan/,
+    ],
     ["neither section", { format_version: "1.0" }, /^bad\.json: not a plan: it has neither "planned_values" nor "resource_changes"$/],
     ["resource_changes not an array", { format_version: "1.2", resource_changes: {} }, /^bad\.json: resource_changes must be an array, got \{\}$/],
     ["a change that is not an object", { format_version: "1.2", resource_changes: [42] }, /^bad\.json: resource_changes\[0\] must be an object, got 42$/],
@@ -347,7 +358,11 @@ describe("malformed plans raise PlanFormatError naming the file and the problem"
       { format_version: "1.2", resource_changes: [{ ...rc({ actions: ["create"] }), mode: "resource" }] },
       /\(aws_s3_bucket\.b\)\.mode must be "managed" or "data", got "resource"$/,
     ],
-    ["a change without address", { format_version: "1.2", resource_changes: [{ type: "x" }] }, /resource_changes\[0\]\.address must be a string, got undefined$/],
+    [
+      "a change without address",
+      { format_version: "1.2", resource_changes: [{ type: "x" }] },
+      /resource_changes\[0\]\.address must be a string, got undefined$/,
+    ],
     [
       "a bad drift entry",
       { format_version: "1.2", resource_changes: [], resource_drift: [rc({ actions: ["create", "update"] })] },
@@ -355,10 +370,21 @@ describe("malformed plans raise PlanFormatError naming the file and the problem"
     ],
     [
       "a planned resource without values object",
-      { format_version: "1.2", planned_values: { root_module: { child_modules: [{ address: "module.m", resources: [{ address: "a.b", mode: "managed", type: "a", name: "b", provider_name: "p", values: [] }] }] } } },
+      {
+        format_version: "1.2",
+        planned_values: {
+          root_module: {
+            child_modules: [{ address: "module.m", resources: [{ address: "a.b", mode: "managed", type: "a", name: "b", provider_name: "p", values: [] }] }],
+          },
+        },
+      },
       /^bad\.json: planned_values\.root_module\.child_modules\[0\] \(module\.m\)\.resources\[0\] \(a\.b\)\.values must be an object, got \[\]$/,
     ],
-    ["a bad output change", { format_version: "1.2", resource_changes: [], output_changes: { o: { actions: ["nope"] } } }, /^bad\.json: output_changes\.o\.actions\[0\] is an unknown action "nope"/],
+    [
+      "a bad output change",
+      { format_version: "1.2", resource_changes: [], output_changes: { o: { actions: ["nope"] } } },
+      /^bad\.json: output_changes\.o\.actions\[0\] is an unknown action "nope"/,
+    ],
   ];
 
   it.each(cases)("rejects %s", (_label, input, message) => {

@@ -47,8 +47,17 @@ export function mirrorAwsVersions(mirror: string): string[] {
 export function mirrorCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
   const home = env.HOME ?? homedir();
   const xdg = env.XDG_DATA_HOME ?? join(home, ".local", "share");
-  const implied = [join(home, ".terraform.d", "plugins"), join(xdg, "terraform", "plugins"), "/usr/local/share/terraform/plugins", "/usr/share/terraform/plugins"];
-  const opt = existsSync("/opt") ? readdirSync("/opt").sort().map((d) => join("/opt", d)) : [];
+  const implied = [
+    join(home, ".terraform.d", "plugins"),
+    join(xdg, "terraform", "plugins"),
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+  ];
+  const opt = existsSync("/opt")
+    ? readdirSync("/opt")
+        .sort()
+        .map((d) => join("/opt", d))
+    : [];
   return [...implied, ...opt];
 }
 

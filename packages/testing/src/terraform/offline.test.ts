@@ -11,7 +11,10 @@ import { priorStateFromPlan, priorStateResources } from "./prior-state";
 import { cliConfiguration, modulePlan, offlineOverride, pinnedAwsVersion, terraformAvailability } from "./session";
 
 const stack = (providers: unknown[]) =>
-  JSON.stringify({ terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } }, backend: { s3: { bucket: "b" } } }, provider: { aws: providers } });
+  JSON.stringify({
+    terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } }, backend: { s3: { bucket: "b" } } },
+    provider: { aws: providers },
+  });
 
 describe("mirror discovery", () => {
   const dir = mkdtempSync(join(tmpdir(), "sse-kms-mirror-"));
@@ -33,18 +36,29 @@ describe("mirror discovery", () => {
   });
 
   test("without a terraform binary the tier says so", () => {
-    expect(terraformAvailability({ PATH: dir, [PROVIDER_MIRROR_ENV]: dir })).toEqual({ available: false, reason: "no terraform binary on PATH (or SSE_KMS_TERRAFORM)" });
+    expect(terraformAvailability({ PATH: dir, [PROVIDER_MIRROR_ENV]: dir })).toEqual({
+      available: false,
+      reason: "no terraform binary on PATH (or SSE_KMS_TERRAFORM)",
+    });
   });
 });
 
 describe("offline override and CLI configuration", () => {
   test("every provider block (by alias) gets fake keys and the skip settings; no account pin; assume_role only where set", () => {
-    const json = stack([{ region: "us-east-1", allowed_account_ids: ["1"] }, { alias: "destination", region: "us-west-2", assume_role: [{ role_arn: "arn:aws:iam::2:role/r" }] }]);
+    const json = stack([
+      { region: "us-east-1", allowed_account_ids: ["1"] },
+      { alias: "destination", region: "us-west-2", assume_role: [{ role_arn: "arn:aws:iam::2:role/r" }] },
+    ]);
     const o = JSON.parse(offlineOverride(json));
     expect(o.terraform).toEqual({ backend: { local: { path: "terraform.tfstate" } } });
     expect(o.provider.aws).toHaveLength(2);
     for (const p of o.provider.aws) {
-      expect(p).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, allowed_account_ids: null });
+      expect(p).toMatchObject({
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        allowed_account_ids: null,
+      });
       expect(p.access_key).toMatch(/EXAMPLE$/);
     }
     expect(o.provider.aws[0]).not.toHaveProperty("assume_role");
@@ -107,7 +121,10 @@ describe("a combined plan, per module", () => {
         instances: [{ schema_version: 0, attributes: { description: "k", arn: "aws_kms_key.data:arn", id: "aws_kms_key.data:id" } }],
       },
     ]);
-    expect(priorStateResources(a, ["aws_kms_key.data"], "module.m")[0]).toMatchObject({ module: "module.m", provider: 'module.m.provider["registry.terraform.io/hashicorp/aws"]' });
+    expect(priorStateResources(a, ["aws_kms_key.data"], "module.m")[0]).toMatchObject({
+      module: "module.m",
+      provider: 'module.m.provider["registry.terraform.io/hashicorp/aws"]',
+    });
     expect(() => priorStateFromPlan(a, ["aws_kms_key.other"])).toThrow(/creates no aws_kms_key\.other; it creates aws_kms_key\.data/);
   });
 });

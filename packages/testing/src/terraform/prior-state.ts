@@ -23,11 +23,18 @@ export function priorStateFromPlan(plan: TerraformPlan, addresses: readonly stri
 export function priorStateResources(plan: TerraformPlan, addresses: readonly string[], module?: string): unknown[] {
   const resources = addresses.map((address) => {
     const rc = plan.resource_changes.find((c) => c.address === address && c.change.actions[0] === "create");
-    if (rc === undefined) throw new Error(`priorStateFromPlan: the plan (${plan.source}) creates no ${address}; it creates ${plan.resource_changes.filter((c) => c.change.actions[0] === "create").map((c) => c.address).join(", ")}`);
+    if (rc === undefined)
+      throw new Error(
+        `priorStateFromPlan: the plan (${plan.source}) creates no ${address}; it creates ${plan.resource_changes
+          .filter((c) => c.change.actions[0] === "create")
+          .map((c) => c.address)
+          .join(", ")}`,
+      );
     const after = isJsonObject(rc.change.after) ? rc.change.after : {};
     const unknown = isJsonObject(rc.change.after_unknown) ? rc.change.after_unknown : {};
     const attributes: Record<string, JsonObject[string]> = { ...after };
-    for (const [key, flag] of Object.entries(unknown)) if (flag === true && attributes[key] === undefined && IDENTIFIER.test(key)) attributes[key] = `${address}:${key}`;
+    for (const [key, flag] of Object.entries(unknown))
+      if (flag === true && attributes[key] === undefined && IDENTIFIER.test(key)) attributes[key] = `${address}:${key}`;
     return {
       ...(module === undefined ? {} : { module }),
       mode: "managed",

@@ -78,15 +78,21 @@ export interface StepResult {
 }
 
 /** Why the tier cannot run here (no binary, no mirror), or undefined when it can. */
-export type Availability = { readonly available: true; readonly terraform: string; readonly mirror: ProviderMirror } | { readonly available: false; readonly reason: string };
+export type Availability =
+  { readonly available: true; readonly terraform: string; readonly mirror: ProviderMirror } | { readonly available: false; readonly reason: string };
 
 /** Whether the real-Terraform tier can run on this machine, and with what. */
 export function terraformAvailability(env: NodeJS.ProcessEnv = process.env): Availability {
   const terraform = findTerraform(env);
   if (terraform === undefined) return { available: false, reason: "no terraform binary on PATH (or SSE_KMS_TERRAFORM)" };
   const mirror = findProviderMirror(env);
-  if (mirror === undefined) return { available: false, reason: `no local mirror of the hashicorp/aws provider found (set ${PROVIDER_MIRROR_ENV} to a directory holding registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>)` };
-  if (mirror.awsVersions.length === 0) return { available: false, reason: `${PROVIDER_MIRROR_ENV}=${mirror.path} holds no hashicorp/aws provider for this platform` };
+  if (mirror === undefined)
+    return {
+      available: false,
+      reason: `no local mirror of the hashicorp/aws provider found (set ${PROVIDER_MIRROR_ENV} to a directory holding registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>)`,
+    };
+  if (mirror.awsVersions.length === 0)
+    return { available: false, reason: `${PROVIDER_MIRROR_ENV}=${mirror.path} holds no hashicorp/aws provider for this platform` };
   return { available: true, terraform, mirror };
 }
 
@@ -166,7 +172,10 @@ export class TerraformSession {
    * `terraform validate` of several folders in one run: a wrapper configuration calls each as a
    * child module (see {@link planTogether}), `init -backend=false`, then `validate`.
    */
-  async validateTogether(label: string, works: readonly StackWorkdir[]): Promise<{ readonly ok: boolean; readonly steps: readonly StepResult[]; readonly name: string }> {
+  async validateTogether(
+    label: string,
+    works: readonly StackWorkdir[],
+  ): Promise<{ readonly ok: boolean; readonly steps: readonly StepResult[]; readonly name: string }> {
     const dir = this.wrapper(label, works);
     const steps: StepResult[] = [];
     const init = await this.initArgs(dir, ["-backend=false"]);
@@ -228,7 +237,11 @@ export class TerraformSession {
    * `backend` is ignored as a child module (Terraform warns); the run's state is `state` when given.
    * The stacks must pin the same hashicorp/aws version.
    */
-  async planTogether(label: string, works: readonly StackWorkdir[], options: { readonly state?: string; readonly planArgs?: readonly string[] } = {}): Promise<CombinedPlanRun> {
+  async planTogether(
+    label: string,
+    works: readonly StackWorkdir[],
+    options: { readonly state?: string; readonly planArgs?: readonly string[] } = {},
+  ): Promise<CombinedPlanRun> {
     const dir = this.wrapper(label, works);
     if (options.state !== undefined) writeFileSync(join(dir, "terraform.tfstate"), options.state);
     const run = await this.planStack({ name: label, dir }, options.planArgs);
@@ -256,7 +269,14 @@ export class TerraformSession {
     return new Promise((resolve) => {
       execFile(this.terraform, [...args], { cwd: dir, env: this.env, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
         const exitCode = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ command: `terraform ${args.join(" ")}`, ok: exitCode === 0, exitCode, stdout, stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+        resolve({
+          command: `terraform ${args.join(" ")}`,
+          ok: exitCode === 0,
+          exitCode,
+          stdout,
+          stderr,
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        });
       });
     });
   }
@@ -316,7 +336,12 @@ export function modulePlan(plan: TerraformPlan, name: string): TerraformPlan {
   const configuration = raw.configuration as { root_module?: { module_calls?: Record<string, { module?: unknown }> } } | undefined;
   const moduleConfig = configuration?.root_module?.module_calls?.[name]?.module;
   return parsePlan(
-    { format_version: raw.format_version, terraform_version: raw.terraform_version, resource_changes: changes, ...(moduleConfig === undefined ? {} : { configuration: { root_module: moduleConfig } }) },
+    {
+      format_version: raw.format_version,
+      terraform_version: raw.terraform_version,
+      resource_changes: changes,
+      ...(moduleConfig === undefined ? {} : { configuration: { root_module: moduleConfig } }),
+    },
     `${plan.source}, module.${name}`,
   );
 }

@@ -69,9 +69,15 @@ describe.each(BLUEPRINT_NAMES.map((n) => [n]))("forking %s", (from) => {
   test("copies every file renamed, registers one line, and leaves the source untouched", async () => {
     const name = `${from}-fork`;
     await blueprintGenerator(tree, { name, from, skipInstall: true });
-    const changes = tree.listChanges().filter((c) => c.type !== "DELETE").map((c) => c.path);
+    const changes = tree
+      .listChanges()
+      .filter((c) => c.type !== "DELETE")
+      .map((c) => c.path);
     const sourceFiles = changes.filter((p) => p.startsWith(`blueprints/${from}/`));
-    const copied = tree.listChanges().map((c) => c.path).filter((p) => p.startsWith(`blueprints/${name}/`));
+    const copied = tree
+      .listChanges()
+      .map((c) => c.path)
+      .filter((p) => p.startsWith(`blueprints/${name}/`));
     expect(copied.length).toBe(sourceFiles.length);
     for (const path of copied) {
       const text = tree.read(path, "utf-8") ?? "";
@@ -104,7 +110,9 @@ describe("refusals: one line, before anything is written", () => {
 
   test("an existing folder", async () => {
     tree.write("blueprints/my-cm/README.md", "someone's work");
-    expect(await refusal({ name: "my-cm", from: "customer-managed" })).toBe("blueprints/my-cm already exists; choose another --name, or remove the folder; nothing was written");
+    expect(await refusal({ name: "my-cm", from: "customer-managed" })).toBe(
+      "blueprints/my-cm already exists; choose another --name, or remove the folder; nothing was written",
+    );
   });
 
   test("checkOptions accepts a good fork", () => {

@@ -15,7 +15,7 @@
  * is written. Nx loads the esbuild bundle of this file (tools/build.mjs entry "blueprint-generator").
  */
 import { execSync } from "node:child_process";
-import { type GeneratorCallback, type Tree, installPackagesTask, logger } from "@nx/devkit";
+import { type GeneratorCallback, type Tree, formatFiles, installPackagesTask, logger } from "@nx/devkit";
 import { BLUEPRINT_NAMES } from "@sse-kms/blueprint-catalog";
 import { BLUEPRINT_NAME, BLUEPRINT_NAME_MAX } from "@sse-kms/config";
 
@@ -36,7 +36,10 @@ export const REGISTRY = "apps/catalog/src/blueprints.ts";
 const SKIPPED = new Set(["node_modules", "dist", "__snapshots__", ".nx", "coverage"]);
 
 const words = (kebab: string) => kebab.split("-");
-export const pascalCase = (kebab: string) => words(kebab).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+export const pascalCase = (kebab: string) =>
+  words(kebab)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
 export const camelCase = (kebab: string) => {
   const p = pascalCase(kebab);
   return p.charAt(0).toLowerCase() + p.slice(1);
@@ -60,14 +63,18 @@ export function checkOptions(tree: Tree, o: BlueprintGeneratorOptions, registere
   const name = String(o.name ?? "");
   const from = String(o.from ?? "");
   if (!BLUEPRINT_NAME.test(name) || name.length > BLUEPRINT_NAME_MAX) {
-    throw new Error(`--name ${JSON.stringify(name)}: a blueprint name is lowercase letters and digits in words joined by '-', starting with a letter, at most ${BLUEPRINT_NAME_MAX} characters (e.g. customer-managed-eu); nothing was written`);
+    throw new Error(
+      `--name ${JSON.stringify(name)}: a blueprint name is lowercase letters and digits in words joined by '-', starting with a letter, at most ${BLUEPRINT_NAME_MAX} characters (e.g. customer-managed-eu); nothing was written`,
+    );
   }
   if (!registered.includes(from)) {
     throw new Error(`--from ${JSON.stringify(from)} is not a registered blueprint; choose one of: ${registered.join(", ")}; nothing was written`);
   }
-  if (registered.includes(name)) throw new Error(`--name ${JSON.stringify(name)}: a blueprint of that name is already registered (${REGISTRY}); choose another name; nothing was written`);
+  if (registered.includes(name))
+    throw new Error(`--name ${JSON.stringify(name)}: a blueprint of that name is already registered (${REGISTRY}); choose another name; nothing was written`);
   if (tree.exists(`blueprints/${name}`)) throw new Error(`blueprints/${name} already exists; choose another --name, or remove the folder; nothing was written`);
-  if (!tree.exists(`blueprints/${from}/package.json`)) throw new Error(`blueprints/${from}/package.json not found: --from must name a blueprint folder of this repository; nothing was written`);
+  if (!tree.exists(`blueprints/${from}/package.json`))
+    throw new Error(`blueprints/${from}/package.json not found: --from must name a blueprint folder of this repository; nothing was written`);
   if (!tree.exists(REGISTRY)) throw new Error(`${REGISTRY} not found: run the generator from the repository root; nothing was written`);
 }
 
@@ -113,6 +120,8 @@ export async function blueprintGenerator(tree: Tree, options: BlueprintGenerator
   const { name, from } = options;
   const written = copyBlueprint(tree, from, name);
   register(tree, name);
+  // Renamed identifiers change line lengths: keep the copy in the repository's format (npm run format).
+  await formatFiles(tree);
   return () => {
     if (!options.skipInstall) {
       installPackagesTask(tree, true);
@@ -121,7 +130,9 @@ export async function blueprintGenerator(tree: Tree, options: BlueprintGenerator
     logger.info(
       [
         `Forked ${from} into blueprints/${name} (${written.length} files) and registered it in ${REGISTRY}.`,
-        options.skipInstall ? "Run now: npm install && npm run refresh" : "Ran: npm install (links @sse-kms/blueprint-" + name + "), npm run refresh (the JSON Schema offers blueprints." + name + ")",
+        options.skipInstall
+          ? "Run now: npm install && npm run refresh"
+          : "Ran: npm install (links @sse-kms/blueprint-" + name + "), npm run refresh (the JSON Schema offers blueprints." + name + ")",
         `Enable it in an environment under "blueprints": { "${name}": { ... } } (the same shape as ${from}; bucket names and aliases must differ), then:`,
         "  npm run validate -- apps/<env>/environment.json && npm run synth && npm run refresh && npm test",
       ].join("\n"),

@@ -11,7 +11,11 @@ import { basename, join, resolve } from "node:path";
 import { BLUEPRINT_NAMES } from "@sse-kms/blueprint-catalog";
 
 const repoRoot = resolve(__dirname, "../../../..");
-const nxBin = join(repoRoot, "node_modules/nx", (JSON.parse(readFileSync(join(repoRoot, "node_modules/nx/package.json"), "utf8")) as { bin: { nx: string } }).bin.nx);
+const nxBin = join(
+  repoRoot,
+  "node_modules/nx",
+  (JSON.parse(readFileSync(join(repoRoot, "node_modules/nx/package.json"), "utf8")) as { bin: { nx: string } }).bin.nx,
+);
 const GENERATOR = "@sse-kms/workspace-plugin:environment";
 const ACCOUNT_MESSAGE = "account: must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count)";
 const SKIPPED = new Set(["node_modules", "dist", "cdktf.out", "cdktf.out.hcl", ".nx", "terraform-state", "coverage"]);

@@ -12,8 +12,7 @@ import { BucketName, ConfigError, formatProblem, parseEnvironment } from "@sse-k
 import { type EnvironmentGeneratorOptions, buildEnvironmentConfig, environmentGenerator, normalizeOptions } from "./generator";
 
 const repoRoot = resolve(__dirname, "../../../..");
-const ACCOUNT_LINE =
-  'apps/qa/environment.json: account: must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count) (got "123")';
+const ACCOUNT_LINE = 'apps/qa/environment.json: account: must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count) (got "123")';
 
 let tree: Tree;
 beforeEach(() => {
@@ -56,7 +55,11 @@ async function refusal(options: EnvironmentGeneratorOptions): Promise<string[]> 
 describe("files", () => {
   test("writes apps/<name>: environment.json and the Nx project around it (no npm package: nothing to install)", async () => {
     await environmentGenerator(tree, base);
-    const written = tree.listChanges().map((c) => c.path).filter((p) => p.startsWith("apps/")).sort();
+    const written = tree
+      .listChanges()
+      .map((c) => c.path)
+      .filter((p) => p.startsWith("apps/"))
+      .sort();
     expect(written).toEqual([
       "apps/qa/environment.json",
       "apps/qa/environment.test.ts",
@@ -79,7 +82,9 @@ describe("files", () => {
     }
     expect(readJson("apps/qa/tsconfig.json")).toEqual({ extends: "../../tsconfig.base.json", include: ["**/*.ts"], exclude: ["node_modules", "dist"] });
     expect(tree.read("apps/qa/jest.config.js", "utf-8")).toBe('module.exports = { ...require("../../jest.preset.js"), displayName: "app-qa" };\n');
-    expect(tree.read("apps/qa/environment.test.ts", "utf-8")).toBe('import { environmentSuite } from "@sse-kms/blueprint-catalog";\n\nenvironmentSuite(__dirname);\n');
+    expect(tree.read("apps/qa/environment.test.ts", "utf-8")).toBe(
+      'import { environmentSuite } from "@sse-kms/blueprint-catalog";\n\nenvironmentSuite(__dirname);\n',
+    );
   });
 
   test("environment.json validates, points at the JSON Schema, and derives its names from name, account and region", async () => {
@@ -180,7 +185,10 @@ describe("next steps", () => {
   test("the callback installs nothing (an environment is no npm package) and says what comes next", async () => {
     const callback = await environmentGenerator(tree, base);
     callback();
-    const printed = jest.mocked(logger.info).mock.calls.map((c) => String(c[0])).join("\n");
+    const printed = jest
+      .mocked(logger.info)
+      .mock.calls.map((c) => String(c[0]))
+      .join("\n");
     expect(printed).toContain("npm run synth");
     expect(printed).toContain("npm run refresh");
     expect(printed).not.toContain("npm install");
@@ -205,7 +213,9 @@ describe("refusals: the lines of npm run validate", () => {
     const validate = validateLines(buildEnvironmentConfig(normalizeOptions(options)), "qa");
     for (const line of lines) expect(validate).toContain(line);
     expect(validate.filter((l) => !lines.includes(l))).toEqual([
-      expect.stringMatching(/^apps\/qa\/environment.json: blueprints.customer-managed.key.administrators\[0\]: .*\(got "arn:aws:iam::123:role\/platform-key-admin"\)$/),
+      expect.stringMatching(
+        /^apps\/qa\/environment.json: blueprints.customer-managed.key.administrators\[0\]: .*\(got "arn:aws:iam::123:role\/platform-key-admin"\)$/,
+      ),
       expect.stringMatching(/^apps\/qa\/environment.json: blueprints.customer-managed.key.users\[0\]: .*\(got "arn:aws:iam::123:role\/app-data"\)$/),
     ]);
   });
@@ -223,7 +233,7 @@ describe("refusals: the lines of npm run validate", () => {
   test("the replication destination: same account as the environment, a region of another partition", async () => {
     const rep = { ...base, blueprints: "cross-account-replication" };
     expect((await refusal({ ...rep, destinationAccount: "123456789012" })).slice(1)).toEqual([
-      "apps/qa/environment.json: blueprints.cross-account-replication.destination.account: must differ from the environment's account (this blueprint replicates across accounts) (got \"123456789012\")",
+      'apps/qa/environment.json: blueprints.cross-account-replication.destination.account: must differ from the environment\'s account (this blueprint replicates across accounts) (got "123456789012")',
     ]);
     expect((await refusal({ ...rep, destinationAccount: "210987654321", destinationRegion: "cn-north-1" })).slice(1)).toEqual([
       'apps/qa/environment.json: blueprints.cross-account-replication.destination.region: must be in partition aws, like the source region eu-central-1 (got "cn-north-1")',
@@ -243,14 +253,14 @@ describe("refusals: the lines of npm run validate", () => {
 describe("refusals: what the schema cannot see", () => {
   test("an existing apps/<name>", async () => {
     tree.write("apps/qa/README.md", "someone's folder");
-    expect(await refusal(base)).toEqual([
-      "apps/qa already exists: nothing was generated. Choose another --name, or edit apps/qa/environment.json by hand.",
-    ]);
+    expect(await refusal(base)).toEqual(["apps/qa already exists: nothing was generated. Choose another --name, or edit apps/qa/environment.json by hand."]);
   });
 
   test("an environment name already used by another folder", async () => {
     tree.write("apps/quality/environment.json", JSON.stringify({ name: "qa" }));
-    expect(await refusal(base)).toEqual(['apps/quality/environment.json already uses the environment name "qa": nothing was generated. Choose another --name.']);
+    expect(await refusal(base)).toEqual([
+      'apps/quality/environment.json already uses the environment name "qa": nothing was generated. Choose another --name.',
+    ]);
   });
 
   test("unknown blueprints, listing the known ones", async () => {
@@ -262,7 +272,9 @@ describe("refusals: what the schema cannot see", () => {
   test("cross-account-replication without --destination-account: how to add it by hand", async () => {
     const lines = await refusal({ ...base, blueprints: "customer-managed,cross-account-replication" });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^the cross-account-replication blueprint needs a destination account: pass --destination-account <12 digits> .* add it by hand: nothing was generated$/);
+    expect(lines[0]).toMatch(
+      /^the cross-account-replication blueprint needs a destination account: pass --destination-account <12 digits> .* add it by hand: nothing was generated$/,
+    );
   });
 
   test("destination options without the cross-account-replication blueprint", async () => {
@@ -271,6 +283,10 @@ describe("refusals: what the schema cannot see", () => {
   });
 
   test("an option no blueprint reads", async () => {
-    expect(await refusal({ ...base, destinationAcount: "210987654321" })).toEqual([expect.stringMatching(/^unknown option --destination-acount: the options are --name, --account, --region, --blueprints, and .*--destination-account \(cross-account-replication\)/)]);
+    expect(await refusal({ ...base, destinationAcount: "210987654321" })).toEqual([
+      expect.stringMatching(
+        /^unknown option --destination-acount: the options are --name, --account, --region, --blueprints, and .*--destination-account \(cross-account-replication\)/,
+      ),
+    ]);
   });
 });

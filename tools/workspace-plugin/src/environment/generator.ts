@@ -76,9 +76,14 @@ export function normalizeOptions(options: EnvironmentGeneratorOptions): Normaliz
   for (const [option, value] of Object.entries(options)) {
     if (OWN_OPTIONS.has(option) || value === undefined) continue;
     const readers = BLUEPRINTS.filter((b) => b.starter.options?.includes(option));
-    if (readers.length === 0) throw new Error(`unknown option --${kebab(option)}: the options are --name, --account, --region, --blueprints, and those of the blueprints' starters (${BLUEPRINTS.flatMap((b) => (b.starter.options ?? []).map((o) => `--${kebab(o)} (${b.name})`)).join(", ") || "none"})`);
+    if (readers.length === 0)
+      throw new Error(
+        `unknown option --${kebab(option)}: the options are --name, --account, --region, --blueprints, and those of the blueprints' starters (${BLUEPRINTS.flatMap((b) => (b.starter.options ?? []).map((o) => `--${kebab(o)} (${b.name})`)).join(", ") || "none"})`,
+      );
     if (!readers.some((b) => selected.includes(b))) {
-      throw new Error(`--${kebab(option)} configures the ${readers.map((b) => b.name).join(" or ")} blueprint only: add it to --blueprints (e.g. --blueprints ${[...blueprints, readers[0]!.name].join(",")}) or drop the option`);
+      throw new Error(
+        `--${kebab(option)} configures the ${readers.map((b) => b.name).join(" or ")} blueprint only: add it to --blueprints (e.g. --blueprints ${[...blueprints, readers[0]!.name].join(",")}) or drop the option`,
+      );
     }
     starterOptions[option] = str(value);
   }
@@ -129,7 +134,10 @@ export function validateEnvironmentConfig(config: unknown, name: string): void {
     const causes = e.problems.filter((p) => OPTION_PATHS.has(p.path) || /\.(account|region)$/.test(p.path));
     const shown = causes.length > 0 ? causes : e.problems;
     throw new Error(
-      [`cannot generate ${appDirOf(name)}: the options make an invalid environment.json (the checks of npm run validate); nothing was written:`, ...shown.map(formatProblem)].join("\n"),
+      [
+        `cannot generate ${appDirOf(name)}: the options make an invalid environment.json (the checks of npm run validate); nothing was written:`,
+        ...shown.map(formatProblem),
+      ].join("\n"),
     );
   }
 }
