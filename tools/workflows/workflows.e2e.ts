@@ -47,7 +47,16 @@ function sh(command: string): string {
     maxBuffer: 256 * 1024 * 1024,
     // The real-Terraform tier plans the shipped stacks in the main `npm test`; here it would plan the
     // same stacks again in every step (minutes each), so the clone's `npm test` skips it (visibly).
-    env: { ...env, NX_DAEMON: "false", NX_TUI: "false", NX_NO_CLOUD: "true", FORCE_COLOR: "0", NO_COLOR: "1", CHECKPOINT_DISABLE: "1", SSE_KMS_TERRAFORM: "/nonexistent/terraform" },
+    env: {
+      ...env,
+      NX_DAEMON: "false",
+      NX_TUI: "false",
+      NX_NO_CLOUD: "true",
+      FORCE_COLOR: "0",
+      NO_COLOR: "1",
+      CHECKPOINT_DISABLE: "1",
+      SSE_KMS_TERRAFORM: "/nonexistent/terraform",
+    },
   });
   const out = `${r.stdout}${r.stderr}`;
   if (r.status !== 0) throw new Error(`\`${command}\` failed in the clone (exit ${r.status}):\n${out.split("\n").slice(-80).join("\n")}`);
