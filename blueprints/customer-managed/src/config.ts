@@ -1,4 +1,4 @@
-import { BucketListSchema, KeySettingsSchema, type NameClaim } from "@sse-kms/config";
+import { BucketListSchema, KeySettingsSchema, type NameClaim, keyAndBucketClaims } from "@sse-kms/config";
 import { z } from "zod";
 
 /** `blueprints.customer-managed`: a customer managed key, its alias, and the buckets encrypted with it. */
@@ -10,9 +10,4 @@ export type CustomerManagedConfig = z.output<typeof CustomerManagedConfigSchema>
 export type CustomerManagedConfigInput = z.input<typeof CustomerManagedConfigSchema>;
 
 /** The alias and the bucket names, unique beyond this configuration. */
-export function customerManagedClaims(config: CustomerManagedConfig): NameClaim[] {
-  return [
-    { kind: "alias", value: config.key.alias, path: ["key", "alias"] },
-    ...config.buckets.map((b, i): NameClaim => ({ kind: "bucket name", value: b.name, path: ["buckets", i, "name"] })),
-  ];
-}
+export const customerManagedClaims: (config: CustomerManagedConfig) => NameClaim[] = keyAndBucketClaims;

@@ -1,4 +1,4 @@
-import { BucketListSchema, KeySettingsFields, type NameClaim, checkKeySettings } from "@sse-kms/config";
+import { BucketListSchema, KeySettingsFields, type NameClaim, keyAndBucketClaims, checkKeySettings } from "@sse-kms/config";
 import { z } from "zod";
 
 /** ISO-8601 timestamp with a time zone, e.g. 2027-12-31T23:59:59Z. */
@@ -27,9 +27,4 @@ export type ImportedMaterialConfig = z.output<typeof ImportedMaterialConfigSchem
 export type ImportedMaterialConfigInput = z.input<typeof ImportedMaterialConfigSchema>;
 
 /** The alias and the bucket names, unique beyond this configuration. */
-export function importedMaterialClaims(config: ImportedMaterialConfig): NameClaim[] {
-  return [
-    { kind: "alias", value: config.key.alias, path: ["key", "alias"] },
-    ...config.buckets.map((b, i): NameClaim => ({ kind: "bucket name", value: b.name, path: ["buckets", i, "name"] })),
-  ];
-}
+export const importedMaterialClaims: (config: ImportedMaterialConfig) => NameClaim[] = keyAndBucketClaims;

@@ -190,3 +190,14 @@ export function preventDestroyOf(env: EnvironmentBase): boolean {
 export function enabledBlueprints<B extends { readonly name: string }>(env: EnvironmentConfig, blueprints: readonly B[]): B[] {
   return blueprints.filter((b) => env.blueprints[b.name] !== undefined);
 }
+
+/**
+ * The claims of a blueprint made of one key and a list of buckets (`{ key: { alias }, buckets: [{ name }] }`):
+ * the key's alias (environment account and region) and every bucket name.
+ */
+export function keyAndBucketClaims(config: { readonly key: { readonly alias: string }; readonly buckets: readonly { readonly name: string }[] }): NameClaim[] {
+  return [
+    { kind: "alias", value: config.key.alias, path: ["key", "alias"] },
+    ...config.buckets.map((b, i): NameClaim => ({ kind: "bucket name", value: b.name, path: ["buckets", i, "name"] })),
+  ];
+}
