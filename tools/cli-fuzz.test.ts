@@ -92,7 +92,6 @@ const TARGETS: readonly Target[] = [
   { name: "lock:update", argv: ["dist/lock-update.js"], stringFlags: [], booleanFlags: ["check"], free: false },
   { name: "docs", argv: ["dist/docs.js"], stringFlags: [], booleanFlags: ["access"], free: false },
   { name: "plan", argv: ["dist/plan.js"], stringFlags: ["env"], booleanFlags: [], free: false },
-  { name: "plan:predict", argv: ["dist/plan-predict.js"], stringFlags: [], booleanFlags: [], free: false },
   { name: "synth:hcl", argv: ["dist/synth-hcl.js"], stringFlags: [], booleanFlags: [], free: false },
   {
     name: "sse-kms-key-material import",
