@@ -365,21 +365,34 @@ async function policySection() {
 // ---------------------------------------------------------------------------------------------
 // 4. npm test, cold (no Nx cache) and warm (once each: minutes on 2 cores)
 
+const COLD = "npm test, cold (--skip-nx-cache)";
+const TIER_SKIPPED = "npm test, cold, real-Terraform tier skipped (SSE_KMS_TERRAFORM=/nonexistent/terraform)";
+
 function testsSection() {
   // --skip-nx-cache neither reads nor writes the cache: the second run fills it, the third reads it.
+  // The real-Terraform tier's cost is what it adds to a cold run: the same cold run with the tier
+  // skipped (no terraform binary: SSE_KMS_TERRAFORM names none) is the reference.
   const runs = [
-    ["npm test, cold (--skip-nx-cache)", ["test", "--", "--skip-nx-cache"]],
-    ["npm test, filling the Nx cache (not a figure)", ["test"]],
-    ["npm test, warm (Nx cache, nothing changed)", ["test"]],
+    [TIER_SKIPPED, ["test", "--", "--skip-nx-cache"], { SSE_KMS_TERRAFORM: "/nonexistent/terraform" }],
+    [COLD, ["test", "--", "--skip-nx-cache"], {}],
+    ["npm test, filling the Nx cache (not a figure)", ["test"], {}],
+    ["npm test, warm (Nx cache, nothing changed)", ["test"], {}],
   ];
   results.tests = {};
-  for (const [label, args] of runs) {
+  for (const [label, args, extraEnv] of runs) {
     log(`tests: ${label} ...`);
-    const r = runProcess("npm", args, { cwd: root, env: ENV });
+    const r = runProcess("npm", args, { cwd: root, env: { ...ENV, ...extraEnv } });
     const cached = /for (\d+) out of (\d+) tasks/.exec(`${r.stdout}\n${r.stderr}`);
     log(`  ${fmtMs(r.ms)} exit ${r.status}`);
     if (!label.includes("not a figure"))
-      results.tests[label] = { ms: r.ms, cpuMs: r.cpuMs, maxRssKb: r.maxRssKb, status: r.status, fromCache: cached ? `${cached[1]}/${cached[2]}` : "-" };
+      results.tests[label] = {
+        ms: r.ms,
+        cpuMs: r.cpuMs,
+        maxRssKb: r.maxRssKb,
+        status: r.status,
+        fromCache: cached ? `${cached[1]}/${cached[2]}` : "-",
+        tier: /real-terraform tier: \d+ stacks ran, \d+ skipped/.exec(`${r.stdout}\n${r.stderr}`)?.[0] ?? "-",
+      };
   }
   const rows = Object.entries(results.tests).map(([label, s]) => [
     label,
@@ -388,9 +401,10 @@ function testsSection() {
     fmtMb(s.maxRssKb),
     s.status === 0 ? "pass" : `exit ${s.status}`,
     s.fromCache,
+    s.tier,
   ]);
-  section("npm test (1 run each)", table(["command", "wall", "CPU", "max RSS", "result", "from cache"], rows));
-  const cold = results.tests["npm test, cold (--skip-nx-cache)"];
+  section("npm test (1 run each)", table(["command", "wall", "CPU", "max RSS", "result", "from cache", "real-Terraform tier"], rows));
+  const cold = results.tests[COLD];
   const b = budget(
     "npm test, cold (no Nx cache)",
     cold.ms,
@@ -400,9 +414,23 @@ function testsSection() {
   );
   if (cold.status !== 0) Object.assign(b, { measured: `${b.measured} (tests failing)`, status: "FAIL" });
   budgetRows.push(b);
+  const skipped = results.tests[TIER_SKIPPED];
+  const added = cold.ms - skipped.ms;
+  const t = budget(
+    "real-Terraform tier added to a cold npm test",
+    added,
+    `<= ${BUDGETS.terraformTierMs / 1000} s`,
+    (x) => x <= BUDGETS.terraformTierMs,
+    (x) => `${fmtMs(x)} (${fmtMs(cold.ms)} with the tier - ${fmtMs(skipped.ms)} without; CPU +${fmtMs(cold.cpuMs - skipped.cpuMs)})`,
+  );
+  if (cold.status !== 0 || skipped.status !== 0) Object.assign(t, { measured: `${t.measured} (tests failing)`, status: "FAIL" });
+  else if (!/ [1-9]\d* stacks ran/.test(cold.tier))
+    Object.assign(t, { measured: `${t.measured} (the tier ran no stack: no terraform or mirror here)`, status: "n/a" });
+  budgetRows.push(t);
 }
 
-// 5. The real-Terraform tier (tools/bench/terraform-tier.mjs): its suites run alone, cold.
+// 5. The real-Terraform tier (tools/bench/terraform-tier.mjs): its suites run alone, cold (the
+//    breakdown; its budget, the time it adds to a cold npm test, is in the tests section).
 
 async function terraformSection() {
   const { measureTerraformTier } = await import("./terraform-tier.mjs");
@@ -416,16 +444,8 @@ async function terraformSection() {
       r.suites.map((s) => [s.file, fmtMs(s.seconds * 1000), s.ran === undefined ? "-" : `${s.ran} ran, ${s.skipped} skipped`]),
     ),
   );
-  const ran = r.suites.reduce((n, s) => n + (s.ran ?? 0), 0);
-  const b = budget(
-    "real-Terraform tier added to npm test",
-    r.totalSeconds * 1000,
-    `<= ${BUDGETS.terraformTierMs / 1000} s`,
-    (x) => x <= BUDGETS.terraformTierMs,
-    fmtMs,
-  );
-  if (ran === 0) Object.assign(b, { measured: `${b.measured} (no stack ran: no terraform or mirror here)`, status: "n/a" });
-  budgetRows.push(b);
+  // Not the budget: the suites alone, for the breakdown. What the tier adds to a cold npm test
+  // (the budget) is measured in the tests section, with and without the tier.
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// What the real-Terraform tier adds to `npm test`: the wall time of its jest suite
-// (apps/catalog/src/real-terraform.test.ts: synth in memory, init from the local mirror,
-// one combined validate/plan/show of every shipped stack, `terraform test` of the replication
-// stacks, the rename plans) and of the HCL check (tools/hcl/synth-hcl.test.ts), each run alone
-// with a cold temp root (every run creates its own plugin cache). Self-contained: the lead wires
-// `measureTerraformTier` into `npm run bench`.
+// The real-Terraform tier's suites, each run alone with a cold temp root (every run creates its own
+// plugin cache): apps/catalog/src/real-terraform.test.ts (synth in memory, init from the local
+// mirror, one combined validate/plan/show of every shipped stack, `terraform test` of the
+// replication stacks, the rename plans) and the HCL check (tools/hcl/synth-hcl.test.ts). This is
+// the breakdown; the budget (what the tier adds to a cold `npm test`, at most 60 s) is measured by
+// `npm run bench -- --only tests`, a cold npm test with and without the tier.
 //
-//   node tools/bench/terraform-tier.mjs [--runs N] [--budget-s S]
+//   node tools/bench/terraform-tier.mjs [--runs N]
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -55,15 +55,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const i = process.argv.indexOf(name);
     return i >= 0 ? Number(process.argv[i + 1]) : fallback;
   };
-  const budget = arg("--budget-s", 60);
   const result = measureTerraformTier({ runs: arg("--runs", 1) });
   for (const s of result.suites)
     console.log(`${s.file}: ${s.seconds.toFixed(1)} s${s.ran === undefined ? "" : ` (${s.ran} stacks ran, ${s.skipped} skipped)`}`);
   console.log(
-    `real-Terraform tier: ${result.totalSeconds.toFixed(1)} s on ${result.cpus} CPUs (1-min load average at the end: ${result.load.toFixed(1)}); budget ${budget} s`,
+    `real-Terraform tier suites alone: ${result.totalSeconds.toFixed(1)} s on ${result.cpus} CPUs (1-min load average at the end: ${result.load.toFixed(1)})`,
   );
-  if (result.totalSeconds > budget) {
-    console.log(`over budget: ${result.totalSeconds.toFixed(1)} s > ${budget} s`);
-    process.exitCode = 1;
-  }
 }

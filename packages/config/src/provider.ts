@@ -52,7 +52,11 @@ export function isSupportedProviderVersion(version: string): boolean {
  * S3 SSE-KMS needs `SYMMETRIC_DEFAULT`/`ENCRYPT_DECRYPT`, which are the defaults.
  */
 export const VERSIONED_ATTRIBUTES = {
-  /** SSE-C block in the bucket's encryption configuration; first in hashicorp/aws 6.22.0. */
+  /**
+   * SSE-C block in the bucket's encryption configuration; first in hashicorp/aws 6.22.0 (released
+   * 2025-11-20 with the S3 SSE-C note; provider issue hashicorp/terraform-provider-aws#45157). The
+   * 6.25.0 bindings have it; the 5.100.0 schema does not (its `terraform validate` refuses it).
+   */
   "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types": "6.22.0",
 } as const;
 

@@ -205,8 +205,13 @@ export class TerraformSession {
     return next;
   }
 
-  /** `init`, `validate`, `plan -out` and `show -json` of one working copy; stops at the first failure. */
-  async planStack(work: StackWorkdir, planArgs: readonly string[] = []): Promise<StackPlanRun> {
+  /**
+   * `init`, `validate`, `plan -out` and `show -json` of one working copy; stops at the first failure.
+   * Without `validate` the separate command is left out: `terraform plan` validates the
+   * configuration itself first (the same checks, one provider-schema load less).
+   */
+  async planStack(work: StackWorkdir, options: PlanOptions = {}): Promise<StackPlanRun> {
+    const planArgs = options.planArgs ?? [];
     const steps: StepResult[] = [];
     const step = async (p: Promise<StepResult>): Promise<boolean> => {
       const r = await p;
@@ -215,16 +220,16 @@ export class TerraformSession {
     };
     const ok =
       (await step(this.init(work.dir))) &&
-      (await step(this.run(work.dir, ["validate", "-no-color"]))) &&
+      (options.validate === false || (await step(this.run(work.dir, ["validate", "-no-color"])))) &&
       (await step(this.run(work.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.tfplan", ...planArgs]))) &&
       (await step(this.run(work.dir, ["show", "-json", "plan.tfplan"])));
-    const show = steps[3];
+    const show = steps.find((s) => s.command.startsWith("terraform show"));
     return {
       name: work.name,
       dir: work.dir,
       steps,
       ok,
-      planText: steps[2]?.stdout,
+      planText: steps.find((s) => s.command.startsWith("terraform plan"))?.stdout,
       plan: ok && show ? parsePlan(show.stdout, `terraform show -json (${work.name})`) : undefined,
     };
   }
@@ -237,14 +242,10 @@ export class TerraformSession {
    * `backend` is ignored as a child module (Terraform warns); the run's state is `state` when given.
    * The stacks must pin the same hashicorp/aws version.
    */
-  async planTogether(
-    label: string,
-    works: readonly StackWorkdir[],
-    options: { readonly state?: string; readonly planArgs?: readonly string[] } = {},
-  ): Promise<CombinedPlanRun> {
+  async planTogether(label: string, works: readonly StackWorkdir[], options: PlanOptions & { readonly state?: string } = {}): Promise<CombinedPlanRun> {
     const dir = this.wrapper(label, works);
     if (options.state !== undefined) writeFileSync(join(dir, "terraform.tfstate"), options.state);
-    const run = await this.planStack({ name: label, dir }, options.planArgs);
+    const run = await this.planStack({ name: label, dir }, options);
     const plans = new Map<string, TerraformPlan>();
     if (run.plan) for (const w of works) plans.set(w.name, modulePlan(run.plan, w.name));
     return { ...run, stacks: works.map((w) => w.name), plans };
@@ -294,6 +295,14 @@ export class TerraformSession {
     if (next) next();
     else this.running--;
   }
+}
+
+/** Options of {@link TerraformSession.planStack} and {@link TerraformSession.planTogether}. */
+export interface PlanOptions {
+  /** Extra arguments of `terraform plan` (e.g. `-refresh=false`). @default none */
+  readonly planArgs?: readonly string[];
+  /** Run `terraform validate` as its own step before the plan (which validates anyway). @default true */
+  readonly validate?: boolean;
 }
 
 /** The result of {@link TerraformSession.planStack}. */
