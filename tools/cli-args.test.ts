@@ -38,6 +38,11 @@ test.each<[string[], RegExp]>([
   [["--env", "dev", "--puts", "0x10", "--gets", "1"], /^cost: --puts must be a whole number .* \(got "0x10"\)/],
   [["--env", "dev", "--puts", "", "--gets", "1"], /^cost: option --puts has an empty value/],
   [["--env", "dev", "--gets", "1"], /^cost: --puts is required/],
+  [["--reencrypt-objects", "0"], /^cost: --reencrypt-objects must be a whole number from 1 to .* \(got 0\)/],
+  [["--reencrypt-objects", "1e6"], /^cost: --reencrypt-objects must be a whole number .* \(got "1e6"\)/],
+  [["--reencrypt-objects", "10", "--source-encryption", "aes"], /^cost: --source-encryption must be one of none, sse-s3, sse-kms \(got "aes"\)/],
+  [["--reencrypt-objects", "10", "--batch-jobs", "0"], /^cost: --batch-jobs must be a whole number from 1 to 10000/],
+  [["--env", "dev", "--puts", "1", "--gets", "1", "--batch-jobs", "2"], /^cost: --batch-jobs needs --reencrypt-objects <n>/],
 ])("cost %j: one line, exit 2", (args, message) => {
   const r = run("cost.js", args);
   expect(r.status).toBe(2);
@@ -68,4 +73,13 @@ test("lock:update --chek (a typo of --check): exit 2, one line, the lock untouch
   expect(r.stderr).toEqual(["lock:update: unknown option --chek (did you mean --check?) (--help prints the usage)"]);
   expect(r.stdout).toBe("");
   expect({ text: readFileSync(lock, "utf8"), mtime: statSync(lock).mtimeMs }).toEqual(before);
+});
+
+test("cost --reencrypt-objects alone: the one-time table for both methods, no environment needed, exit 0", () => {
+  const r = run("cost.js", ["--reencrypt-objects", "10000000"]);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain("| s3-batch-operations | 10.25 | 50.00 | 30.00 | 0.30 | 90.25 | 60.55 |");
+  expect(r.stdout).toContain("| aws-s3-cp | 0.00 | 50.05 | 30.00 | 0.30 | 80.05 | 50.35 |");
+  expect(r.stdout).toMatch(/^Not counted: .*versioned bucket/m);
+  expect(r.stdout).not.toContain("monthly");
 });

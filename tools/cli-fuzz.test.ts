@@ -88,7 +88,13 @@ interface Target {
 
 const TARGETS: readonly Target[] = [
   { name: "validate", argv: ["dist/validate.js"], stringFlags: [], booleanFlags: [], free: true },
-  { name: "cost", argv: ["dist/cost.js"], stringFlags: ["env", "puts", "gets", "key-age-months", "prices"], booleanFlags: [], free: true },
+  {
+    name: "cost",
+    argv: ["dist/cost.js"],
+    stringFlags: ["env", "puts", "gets", "key-age-months", "prices", "reencrypt-objects", "source-encryption", "batch-jobs"],
+    booleanFlags: [],
+    free: true,
+  },
   { name: "lock:update", argv: ["dist/lock-update.js"], stringFlags: [], booleanFlags: ["check"], free: false },
   { name: "docs", argv: ["dist/docs.js"], stringFlags: [], booleanFlags: ["access"], free: false },
   { name: "plan", argv: ["dist/plan.js"], stringFlags: ["env"], booleanFlags: [], free: false },

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { billedRotations, estimateStack, parsePriceTable, requestCharge } from "./model";
+import { billedRotations, estimateReencryption, estimateStack, parsePriceTable, parseReencryptionPrices, requestCharge } from "./model";
 import { keysOfStack } from "./stack-keys";
 
-const prices = parsePriceTable(JSON.parse(readFileSync(join(__dirname, "prices.json"), "utf8")), "prices.json");
+const rawPrices: unknown = JSON.parse(readFileSync(join(__dirname, "prices.json"), "utf8"));
+const prices = parsePriceTable(rawPrices, "prices.json");
+const s3Prices = parseReencryptionPrices(rawPrices, "prices.json");
 
 describe("KMS cost model", () => {
   test("rotations: floor(age / period), at most two billed; imported keys never rotate", () => {
@@ -53,5 +55,47 @@ describe("KMS cost model", () => {
       { address: "aws_kms_external_key.byok", rotationPeriodInDays: undefined, buckets: 1 },
       { address: "aws_kms_key.data", rotationPeriodInDays: 90, buckets: 2 },
     ]);
+  });
+});
+
+describe("re-encryption cost model (one-time)", () => {
+  test("10M SSE-S3 objects: Batch Operations $0.25 + $10, 10M COPY $50, 10M GenerateDataKey $30 (Bucket Key: 100k, $0.30)", () => {
+    const c = estimateReencryption({ objects: 10_000_000, sourceEncryption: "sse-s3", jobs: 1 }, prices, s3Prices);
+    expect(c).toMatchObject({ copyRequests: 10_000_000, listRequests: 10_000, kmsRequestsWithoutBucketKey: 10_000_000, kmsRequestsWithBucketKey: 100_000 });
+    const [batch, cli] = c.methods;
+    expect(batch).toEqual({
+      method: "s3-batch-operations",
+      batchCharge: 10.25,
+      s3RequestCharge: 50,
+      kmsWithoutBucketKey: 30,
+      kmsWithBucketKey: 0.3,
+      totalWithoutBucketKey: 90.25,
+      totalWithBucketKey: 60.55,
+    });
+    // aws s3 cp: no Batch Operations fee, one LIST per 1,000 keys: 10,010,000 requests x $0.005 / 1,000.
+    expect(cli).toMatchObject({ method: "aws-s3-cp", batchCharge: 0, s3RequestCharge: 50.05, totalWithoutBucketKey: 80.05, totalWithBucketKey: 50.35 });
+  });
+
+  test("objects already under SSE-KMS also cost a Decrypt each; unencrypted ones do not", () => {
+    const kmsSource = estimateReencryption({ objects: 1_000_000, sourceEncryption: "sse-kms", jobs: 1 }, prices, s3Prices);
+    const plain = estimateReencryption({ objects: 1_000_000, sourceEncryption: "none", jobs: 1 }, prices, s3Prices);
+    expect(kmsSource.kmsRequestsWithoutBucketKey).toBe(2_000_000);
+    expect(plain.kmsRequestsWithoutBucketKey).toBe(1_000_000);
+    expect(kmsSource.methods[0].kmsWithoutBucketKey).toBe(6);
+  });
+
+  test("each Batch Operations job is billed; the per-object fee is per million objects; a partial LIST page is one request", () => {
+    const c = estimateReencryption({ objects: 1_500, sourceEncryption: "sse-s3", jobs: 3 }, prices, s3Prices);
+    expect(c.listRequests).toBe(2);
+    expect(c.methods[0].batchCharge).toBe(0.75); // 3 x 0.25 + 0.0015, rounded to cents
+  });
+
+  test("a price table without the S3 prices is refused only when re-encryption is asked for, naming the field", () => {
+    const { batchJob: _omit, ...old } = rawPrices as Record<string, unknown>;
+    expect(() => parsePriceTable(old, "old.json")).not.toThrow();
+    expect(() => parseReencryptionPrices(old, "old.json")).toThrow(
+      "old.json: batchJob: must be a non-negative number, needed by --reencrypt-objects (got undefined); see docs/cost.md",
+    );
+    expect(() => parseReencryptionPrices({ ...s3Prices, s3Per1kCopyRequests: -1 }, "p.json")).toThrow(/^p\.json: s3Per1kCopyRequests: /);
   });
 });

@@ -42,6 +42,10 @@ export interface StackJson {
   readonly resource?: Record<string, Blocks>;
   readonly output?: Blocks;
   readonly terraform?: Record<string, unknown>;
+  /** Top-level `import` blocks (adopted buckets, `importFrom`). */
+  readonly import?: ReadonlyArray<{ readonly to: string; readonly id: string; readonly provider?: string }>;
+  /** Top-level `moved` blocks (`moveFrom`). */
+  readonly moved?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
 }
 
 /** The HCL text with every broken string attribute of the stack's resources and outputs repaired. */
@@ -82,6 +86,21 @@ export function repairHcl(hcl: string, stackJson: StackJson): { text: string; re
     if (!broken.test(text)) continue;
     text = text.replace(broken, `${attribute} = ${hclString(value)}`);
     repaired.push(`terraform.${attribute}`);
+  }
+  // cdktf's HCL rendering drops blocks a stack override adds at the top level (`import` from
+  // importFrom, `moved` from moveFrom): without them an adopted bucket would be created (and fail)
+  // and a renamed key destroyed. Written back from the JSON rendering.
+  if (!/^import \{$/m.test(text) && (stackJson.import ?? []).length > 0) {
+    for (const i of stackJson.import ?? []) {
+      text += `\nimport {\n  to = ${i.to}\n  id = ${hclString(i.id)}\n${i.provider === undefined ? "" : `  provider = ${i.provider}\n`}}\n`;
+      repaired.push(`import ${i.to}`);
+    }
+  }
+  if (!/^moved \{$/m.test(text) && (stackJson.moved ?? []).length > 0) {
+    for (const m of stackJson.moved ?? []) {
+      text += `\nmoved {\n  from = ${m.from}\n  to   = ${m.to}\n}\n`;
+      repaired.push(`moved ${m.from}`);
+    }
   }
   return { text, repaired };
 }

@@ -35,6 +35,26 @@ describe("HCL strings", () => {
     expect(() => parseHclString('"{"a":1}"')).toThrow(/unescaped quote/);
   });
 
+  test("import and moved blocks, which cdktf's HCL rendering drops, are written back from the JSON", () => {
+    const json = {
+      import: [
+        { to: "aws_s3_bucket.b", id: "my-bucket" },
+        { to: "aws_s3_bucket_policy.b", id: "my-bucket", provider: "aws.destination" },
+      ],
+      moved: [{ from: "aws_kms_key.old", to: "aws_kms_key.new" }],
+    };
+    const { text, repaired } = repairHcl('resource "t" "n" {\n}\n', json);
+    expect(repaired).toEqual(["import aws_s3_bucket.b", "import aws_s3_bucket_policy.b", "moved aws_kms_key.old"]);
+    expect(text).toBe(
+      'resource "t" "n" {\n}\n' +
+        '\nimport {\n  to = aws_s3_bucket.b\n  id = "my-bucket"\n}\n' +
+        '\nimport {\n  to = aws_s3_bucket_policy.b\n  id = "my-bucket"\n  provider = aws.destination\n}\n' +
+        "\nmoved {\n  from = aws_kms_key.old\n  to   = aws_kms_key.new\n}\n",
+    );
+    // Not twice when the HCL has them already.
+    expect(repairHcl(text, json).repaired).toEqual([]);
+  });
+
   test("repair touches only broken attributes with references", () => {
     const json = { resource: { t: { n: { policy: '{"k":"${x.y}"}', plain: 'a"b' } } } };
     const broken = 'resource "t" "n" {\npolicy = "{"k":"${x.y}"}"\nplain = "a\\"b"\n}\n';
@@ -52,6 +72,15 @@ describe("npm run synth:hcl", () => {
     results = await synthHcl(root, outdir);
   }, 120_000);
   const jsonStacks = loadEnvironments(root).flatMap((env) => synthEnvironment(env));
+
+  test("every import block of the JSON output is in the HCL (the adopted staging bucket's six)", () => {
+    const counts = (name: string) => ({
+      json: ((JSON.parse(jsonStacks.find((j) => j.name === name)!.json) as { import?: unknown[] }).import ?? []).length,
+      hcl: (readFileSync(results.find((r) => r.stack === name)!.file, "utf8").match(/^import \{$/gm) ?? []).length,
+    });
+    for (const r of results) expect({ stack: r.stack, ...counts(r.stack) }).toEqual({ stack: r.stack, json: counts(r.stack).json, hcl: counts(r.stack).json });
+    expect(counts("staging-customer-managed")).toEqual({ json: 6, hcl: 6 });
+  });
 
   test("writes a .tf file for every stack", () => {
     expect(results.map((r) => r.stack).sort()).toEqual(jsonStacks.map((s) => s.name).sort());
@@ -131,9 +160,12 @@ describe("npm run synth:hcl", () => {
       if (runnable.length === 0) return;
       const session = new TerraformSession(availability.terraform, availability.mirror);
       try {
+        // Terraform allows import blocks only in a root module: the combined run (stacks as child
+        // modules) validates a stack without them, and a stack with them is also validated alone.
+        const IMPORT_BLOCK = /^import \{\n(?:.*\n)*?\}\n/gm;
         const run = await session.validateTogether(
           "hcl",
-          runnable.map((r) => session.folder(r.stack, { "cdk.tf": readFileSync(r.file, "utf8") })),
+          runnable.map((r) => session.folder(r.stack, { "cdk.tf": readFileSync(r.file, "utf8").replace(IMPORT_BLOCK, "") })),
         );
         const validate = run.steps.find((s) => s.command.startsWith("terraform validate"));
         for (const r of runnable)
@@ -141,6 +173,14 @@ describe("npm run synth:hcl", () => {
             `real terraform: ${r.stack} (HCL): fmt -check ok, validate ${run.ok ? "ok" : "FAILED"} [${runnable.length} stacks in one run, ${validate ? validate.seconds.toFixed(1) : "-"} s]\n`,
           );
         expect(run.ok ? "ok" : describeFailure(run)).toBe("ok");
+        for (const r of runnable.filter((r) => /^import \{$/m.test(readFileSync(r.file, "utf8")))) {
+          const alone = session.folder(`${r.stack}-root`, { "cdk.tf": readFileSync(r.file, "utf8") });
+          const steps = [await session.run(alone.dir, ["init", "-backend=false", "-input=false", "-no-color"])];
+          if (steps[0]!.ok) steps.push(await session.run(alone.dir, ["validate", "-no-color"]));
+          const ok = steps.every((s) => s.ok);
+          process.stdout.write(`real terraform: ${r.stack} (HCL, with its import blocks, as a root module): validate ${ok ? "ok" : "FAILED"}\n`);
+          expect(ok ? "ok" : describeFailure({ name: `${r.stack} (HCL, root)`, steps })).toBe("ok");
+        }
       } finally {
         session.dispose();
       }

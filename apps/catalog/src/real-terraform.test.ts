@@ -28,7 +28,17 @@ import { join } from "node:path";
 import { EnvironmentStack } from "@sse-kms/stack";
 import { createApp, findRepoRoot } from "./app";
 import { EnvironmentSchema, buildEnvironment } from "./catalog";
-import { type TierResult, configuredReferences, configuredResource, runTier, tierLine } from "./real-terraform";
+import {
+  type TierResult,
+  adoptionTestFile,
+  configuredReferences,
+  configuredResource,
+  importBlocks,
+  runTier,
+  summarize,
+  tierLine,
+  withoutImports,
+} from "./real-terraform";
 
 // A generous ceiling for a loaded machine (the plans run in beforeAll); not a timing assertion.
 jest.setTimeout(900_000);
@@ -129,6 +139,31 @@ if (!availability.available) {
       }
     });
 
+    if (importBlocks(stack.json).length > 0) {
+      test("adoption, real Terraform with a mocked provider: every import block plans an import (not a create), nothing else is imported or destroyed", () => {
+        const r = ran(name);
+        if (!r) return;
+        const a = r.adoption;
+        expect(a === undefined ? "no adoption run" : a.step.ok ? "ok" : `${a.step.stdout.slice(-4000)}\n${a.step.stderr}`).toBe("ok");
+        const plan = a!.plan!;
+        expect(plan).toBeDefined();
+        expect(plan).toPlanNoDestroy();
+        const imports = importBlocks(stack.json);
+        const seen = imports.map((i) => {
+          const rc = plan.resource_changes.find((c) => c.address === i.to);
+          return { to: i.to, importing: rc?.change.importing?.id, action: rc ? actionOf(rc) : "absent" };
+        });
+        expect(seen).toEqual(imports.map((i) => ({ to: i.to, importing: i.id, action: expect.stringMatching(/^(no-op|update)$/) })));
+        expect(
+          plan.resource_changes
+            .filter((c) => c.change.importing !== undefined)
+            .map((c) => c.address)
+            .sort(),
+        ).toEqual(imports.map((i) => i.to).sort());
+        expect(summarize(plan)).toMatch(new RegExp(`^${imports.length} to import, `));
+      });
+    }
+
     if (stack.blueprint === "cross-account-replication") {
       test("replication: depends on the source versioning and the role policy; terraform test (mocked providers) passes", () => {
         const r = ran(name);
@@ -223,3 +258,42 @@ if (!availability.available) {
     ]);
   });
 }
+
+describe("adoption helpers (no Terraform needed)", () => {
+  const adopting = stacks.find((s) => s.name === "staging-customer-managed");
+
+  test("a shipped environment adopts a bucket (staging reports): its stack imports that bucket only", () => {
+    expect(adopting).toBeDefined();
+    expect(new Set(importBlocks(adopting!.json).map((i) => i.id))).toEqual(new Set(["acme-staging-reports-222222222222"]));
+  });
+
+  test("withoutImports removes only the import blocks", () => {
+    const json = JSON.parse(adopting!.json) as Record<string, unknown>;
+    const stripped = JSON.parse(withoutImports(adopting!.json)) as Record<string, unknown>;
+    expect(stripped).not.toHaveProperty("import");
+    expect(stripped).toEqual(Object.fromEntries(Object.entries(json).filter(([k]) => k !== "import")));
+  });
+
+  test("adoptionTestFile overrides every import target in a plan-only run", () => {
+    const file = adoptionTestFile(adopting!.json);
+    for (const i of importBlocks(adopting!.json)) expect(file).toContain(`    target = ${i.to}\n    values = {\n      id = ${JSON.stringify(i.id)}\n`);
+    expect(file).toContain("command = plan");
+    expect(file).toContain("override_during = plan");
+    expect(file).toContain("    target = aws_kms_key.data\n"); // the key ARN the SSE rule and the policy reference
+    expect(file).not.toContain("command = apply");
+  });
+
+  test("summarize counts imports apart from creates", () => {
+    const plan = {
+      resource_changes: [
+        { address: "aws_s3_bucket.a", change: { actions: ["no-op"], importing: { id: "a" } } },
+        { address: "aws_s3_bucket_policy.a", change: { actions: ["update"], importing: { id: "a" } } },
+        { address: "aws_kms_key.k", change: { actions: ["create"] } },
+      ],
+    } as unknown as TerraformPlan;
+    expect(summarize(plan)).toBe("2 to import, 1 to create, 1 to update, 0 to destroy");
+    expect(summarize({ resource_changes: [{ address: "x.y", change: { actions: ["create"] } }] } as unknown as TerraformPlan)).toBe(
+      "1 to create, 0 to update, 0 to destroy",
+    );
+  });
+});

@@ -5,6 +5,7 @@ import {
   type TerraformPlan,
   type TerraformSession,
   isJsonObject,
+  parsePlan,
   pinnedAwsVersion,
 } from "@sse-kms/testing";
 
@@ -25,7 +26,106 @@ export interface TierStack {
 /** One stack's outcome: planned (in a combined run, with its part of the plan), or skipped with a reason. */
 export type TierResult =
   | { readonly name: string; readonly skipped: string }
-  | { readonly name: string; readonly run: CombinedPlanRun; readonly plan?: TerraformPlan; readonly test?: StepResult };
+  | {
+      readonly name: string;
+      readonly run: CombinedPlanRun;
+      readonly plan?: TerraformPlan;
+      readonly test?: StepResult;
+      /** A stack with import blocks (adopted buckets): its mocked `terraform test` plan ({@link adoptionTestFile}). */
+      readonly adoption?: AdoptionRun;
+    };
+
+/** The adoption check of a stack with import blocks: `terraform test -json -verbose` and the plan it printed. */
+export interface AdoptionRun {
+  readonly step: StepResult;
+  /** The run's plan (the `test_plan` message), when the test printed one. */
+  readonly plan?: TerraformPlan;
+}
+
+/** One `import` block of a synthesized stack. */
+export interface ImportBlock {
+  readonly to: string;
+  readonly id: string;
+  readonly provider?: string;
+}
+
+/** The stack's top-level `import` blocks (adopted buckets), in order. */
+export function importBlocks(stackJson: string): ImportBlock[] {
+  const doc = JSON.parse(stackJson) as { import?: ImportBlock[] };
+  return doc.import ?? [];
+}
+
+/**
+ * The stack without its `import` blocks, for the combined plan: Terraform allows import blocks only in
+ * the root module (the combined run calls each stack as a child module), and an offline plan cannot
+ * read an existing bucket anyway. The adoption itself is checked by {@link adoptionTestFile}.
+ */
+export function withoutImports(stackJson: string): string {
+  const { import: _imports, ...rest } = JSON.parse(stackJson) as Record<string, unknown>;
+  return JSON.stringify(rest, null, 2);
+}
+
+/**
+ * Mocked values of the resources whose attributes an adopted bucket's configuration references (the
+ * key's ARN in the SSE rule and the bucket policy; a role's ARN), known at plan: a mock provider
+ * fills an imported object's state from its configuration, and that state must be fully known.
+ */
+const KNOWN_AT_PLAN: Readonly<Record<string, (name: string) => Readonly<Record<string, string>>>> = {
+  aws_kms_key: () => ({ arn: "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000", key_id: "00000000-0000-4000-8000-000000000000" }),
+  aws_kms_external_key: () => ({
+    arn: "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000001",
+    id: "00000000-0000-4000-8000-000000000001",
+  }),
+  aws_iam_role: (name) => ({ arn: `arn:aws:iam::000000000000:role/${name}` }),
+};
+
+/**
+ * A `terraform test` file for a stack with import blocks: a plan (`command = plan`) with every AWS
+ * provider mocked (`override_during = plan`, Terraform 1.11+). Terraform refuses to import from a
+ * mock provider unless the imported resource has an `override_resource`, so each import target gets
+ * one (the bucket name as `id` and `bucket`; the bucket's ARN), and the resources whose attributes
+ * the imported configuration references get known values ({@link KNOWN_AT_PLAN}). The mock fills
+ * the rest of an imported object from its configuration, so the plan cannot show what a real bucket
+ * would change; it shows each target imported, not created (`terraform test -json -verbose`).
+ */
+export function adoptionTestFile(stackJson: string): string {
+  const doc = JSON.parse(stackJson) as {
+    provider?: { aws?: Array<{ alias?: string }> };
+    resource?: Record<string, Record<string, { provider?: string }>>;
+  };
+  const imports = importBlocks(stackJson);
+  const aliases = [...new Set(doc.provider?.aws?.map((p) => p.alias) ?? [undefined])];
+  const override = (to: string, values: Readonly<Record<string, string>>): string => {
+    const body = Object.entries(values)
+      .map(([k, v]) => `      ${k} = ${JSON.stringify(v)}\n`)
+      .join("");
+    return `  override_resource {\n    target = ${to}\n    values = {\n${body}    }\n  }\n`;
+  };
+  const mocks = aliases.map((alias) => {
+    const fqn = alias === undefined ? "aws" : `aws.${alias}`;
+    const known = Object.entries(KNOWN_AT_PLAN).flatMap(([type, values]) =>
+      Object.entries(doc.resource?.[type] ?? {})
+        .filter(([, c]) => (c.provider ?? "aws") === fqn)
+        .map(([name]) => override(`${type}.${name}`, values(name))),
+    );
+    const imported = imports
+      .filter((i) => (i.provider ?? "aws") === fqn)
+      .map((i) => override(i.to, { id: i.id, bucket: i.id, ...(i.to.startsWith("aws_s3_bucket.") ? { arn: `arn:aws:s3:::${i.id}` } : {}) }));
+    return `mock_provider "aws" {\n${alias === undefined ? "" : `  alias = ${JSON.stringify(alias)}\n`}  override_during = plan\n${[...known, ...imported].join("")}}\n`;
+  });
+  return `# Generated by the real-Terraform tier (apps/catalog/src/real-terraform.ts).\n${mocks.join("")}\nrun "plan_adoption_with_mocked_providers" {\n  command = plan\n}\n`;
+}
+
+/** The plan of a `terraform test -json -verbose` run: its first `test_plan` message, read by the plan reader. */
+export function testPlanOf(stdout: string, source: string): TerraformPlan | undefined {
+  for (const line of stdout.split("\n")) {
+    if (!line.includes('"test_plan"')) continue;
+    const msg = JSON.parse(line) as { type?: string; test_plan?: { plan_format_version?: string; resource_changes?: unknown } };
+    if (msg.type !== "test_plan" || msg.test_plan === undefined) continue;
+    return parsePlan({ format_version: msg.test_plan.plan_format_version, resource_changes: msg.test_plan.resource_changes ?? [] }, source);
+  }
+  return undefined;
+}
 
 /** Override file of a `terraform test` copy (never of the synthesized output). */
 export const TEST_TEARDOWN_OVERRIDE = "zz_sse_kms_test_teardown_override.tf.json";
@@ -46,27 +146,37 @@ export function teardownOverride(stackJson: string): string {
 /** The line `npm test` prints for a stack (`.ci/run` counts them). */
 export function tierLine(result: TierResult): string {
   if ("skipped" in result) return `skipped: real terraform for ${result.name}: ${result.skipped}`;
-  const { run, plan, test } = result;
+  const { run, plan, test, adoption } = result;
   const step = (command: string): StepResult | undefined => run.steps.find((s) => s.command.startsWith(`terraform ${command}`));
   const verdict = (s: StepResult | undefined): string => (s === undefined ? "not run" : s.ok ? "ok" : "FAILED");
   const counts = plan ? ` (${summarize(plan)})` : "";
   const testText = test === undefined ? "" : `, terraform test ${verdict(test)} (${test.seconds.toFixed(1)} s)`;
+  const adoptText =
+    adoption === undefined
+      ? ""
+      : `, adoption (terraform test, mocked provider) ${verdict(adoption.step)}${adoption.plan ? ` (${summarize(adoption.plan)})` : ""}; combined plan without its import blocks`;
   const shared = `${run.stacks.length} stack${run.stacks.length === 1 ? "" : "s"} in one run, ${run.steps.reduce((t, s) => t + s.seconds, 0).toFixed(1)} s`;
-  return `real terraform: ${result.name}: validate ${verdict(step("validate"))}, plan ${verdict(step("plan"))}${counts}${testText} [hashicorp/aws ${result.run.name.replace(/^aws-/, "")}; ${shared}]`;
+  return `real terraform: ${result.name}: validate ${verdict(step("validate"))}, plan ${verdict(step("plan"))}${counts}${testText}${adoptText} [hashicorp/aws ${result.run.name.replace(/^aws-/, "")}; ${shared}]`;
 }
 
-/** `N to create, N to update, N to destroy` (replacements count in both create and destroy, as Terraform counts). */
+/**
+ * `N to create, N to update, N to destroy` (replacements count in both create and destroy, as Terraform
+ * counts), preceded by `N to import, ` when the plan imports (`change.importing`): an imported object is
+ * never counted as created; an import that also updates counts in both, as Terraform counts it.
+ */
 export function summarize(plan: TerraformPlan): string {
+  let imported = 0;
   let create = 0;
   let update = 0;
   let destroy = 0;
   for (const rc of plan.resource_changes) {
     const a: readonly string[] = rc.change.actions;
+    if (rc.change.importing !== undefined) imported++;
     if (a.includes("create")) create++;
     if (a.includes("delete")) destroy++;
     if (a[0] === "update") update++;
   }
-  return `${create} to create, ${update} to update, ${destroy} to destroy`;
+  return `${imported > 0 ? `${imported} to import, ` : ""}${create} to create, ${update} to update, ${destroy} to destroy`;
 }
 
 /** The configured resource at `address` from the plan's `configuration` block (depends_on, expressions). */
@@ -176,9 +286,21 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
     groups.set(pinned, [...(groups.get(pinned) ?? []), s]);
   }
   const tests = new Map<string, Promise<StepResult>>();
+  const adoptions = new Map<string, Promise<AdoptionRun>>();
+  for (const s of stacks) {
+    if (results.has(s.name) || importBlocks(s.json).length === 0) continue;
+    const work = session.workdir(`adopt-${s.name}`, s.json, { "tests/sse_kms_adopt.tftest.hcl": adoptionTestFile(s.json) });
+    adoptions.set(
+      s.name,
+      session
+        .init(work.dir)
+        .then((init) => (init.ok ? session.run(work.dir, ["test", "-no-color", "-json", "-verbose"]) : init))
+        .then((step) => ({ step, plan: step.ok ? testPlanOf(step.stdout, `terraform test -json (${s.name})`) : undefined })),
+    );
+  }
   for (const s of stacks) {
     if (results.has(s.name) || !s.replication) continue;
-    const work = session.workdir(`test-${s.name}`, s.json, {
+    const work = session.workdir(`test-${s.name}`, withoutImports(s.json), {
       "tests/sse_kms.tftest.hcl": replicationTestFile(s.json),
       [TEST_TEARDOWN_OVERRIDE]: teardownOverride(s.json),
     });
@@ -191,11 +313,12 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
     [...groups].map(async ([version, group]) => {
       const run = await session.planTogether(
         `aws-${version}`,
-        group.map((s) => session.workdir(s.name, s.json)),
+        group.map((s) => session.workdir(s.name, importBlocks(s.json).length > 0 ? withoutImports(s.json) : s.json)),
       );
       for (const s of group) results.set(s.name, { name: s.name, run, plan: run.plans.get(s.name) });
     }),
   );
   for (const [name, test] of tests) results.set(name, { ...(results.get(name) as Extract<TierResult, { run: unknown }>), test: await test });
+  for (const [name, adoption] of adoptions) results.set(name, { ...(results.get(name) as Extract<TierResult, { run: unknown }>), adoption: await adoption });
   return stacks.map((s) => results.get(s.name)!);
 }

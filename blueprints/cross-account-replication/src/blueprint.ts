@@ -272,6 +272,7 @@ export class CrossAccountReplicationBlueprint extends Construct {
       versioned: b.versioning,
       requireEncryptionHeader: b.requireEncryptionHeader,
       forceDestroy: b.forceDestroy,
+      adopt: b.adopt,
       preventDestroy: where.preventDestroy,
       provider: where.provider,
     });

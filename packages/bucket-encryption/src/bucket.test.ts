@@ -6,7 +6,7 @@ import { EncryptionKey } from "@sse-kms/key";
 import type { PolicyStatement } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { EncryptedBucket, type EncryptedBucketProps, type IBucketKey } from "./bucket";
+import { EncryptedBucket, type EncryptedBucketProps, type IBucketKey, bucketFromSettings } from "./bucket";
 
 const ACCOUNT = "123456789012";
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -458,5 +458,80 @@ describe("the pinned hashicorp/aws version (awsProviderVersion, read from the co
     expect(() => ruleAt("4.67.0")).toThrow(
       /awsProviderVersion must be an exact version, 5\.100\.0 or later 5\.x, or 6\.x \(got "4\.67\.0"\)\. Fix: set "awsProviderVersion"/,
     );
+  });
+});
+
+describe("adopt (import an existing bucket)", () => {
+  const importsOf = (json: Json): Array<Record<string, string>> => (json as { import?: Array<Record<string, string>> }).import ?? [];
+
+  it("is off by default: no import blocks", () => {
+    const { json, bucket } = build();
+    expect(json).not.toHaveProperty("import");
+    expect(bucket.adopted).toBe(false);
+  });
+
+  it("imports the bucket and each of its five configuration resources by the bucket name, and still declares them", () => {
+    const { json, bucket } = build({ adopt: true });
+    expect(bucket.adopted).toBe(true);
+    expect(importsOf(json)).toEqual([
+      { to: "aws_s3_bucket.prod_data_bucket", id: BUCKET },
+      { to: "aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket", id: BUCKET },
+      { to: "aws_s3_bucket_public_access_block.prod_data_bucket", id: BUCKET },
+      { to: "aws_s3_bucket_ownership_controls.prod_data_bucket", id: BUCKET },
+      { to: "aws_s3_bucket_versioning.prod_data_bucket", id: BUCKET },
+      { to: "aws_s3_bucket_policy.prod_data_bucket", id: BUCKET },
+    ]);
+    // Every resource the construct manages is imported, none twice; the configuration is unchanged.
+    const managed = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName as object).map((n) => `${type}.${n}`));
+    expect(
+      importsOf(json)
+        .map((i) => i.to)
+        .sort(),
+    ).toEqual(managed.sort());
+    expect(json.resource).toEqual(build().json.resource);
+  });
+
+  it("without versioning there is nothing to import for it", () => {
+    const { json } = build({ adopt: true, versioned: false });
+    expect(importsOf(json).map((i) => i.to)).not.toContain("aws_s3_bucket_versioning.prod_data_bucket");
+    expect(importsOf(json)).toHaveLength(5);
+  });
+
+  it("follows an explicit terraformName and keeps prevent_destroy", () => {
+    const { json } = build({ adopt: true, terraformName: "legacy", preventDestroy: true });
+    expect(importsOf(json).map((i) => i.to)).toContain("aws_s3_bucket.legacy");
+    expect(json.resource.aws_s3_bucket.legacy.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("names the provider of a bucket written through an aliased provider", () => {
+    const stack = newStack();
+    const other = new AwsProvider(stack, "destination", { region: "eu-west-1", alias: "destination" });
+    new EncryptedBucket(stack, "B", { bucketName: BUCKET, region: "eu-west-1", encryptionKey: new FakeKey(), provider: other, adopt: true });
+    const imports = importsOf(synth(stack));
+    expect(imports).toHaveLength(6);
+    for (const i of imports) expect(i).toEqual({ to: expect.stringMatching(/\.prod_data_bucket$/), id: BUCKET, provider: "aws.destination" });
+  });
+
+  it("only the adopted bucket of two gets import blocks", () => {
+    const stack = newStack();
+    new EncryptedBucket(stack, "A", { bucketName: "bucket-a", region: "eu-west-1", encryptionKey: new FakeKey(), adopt: true });
+    new EncryptedBucket(stack, "B", { bucketName: "bucket-b", region: "eu-west-1", encryptionKey: new FakeKey() });
+    const imports = importsOf(synth(stack));
+    expect(new Set(imports.map((i) => i.id))).toEqual(new Set(["bucket-a"]));
+    expect(imports.every((i) => i.to.endsWith(".bucket_a"))).toBe(true);
+  });
+
+  it("bucketFromSettings passes adopt through", () => {
+    const stack = newStack();
+    const b = bucketFromSettings(
+      stack,
+      { name: BUCKET, versioning: true, requireEncryptionHeader: false, forceDestroy: false, adopt: true },
+      {
+        region: "eu-west-1",
+        encryptionKey: new FakeKey(),
+      },
+    );
+    expect(b.adopted).toBe(true);
+    expect(importsOf(synth(stack))).toHaveLength(6);
   });
 });

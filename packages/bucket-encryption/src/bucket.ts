@@ -1,5 +1,5 @@
 import { BucketName, type BucketSettings, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
-import { requireKnownRegion, requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
+import { importFrom, requireKnownRegion, requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
 import {
   type PolicyDocument,
   type PolicyStatement,
@@ -57,6 +57,15 @@ export interface EncryptedBucketProps {
   readonly forceDestroy?: boolean;
   /** `lifecycle.prevent_destroy` on the bucket. @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * The bucket already exists: write a Terraform `import` block (Terraform >= 1.5) for the bucket
+   * and each configuration resource this construct manages ({@link EncryptedBucket.adoptedResources}),
+   * each imported by the bucket name, so the first apply takes them into state instead of failing
+   * with BucketAlreadyOwnedByYou. Terraform ignores an import block whose address is already in
+   * state, so it is harmless after that apply (and can then be removed). Existing objects keep
+   * the encryption they were written with: see docs/re-encryption.md. @default false
+   */
+  readonly adopt?: boolean;
   /** Terraform resource name shared by the bucket and its configuration resources. @default derived from the bucket name */
   readonly terraformName?: string;
   /** @default the stack's default provider */
@@ -83,6 +92,8 @@ export class EncryptedBucket extends Construct {
   readonly bucketArn: string;
   readonly region: string;
   readonly encryptionKey?: IBucketKey;
+  /** Whether the bucket is adopted (imported) rather than created. */
+  readonly adopted: boolean;
   private readonly props: EncryptedBucketProps;
   private readonly extraStatements: PolicyStatement[] = [];
 
@@ -169,7 +180,28 @@ export class EncryptedBucket extends Construct {
     });
     this.policy.overrideLogicalId(name);
 
+    this.adopted = props.adopt ?? false;
+    if (this.adopted) for (const r of this.adoptedResources) importFrom(r, props.bucketName);
+
     if (kms) props.encryptionKey?.scopeUseToBucket(this.bucketArn);
+  }
+
+  /**
+   * Every resource this construct manages for the bucket, the bucket first: what `adopt` imports.
+   * Each one's import ID is the bucket name (the AWS provider's documented format when the bucket
+   * belongs to the provider's account; `<bucket>,<owner>` is only for `expected_bucket_owner`).
+   */
+  get adoptedResources(): ReadonlyArray<
+    S3Bucket | S3BucketServerSideEncryptionConfigurationA | S3BucketPublicAccessBlock | S3BucketOwnershipControls | S3BucketVersioningA | S3BucketPolicy
+  > {
+    return [
+      this.resource,
+      this.encryptionConfiguration,
+      this.publicAccessBlock,
+      this.ownershipControls,
+      ...(this.versioning ? [this.versioning] : []),
+      this.policy,
+    ];
   }
 
   /** Objects in this bucket, for policy resources. */
@@ -242,7 +274,7 @@ export class EncryptedBucket extends Construct {
 }
 
 /** What every bucket of a blueprint shares; see {@link bucketFromSettings}. */
-export type SharedBucketProps = Omit<EncryptedBucketProps, "bucketName" | "versioned" | "requireEncryptionHeader" | "forceDestroy">;
+export type SharedBucketProps = Omit<EncryptedBucketProps, "bucketName" | "versioned" | "requireEncryptionHeader" | "forceDestroy" | "adopt">;
 
 /**
  * An {@link EncryptedBucket} from one validated `buckets[]` entry of an environment file, under
@@ -255,5 +287,6 @@ export function bucketFromSettings(scope: Construct, settings: BucketSettings, s
     versioned: settings.versioning,
     requireEncryptionHeader: settings.requireEncryptionHeader,
     forceDestroy: settings.forceDestroy,
+    adopt: settings.adopt,
   });
 }

@@ -1,3 +1,4 @@
 export * from "./construct-error";
 export * from "./pin-address";
 export * from "./moved";
+export * from "./imported";
