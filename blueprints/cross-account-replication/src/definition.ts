@@ -50,11 +50,13 @@ export const blueprint = defineBlueprint({
           mode: "create" as const,
           account: dest,
           region: options.destinationRegion ?? region,
-          assumeRoleArn: role(dest, "platform-deploy"),
+          // Same account: the environment's provider settings apply (a destination in its own region
+          // must not name a role at all).
+          ...(dest === account ? {} : { assumeRoleArn: role(dest, "platform-deploy") }),
           key: {
             name: "backup",
             alias: `alias/${env}-backup`,
-            description: `${env} backup key: encrypts the replicas in account ${dest}`,
+            description: dest === account ? `${env} backup key: encrypts the replicas` : `${env} backup key: encrypts the replicas in account ${dest}`,
             rotationPeriodInDays: 365,
             deletionWindowInDays: 30,
             administrators: [role(dest, "platform-key-admin")],
