@@ -68,18 +68,22 @@ export interface CrossAccountReplicationBlueprintProps {
 }
 
 /**
- * Blueprint 3: cross-account replication of SSE-KMS objects.
+ * Blueprint 3: replication of SSE-KMS objects into another account, or within the account into
+ * another region or the same one (see {@link ReplicationModel.mode}). The name stays
+ * "cross-account" (config key and stack suffix of every fork).
  *
  * Source account (default provider): a customer-managed key and its alias, a versioned bucket under
  * SSE-KMS with that key, the replication role (trusted by S3 only, for this account and bucket) with
- * an inline policy, and the replication configuration. The source key policy lets the role decrypt
+ * an inline policy, and the replication configuration (optional prefix/tag filter and S3 Replication
+ * Time Control). The source key policy lets the role decrypt
  * through S3 in the source region for the source bucket only.
  *
- * Destination account:
- * - `create`: a second AWS provider (alias "destination", its own account, region and assume_role)
- *   creates the destination key (its policy lets exactly the role encrypt through S3 there, for the
- *   destination bucket, as a caller from the source account) and a versioned encrypted bucket whose
- *   policy lets exactly the role replicate into it, on top of the usual deny statements;
+ * Destination:
+ * - `create`: a second AWS provider (alias "destination", its own account, region and assume_role;
+ *   none when the destination is the source account AND region) creates the destination key (its
+ *   policy lets exactly the role encrypt through S3 there, for the destination bucket, as a caller
+ *   from the source account) and a versioned encrypted bucket whose policy, across accounts only,
+ *   lets exactly the role replicate into it, on top of the usual deny statements;
  * - `existing`: nothing is created there; the stack outputs the exact key-policy statement and
  *   bucket-policy statements the destination owners add (see {@link handover} and `renderHandover`).
  *
