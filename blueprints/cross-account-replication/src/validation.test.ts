@@ -45,6 +45,15 @@ describe("configuration errors name the field", () => {
       `${REP}.destination.assumeRoleArn: must be omitted when the destination is the environment's own account and region: the stack's provider creates it (set the environment's assumeRoleArn instead)`,
     ],
     [
+      "same account and region (S3 SRR): the destination alias must differ from the source alias",
+      "dev",
+      (rep: Json) => {
+        rep.destination.region = "eu-west-1";
+        rep.destination.key.alias = "alias/dev-replicated";
+      },
+      `${REP}.destination.key.alias: aliases are unique per account and region: the same alias is already used by ${REP}.source.key.alias`,
+    ],
+    [
       "RTC with metrics off",
       "prod",
       (rep: Json) => {
@@ -183,6 +192,9 @@ describe("configuration errors name the field", () => {
   test("the shipped configurations are valid", () => {
     expect(problems("staging", () => undefined)).toEqual([]);
     expect(problems("prod", () => undefined)).toEqual([]);
+    expect(problems("dev", () => undefined)).toEqual([]);
+    // Same account, another region: the same alias is another key's there (aliases are regional).
+    expect(problems("dev", (rep) => (rep.destination.key.alias = "alias/dev-replicated"))).toEqual([]);
   });
 });
 
