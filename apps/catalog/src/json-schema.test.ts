@@ -105,13 +105,14 @@ describe("the JSON Schema rejects unknown keys (additionalProperties: false)", (
     expect(errors.filter((e) => e.endsWith(": additionalProperties")).every((e) => e === `${pointer}: additionalProperties`)).toBe(true);
   });
 
-  test("every object in the schema either lists its properties strictly or is the tags map", () => {
+  test("every object in the schema either lists its properties strictly or is a tags map (resource tags, a replication filter's object tags)", () => {
     const loose: string[] = [];
     const walk = (node: Json, pointer: string) => {
       if (!node || typeof node !== "object") return;
       if (node.type === "object") {
         const strict = node.additionalProperties === false;
-        const isTags = pointer === "#/properties/tags";
+        const isTags =
+          pointer === "#/properties/tags" || pointer === "#/properties/blueprints/properties/cross-account-replication/properties/filter/properties/tags";
         if (!strict && !isTags) loose.push(pointer);
         if (isTags) expect(node.additionalProperties).toMatchObject({ type: "string" });
       }

@@ -207,7 +207,8 @@ const REFERENCE = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z_]+)\}$/;
  * both providers mocked (`mock_provider`), one `apply` run, and assertions on what only an apply
  * shows: each output that is a reference equals the referenced value, JSON-string outputs decode,
  * the replication rule's `replica_kms_key_id` is the destination key created through the other
- * provider, and every policy written through the destination provider names the replication role.
+ * provider, and every key policy written through the destination provider (and, across accounts,
+ * every bucket policy) names the replication role.
  */
 export function replicationTestFile(stackJson: string): string {
   const doc = JSON.parse(stackJson) as { output?: Record<string, { value: unknown }>; resource?: Record<string, Record<string, Record<string, unknown>>> };
@@ -230,7 +231,12 @@ export function replicationTestFile(stackJson: string): string {
       `the replication rule does not encrypt replicas with ${expected}`,
     ]);
   }
-  for (const type of ["aws_kms_key", "aws_s3_bucket_policy"]) {
+  // A same-account destination's bucket policy grants nothing (the role's own policy suffices):
+  // only a cross-account rule (its destination names an account) needs the role there.
+  const crossAccount = Object.values(doc.resource?.aws_s3_bucket_replication_configuration ?? {}).some((c) =>
+    (c.rule as Array<{ destination: Array<{ account?: string }> }>).some((r) => r.destination[0]?.account !== undefined),
+  );
+  for (const type of crossAccount ? ["aws_kms_key", "aws_s3_bucket_policy"] : ["aws_kms_key"]) {
     for (const [name, c] of Object.entries(doc.resource?.[type] ?? {})) {
       if (c.provider !== "aws.destination") continue;
       asserts.push([

@@ -108,7 +108,8 @@ const M = {
   twice: "must not list the same principal twice",
   duplicateBucket: "duplicate bucket name",
   unknown: "unknown field (check its spelling against the schema; unknown fields are errors)",
-  crossAccount: "must differ from the environment's account (this blueprint replicates across accounts)",
+  sameAccountExisting:
+    "must be create when the destination is the environment's account 111111111111: same-account replication into an existing bucket is not supported (create the destination here, or replicate into another account)",
   tagReserved: "tag keys must not start with aws: (reserved)",
   tagCount: "at most 50 tags per resource",
   tagKeyLength: "tag keys must be 1 to 128 characters",
@@ -393,12 +394,6 @@ const failing: Failing[] = [
   },
   // Cross-account replication.
   {
-    rule: "replication destination in the source account",
-    mutate: (c) => (withReplication(c), (rep(c).destination.account = "111111111111")),
-    path: `${REP}.destination.account`,
-    message: M.crossAccount,
-  },
-  {
     rule: "existing destination in the source account",
     mutate: (c) => {
       withReplication(c);
@@ -409,8 +404,8 @@ const failing: Failing[] = [
         keyArn: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
       };
     },
-    path: `${REP}.destination.account`,
-    message: M.crossAccount,
+    path: `${REP}.destination.mode`,
+    message: M.sameAccountExisting,
   },
   {
     rule: "existing destination key of another account",
@@ -660,6 +655,22 @@ const passing: Passing[] = [
   { rule: "several distinct buckets", mutate: (c) => cm(c).buckets.push({ name: "acme-dev-logs-111111111111" }, { name: "acme-dev-tmp-111111111111" }) },
   { rule: "imported-material blueprint beside customer-managed", mutate: (c) => (c.blueprints["imported-material"] = importedMaterial()) },
   { rule: "replication to another account", mutate: (c) => withReplication(c) },
+  {
+    rule: "replication within the account, another region (S3 CRR), with RTC and a prefix filter",
+    mutate: (c) => {
+      withReplication(c);
+      Object.assign(rep(c).destination, { account: "111111111111", bucket: { name: "acme-dev-replica-dst-111111111111" } });
+      Object.assign(rep(c), { replicationTimeControl: true, filter: { prefix: "reports/" } });
+    },
+  },
+  {
+    rule: "replication within the account and region (S3 SRR), with a tag filter",
+    mutate: (c) => {
+      withReplication(c);
+      Object.assign(rep(c).destination, { account: "111111111111", region: "eu-west-1", bucket: { name: "acme-dev-replica-dst-111111111111" } });
+      rep(c).filter = { tags: { replicate: "yes" } };
+    },
+  },
   {
     rule: "replication to an existing destination",
     mutate: (c) => {

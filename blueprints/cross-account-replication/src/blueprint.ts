@@ -16,10 +16,13 @@ import { awsProviderConfig } from "@sse-kms/stack";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import {
+  S3BucketReplicationConfigurationA,
+  type S3BucketReplicationConfigurationRuleFilter,
+} from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { TerraformOutput, type TerraformProvider, type TerraformResource, TerraformStack, dependable } from "cdktf";
 import { Construct } from "constructs";
-import type { CrossAccountReplicationConfig } from "./config";
+import type { CrossAccountReplicationConfig, ReplicationFilter } from "./config";
 import { HANDOVER_OUTPUTS, type ReplicationHandover, handoverOf } from "./handover";
 import { type ReplicationModel, keyTerraformName, policyOptions, replicationModel } from "./model";
 
@@ -56,21 +59,31 @@ export interface CrossAccountReplicationBlueprintProps {
   readonly destinationProvider?: TerraformProvider;
   /** `default_tags` of the destination provider this blueprint creates. @default {} */
   readonly destinationTags?: Readonly<Record<string, string>>;
+  /**
+   * Role the source provider assumes: a same-account destination in another region uses it too when
+   * the config names no `destination.assumeRoleArn`.
+   * @default none
+   */
+  readonly assumeRoleArn?: string;
 }
 
 /**
- * Blueprint 3: cross-account replication of SSE-KMS objects.
+ * Blueprint 3: replication of SSE-KMS objects into another account, or within the account into
+ * another region or the same one (see {@link ReplicationModel.mode}). The name stays
+ * "cross-account" (config key and stack suffix of every fork).
  *
  * Source account (default provider): a customer-managed key and its alias, a versioned bucket under
  * SSE-KMS with that key, the replication role (trusted by S3 only, for this account and bucket) with
- * an inline policy, and the replication configuration. The source key policy lets the role decrypt
+ * an inline policy, and the replication configuration (optional prefix/tag filter and S3 Replication
+ * Time Control). The source key policy lets the role decrypt
  * through S3 in the source region for the source bucket only.
  *
- * Destination account:
- * - `create`: a second AWS provider (alias "destination", its own account, region and assume_role)
- *   creates the destination key (its policy lets exactly the role encrypt through S3 there, for the
- *   destination bucket, as a caller from the source account) and a versioned encrypted bucket whose
- *   policy lets exactly the role replicate into it, on top of the usual deny statements;
+ * Destination:
+ * - `create`: a second AWS provider (alias "destination", its own account, region and assume_role;
+ *   none when the destination is the source account AND region) creates the destination key (its
+ *   policy lets exactly the role encrypt through S3 there, for the destination bucket, as a caller
+ *   from the source account) and a versioned encrypted bucket whose policy, across accounts only,
+ *   lets exactly the role replicate into it, on top of the usual deny statements;
  * - `existing`: nothing is created there; the stack outputs the exact key-policy statement and
  *   bucket-policy statements the destination owners add (see {@link handover} and `renderHandover`).
  *
@@ -130,21 +143,25 @@ export class CrossAccountReplicationBlueprint extends Construct {
 
     // --- Destination account --------------------------------------------------------------------
     const d = config.destination;
+    const crossAccount = model.mode === "cross-account";
     let destinationKeyArn: string;
     if (d.mode === "create") {
+      // Same account and region (S3 SRR): the source provider creates the destination too.
       this.destinationProvider =
         props.destinationProvider ??
-        new AwsProvider(
-          this,
-          "DestinationProvider",
-          awsProviderConfig({
-            region: d.region,
-            account: d.account,
-            assumeRoleArn: d.assumeRoleArn,
-            alias: DESTINATION_PROVIDER_ALIAS,
-            tags: props.destinationTags,
-          }),
-        );
+        (model.mode === "same-account-same-region"
+          ? props.provider
+          : new AwsProvider(
+              this,
+              "DestinationProvider",
+              awsProviderConfig({
+                region: d.region,
+                account: d.account,
+                assumeRoleArn: d.assumeRoleArn ?? (crossAccount ? undefined : props.assumeRoleArn),
+                alias: DESTINATION_PROVIDER_ALIAS,
+                tags: props.destinationTags,
+              }),
+            ));
       ({
         key: this.destinationKey,
         alias: this.destinationAlias,
@@ -158,10 +175,12 @@ export class CrossAccountReplicationBlueprint extends Construct {
       destinationKeyArn = this.destinationKey.keyArn;
       const options = policyOptions(model, { sourceKeyArn: this.sourceKey.keyArn, destinationKeyArn });
       this.destinationKey.addToResourcePolicy(replicationDestinationKeyStatement(options));
+      // Across accounts only: within one account the role's own policy is enough for S3 (and the
+      // function returns no statement), so the destination bucket policy names no one else.
       for (const s of replicationDestinationBucketStatements(options)) this.destinationBucket.addToResourcePolicy(s);
-      // Both policies name the role (in the other account): it must exist first.
+      // The policies that name the role: it must exist first.
       dependOn(this.destinationKey.resource, this.role);
-      dependOn(this.destinationBucket.policy, this.role);
+      if (crossAccount) dependOn(this.destinationBucket.policy, this.role);
     } else {
       destinationKeyArn = d.keyArn;
     }
@@ -183,29 +202,34 @@ export class CrossAccountReplicationBlueprint extends Construct {
       if (this.destinationBucket.versioning) waitFor.push(this.destinationBucket.versioning);
       waitFor.push(this.destinationBucket.policy, this.destinationKey.resource);
     }
+    // S3 Replication Time Control: 15 minutes is the only value S3 accepts, and S3 requires the
+    // metrics block with an event threshold (15 minutes) alongside (the schema refuses metrics:
+    // false with it). Without RTC, S3 rejects an event_threshold ("Metrics cannot contain an event
+    // threshold when ReplicationTime is not specified or Disabled").
+    const rtc = config.replicationTimeControl;
     this.replication = new S3BucketReplicationConfigurationA(this, "Replication", {
       bucket: this.sourceBucket.resource.id,
       role: this.role.arn,
       provider: props.provider,
       rule: [
         {
-          id: `sse-kms-to-${model.destination.account}`,
+          id: crossAccount ? `sse-kms-to-${model.destination.account}` : `sse-kms-to-${model.destination.bucketName}`,
           priority: 1,
           status: "Enabled",
-          // An empty filter selects every object and makes this a V2 rule, which must state
-          // delete-marker replication explicitly.
-          filter: {},
+          // A filter (empty: every object) makes this a V2 rule, which must state delete-marker
+          // replication explicitly (Disabled with a tag filter: the schema refuses Enabled).
+          filter: replicationFilter(config.filter),
           deleteMarkerReplication: { status: config.deleteMarkerReplication ? "Enabled" : "Disabled" },
           sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
           destination: {
             bucket: model.destination.bucketArn,
-            account: model.destination.account,
+            // Owner override (and the account it names) only across accounts (S3 API Reference,
+            // Destination.AccessControlTranslation: "only in a cross-account scenario").
+            account: crossAccount ? model.destination.account : undefined,
             encryptionConfiguration: { replicaKmsKeyId: destinationKeyArn },
-            accessControlTranslation: { owner: "Destination" },
-            // Metrics without S3 Replication Time Control: S3 rejects an event_threshold unless
-            // replication_time is enabled ("Metrics cannot contain an event threshold when
-            // ReplicationTime is not specified or Disabled").
-            metrics: config.metrics ? { status: "Enabled" } : undefined,
+            accessControlTranslation: crossAccount ? { owner: "Destination" } : undefined,
+            metrics: rtc ? { status: "Enabled", eventThreshold: { minutes: 15 } } : config.metrics ? { status: "Enabled" } : undefined,
+            replicationTime: rtc ? { status: "Enabled", time: { minutes: 15 } } : undefined,
           },
         },
       ],
@@ -297,13 +321,24 @@ export class CrossAccountReplicationBlueprint extends Construct {
       received: d.account,
       fix: "pass the destination account id as a 12-digit string",
     });
-    requireProp(d.account !== p.account, {
-      constructPath: path,
-      prop: "config.destination.account",
-      rule: "must differ from the source account: this blueprint replicates across accounts",
-      received: d.account,
-      fix: "name the backup account, or use same-account replication (not this blueprint)",
-    });
+    if (d.account === p.account) {
+      requireProp(d.mode === "create", {
+        constructPath: path,
+        prop: "config.destination.mode",
+        rule: "must be create for a destination in the source account (same-account replication into an existing bucket is not supported)",
+        received: d.mode,
+        fix: "create the destination here, or replicate into another account",
+      });
+      if (d.mode === "create") {
+        requireProp(d.region !== p.region || d.assumeRoleArn === undefined, {
+          constructPath: path,
+          prop: "config.destination.assumeRoleArn",
+          rule: "must be omitted when the destination is the source account and region: the source provider creates it",
+          received: d.assumeRoleArn,
+          fix: "drop destination.assumeRoleArn (the environment's assumeRoleArn applies)",
+        });
+      }
+    }
     const roleName = p.config.replicationRoleName;
     if (roleName === undefined) {
       requireProp(/^[a-z][a-z0-9-]{0,19}$/.test(p.environmentName), {
@@ -375,6 +410,18 @@ export class CrossAccountReplicationBlueprint extends Construct {
       });
     }
   }
+}
+
+/**
+ * The rule's `filter` block: empty (every object), `prefix`, one `tag`, or `and` (a prefix with
+ * tags, or several tags): S3 accepts exactly one of Prefix, Tag and And in a V2 filter.
+ */
+export function replicationFilter(f: ReplicationFilter | undefined): S3BucketReplicationConfigurationRuleFilter {
+  if (f === undefined) return {};
+  const tags = Object.entries(f.tags ?? {});
+  if (tags.length === 0) return { prefix: f.prefix };
+  if (f.prefix === undefined && tags.length === 1) return { tag: { key: tags[0]![0], value: tags[0]![1] } };
+  return { and: { prefix: f.prefix, tags: Object.fromEntries(tags) } };
 }
 
 /** Adds an explicit dependency (`depends_on`) of `resource` on `on`. */

@@ -6,7 +6,8 @@ import { handoverPath, renderHandover, replicationHandover } from "./handover";
 /** The cross-account-replication blueprint, as environments enable it (`blueprints.cross-account-replication`). */
 export const blueprint = defineBlueprint({
   name: "cross-account-replication",
-  summary: "replication of SSE-KMS objects into another AWS account, with the role, key policies and bucket policies it needs",
+  summary:
+    "replication of SSE-KMS objects into another AWS account, or within the account into another region or the same one, with optional Replication Time Control and prefix/tag filters, and the role, key policies and bucket policies it needs",
   configSchema: CrossAccountReplicationConfigSchema,
   claims: replicationClaims,
   checkEnvironment: checkReplicationEnvironment,
@@ -19,6 +20,7 @@ export const blueprint = defineBlueprint({
       config,
       preventDestroy: stack.preventDestroy,
       destinationTags: stack.tags,
+      assumeRoleArn: env.assumeRoleArn,
     });
   },
   starter: {
@@ -48,11 +50,13 @@ export const blueprint = defineBlueprint({
           mode: "create" as const,
           account: dest,
           region: options.destinationRegion ?? region,
-          assumeRoleArn: role(dest, "platform-deploy"),
+          // Same account: the environment's provider settings apply (a destination in its own region
+          // must not name a role at all).
+          ...(dest === account ? {} : { assumeRoleArn: role(dest, "platform-deploy") }),
           key: {
             name: "backup",
             alias: `alias/${env}-backup`,
-            description: `${env} backup key: encrypts the replicas in account ${dest}`,
+            description: dest === account ? `${env} backup key: encrypts the replicas` : `${env} backup key: encrypts the replicas in account ${dest}`,
             rotationPeriodInDays: 365,
             deletionWindowInDays: 30,
             administrators: [role(dest, "platform-key-admin")],

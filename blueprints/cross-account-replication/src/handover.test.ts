@@ -28,6 +28,15 @@ describe("replicationHandover", () => {
     });
   });
 
+  test("with a prefix filter: the bucket statement and the page name the prefix; without one, neither does", () => {
+    const filtered = handoverIn(environment("staging", (raw) => (raw.blueprints["cross-account-replication"].filter = { prefix: "reports/" })))!;
+    expect(filtered.prefix).toBe("reports/");
+    expect(filtered.bucketPolicyStatements.map((s) => s.Resource)).toEqual(["arn:aws:s3:::acme-staging-backup-555555555555/reports/*"]);
+    expect(renderHandover(filtered)).toContain("only for keys under `reports/`");
+    expect(handover.prefix).toBeUndefined();
+    expect(renderHandover(handover)).not.toContain("only for keys under");
+  });
+
   test("is undefined when the stack creates the destination", () => {
     expect(handoverIn(environment("prod"))).toBeUndefined();
   });

@@ -21,6 +21,8 @@ export interface ReplicationHandover {
   readonly bucketPolicyStatements: readonly PolicyStatement[];
   /** Whether delete markers are replicated (the bucket statement then grants `s3:ReplicateDelete`). */
   readonly deleteMarkerReplication: boolean;
+  /** The key prefix the rule replicates (the bucket statement is scoped to it); undefined: every object. */
+  readonly prefix?: string;
 }
 
 /** The hand-over of an existing-destination model; undefined when the stack creates the destination. */
@@ -37,6 +39,7 @@ export function handoverOf(stack: string, m: ReplicationModel): ReplicationHando
     keyPolicyStatement: canonicalStatement(replicationDestinationKeyStatement(options)),
     bucketPolicyStatements: replicationDestinationBucketStatements(options).map(canonicalStatement),
     deleteMarkerReplication: m.deleteMarkerReplication,
+    ...(m.filter?.prefix === undefined ? {} : { prefix: m.filter.prefix }),
   };
 }
 
@@ -110,7 +113,7 @@ export function renderHandover(h: ReplicationHandover): string {
     "```",
     "",
     `It lets exactly the replication role replicate objects${h.deleteMarkerReplication ? ", delete markers" : ""} and tags into your bucket and`,
-    "hand ownership of replicas to your account (`s3:ObjectOwnerOverrideToBucketOwner`), and nothing else:",
+    `hand ownership of replicas to your account (\`s3:ObjectOwnerOverrideToBucketOwner\`)${h.prefix === undefined ? "" : `, only for keys under \`${h.prefix}\``}, and nothing else:`,
     `${h.deleteMarkerReplication ? "" : "no `s3:ReplicateDelete` (delete markers are not replicated), "}no bucket-level action. The S3 User Guide's cross-account`,
     "example also grants `s3:GetBucketVersioning` and `s3:PutBucketVersioning`; replication does not use them, and",
     "with them the source account could suspend versioning on your bucket the day it widens its role's policy.",

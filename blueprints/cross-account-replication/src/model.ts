@@ -1,7 +1,17 @@
 import { dnsSuffixOf, partitionOf } from "@sse-kms/config";
 import { terraformName } from "@sse-kms/construct-kit";
 import { type ReplicationPolicyOptions, bucketArn, roleArn } from "@sse-kms/policy";
-import { type CrossAccountReplicationConfig, defaultReplicationRoleName, existingDestinationRegion } from "./config";
+import { type CrossAccountReplicationConfig, type ReplicationFilter, defaultReplicationRoleName, existingDestinationRegion } from "./config";
+
+/**
+ * How the destination relates to the source:
+ * - `cross-account`: another account (any region of the partition): the destination bucket policy
+ *   grants the role, replicas are handed to the destination account (owner override);
+ * - `same-account-cross-region`: the environment's account, another region (S3 CRR): a second
+ *   provider for that region, no grant to any other account, no owner override;
+ * - `same-account-same-region`: the environment's account and region (S3 SRR): one provider.
+ */
+export type ReplicationMode = "cross-account" | "same-account-cross-region" | "same-account-same-region";
 
 /** Terraform resource names of the keys and aliases, pinned: `source_<key name>`, `destination_<key name>`. */
 export function keyTerraformName(side: "source" | "destination", keyName: string): string {
@@ -40,6 +50,12 @@ export interface ReplicationModel {
   readonly destination: DestinationSite;
   /** Whether delete markers are replicated (decides whether `s3:ReplicateDelete` is granted). */
   readonly deleteMarkerReplication: boolean;
+  /** Same account or another; same region or another. */
+  readonly mode: ReplicationMode;
+  /** The rule's filter (undefined: every object). */
+  readonly filter?: ReplicationFilter;
+  /** S3 Replication Time Control on (15 minutes, with metrics and their 15-minute event threshold). */
+  readonly replicationTimeControl: boolean;
 }
 
 /** Where the source lives and what the blueprint config says. */
@@ -77,6 +93,9 @@ export function replicationModel(i: ReplicationModelInput): ReplicationModel {
     source: { account: i.account, region: i.region, bucketName: i.config.source.bucket.name, bucketArn: bucketArn(partition, i.config.source.bucket.name) },
     destination,
     deleteMarkerReplication: i.config.deleteMarkerReplication,
+    mode: destination.account !== i.account ? "cross-account" : destination.region === i.region ? "same-account-same-region" : "same-account-cross-region",
+    filter: i.config.filter,
+    replicationTimeControl: i.config.replicationTimeControl,
   };
 }
 
@@ -89,5 +108,6 @@ export function policyOptions(m: ReplicationModel, keys: { readonly sourceKeyArn
     source: { account: m.source.account, region: m.source.region, bucketArn: m.source.bucketArn, keyArn: keys.sourceKeyArn },
     destination: { account: m.destination.account, region: m.destination.region, bucketArn: m.destination.bucketArn, keyArn: keys.destinationKeyArn },
     deleteMarkerReplication: m.deleteMarkerReplication,
+    prefix: m.filter?.prefix,
   };
 }

@@ -28,16 +28,95 @@ const existing = (account: string, keyArn: string, bucketArn = `arn:aws:s3:::acm
 describe("configuration errors name the field", () => {
   test.each([
     [
-      "create destination in the source account",
-      "prod",
-      (rep: Json) => (rep.destination.account = "333333333333"),
-      `${REP}.destination.account: must differ from the environment's account (this blueprint replicates across accounts)`,
-    ],
-    [
-      "existing destination in the source account",
+      "existing destination in the source account (same-account replication needs mode create)",
       "staging",
       (rep: Json) => (rep.destination = existing("222222222222", `arn:aws:kms:eu-central-1:222222222222:key/${KEY_ID}`)),
-      `${REP}.destination.account: must differ from the environment's account (this blueprint replicates across accounts)`,
+      `${REP}.destination.mode: must be create when the destination is the environment's account 222222222222: same-account replication into an existing bucket is not supported (create the destination here, or replicate into another account)`,
+    ],
+    [
+      "destination assume_role in the source account and region (one provider only)",
+      "prod",
+      (rep: Json) => {
+        rep.destination.account = "333333333333";
+        rep.destination.region = "us-east-1";
+        rep.destination.assumeRoleArn = "arn:aws:iam::333333333333:role/platform-deploy";
+        rep.destination.key.administrators = ["arn:aws:iam::333333333333:role/platform-key-admin"];
+      },
+      `${REP}.destination.assumeRoleArn: must be omitted when the destination is the environment's own account and region: the stack's provider creates it (set the environment's assumeRoleArn instead)`,
+    ],
+    [
+      "same account and region (S3 SRR): the destination alias must differ from the source alias",
+      "dev",
+      (rep: Json) => {
+        rep.destination.region = "eu-west-1";
+        rep.destination.key.alias = "alias/dev-replicated";
+      },
+      `${REP}.destination.key.alias: aliases are unique per account and region: the same alias is already used by ${REP}.source.key.alias`,
+    ],
+    [
+      "RTC with metrics off",
+      "prod",
+      (rep: Json) => {
+        rep.replicationTimeControl = true;
+        rep.metrics = false;
+      },
+      `${REP}.metrics: must be true with replicationTimeControl: S3 requires replication metrics with Replication Time Control (set metrics to true or drop replicationTimeControl)`,
+    ],
+    [
+      "delete-marker replication with a tag filter",
+      "staging",
+      (rep: Json) => (rep.filter = { tags: { replicate: "yes" } }),
+      `${REP}.deleteMarkerReplication: must be false with filter.tags: S3 does not replicate delete markers for tag-based rules (set it to false, or filter on a prefix only)`,
+    ],
+    ["empty filter", "prod", (rep: Json) => (rep.filter = {}), `${REP}.filter: must set prefix, tags or both (omit filter to replicate every object)`],
+    [
+      "prefix with an IAM wildcard",
+      "prod",
+      (rep: Json) => (rep.filter = { prefix: "reports/*" }),
+      `${REP}.filter.prefix: must not contain * or ?: the role policy scopes its object ARNs with the prefix, and IAM reads them as wildcards there`,
+    ],
+    [
+      "empty prefix",
+      "prod",
+      (rep: Json) => (rep.filter = { prefix: "" }),
+      `${REP}.filter.prefix: must not be empty (omit filter.prefix to replicate every object)`,
+    ],
+    [
+      "prefix longer than an S3 key",
+      "prod",
+      (rep: Json) => (rep.filter = { prefix: "é".repeat(513) }),
+      `${REP}.filter.prefix: must be at most 1024 bytes (the longest S3 object key)`,
+    ],
+    [
+      "tag key over 128 characters",
+      "prod",
+      (rep: Json) => (rep.filter = { tags: { ["k".repeat(129)]: "v" } }),
+      `${REP}.filter.tags.${"k".repeat(129)}: tag keys must be 1 to 128 characters`,
+    ],
+    [
+      "tag value over 256 characters",
+      "prod",
+      (rep: Json) => (rep.filter = { tags: { k: "v".repeat(257) } }),
+      `${REP}.filter.tags.k: tag values must be at most 256 characters`,
+    ],
+    [
+      "reserved tag key",
+      "prod",
+      (rep: Json) => (rep.filter = { tags: { "aws:owner": "x" } }),
+      `${REP}.filter.tags["aws:owner"]: tag keys must not start with aws: (reserved)`,
+    ],
+    [
+      "more than 10 tags",
+      "prod",
+      (rep: Json) => (rep.filter = { tags: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`t${i}`, "x"])) }),
+      `${REP}.filter.tags: at most 10 tags: an S3 object carries at most 10 tags, so a filter with more never matches`,
+    ],
+    ["no tag", "prod", (rep: Json) => (rep.filter = { tags: {} }), `${REP}.filter.tags: must name at least one tag (omit filter.tags otherwise)`],
+    [
+      "unknown filter field",
+      "prod",
+      (rep: Json) => (rep.filter = { prefix: "a/", tag: { k: "v" } }),
+      `${REP}.filter.tag: unknown field (check its spelling against the schema; unknown fields are errors)`,
     ],
     [
       "existing key of another account than the destination",
@@ -113,6 +192,9 @@ describe("configuration errors name the field", () => {
   test("the shipped configurations are valid", () => {
     expect(problems("staging", () => undefined)).toEqual([]);
     expect(problems("prod", () => undefined)).toEqual([]);
+    expect(problems("dev", () => undefined)).toEqual([]);
+    // Same account, another region: the same alias is another key's there (aliases are regional).
+    expect(problems("dev", (rep) => (rep.destination.key.alias = "alias/dev-replicated"))).toEqual([]);
   });
 });
 
@@ -138,10 +220,13 @@ describe("construct errors name the construct path, the prop, the value and the 
 
   test.each([
     [
-      "destination account equal to the source account",
+      "destination assume_role in the source account and region",
       prod,
-      (p: Json) => (p.config.destination.account = "333333333333"),
-      `${at}: config.destination.account must differ from the source account: this blueprint replicates across accounts (got "333333333333"). Fix: name the backup account, or use same-account replication (not this blueprint)`,
+      (p: Json) => {
+        p.config.destination.account = "333333333333";
+        p.config.destination.region = "us-east-1";
+      },
+      `${at}: config.destination.assumeRoleArn must be omitted when the destination is the source account and region: the source provider creates it (got "arn:aws:iam::444444444444:role/platform-deploy"). Fix: drop destination.assumeRoleArn (the environment's assumeRoleArn applies)`,
     ],
     [
       "source account not 12 digits",
@@ -180,6 +265,14 @@ describe("construct errors name the construct path, the prop, the value and the 
 
   const st = "staging-cross-account-replication/replication";
   test.each([
+    [
+      "existing destination in the source account",
+      (p: Json) => {
+        p.config.destination.account = "222222222222";
+        p.config.destination.keyArn = `arn:aws:kms:eu-central-1:222222222222:key/${KEY_ID}`;
+      },
+      `${st}: config.destination.mode must be create for a destination in the source account (same-account replication into an existing bucket is not supported) (got "existing"). Fix: create the destination here, or replicate into another account`,
+    ],
     [
       "existing key of another account",
       (p: Json) => (p.config.destination.keyArn = `arn:aws:kms:eu-central-1:666666666666:key/${KEY_ID}`),

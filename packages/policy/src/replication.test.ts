@@ -2,7 +2,10 @@ import { cryptographicActionsIn } from "./actions";
 import { actionsOf, awsPrincipalsOf, canonicalPolicy, renderPolicy } from "./document";
 import {
   type ReplicationPolicyOptions,
+  isCrossAccount,
+  replicatedObjectsArn,
   replicationDestinationBucketStatements,
+  replicationDestinationObjectActions,
   replicationDestinationKeyStatement,
   replicationRolePolicy,
   replicationSourceKeyStatement,
@@ -160,5 +163,40 @@ describe("replicationDestinationBucketStatements", () => {
       const actions = replicationDestinationBucketStatements({ ...options, deleteMarkerReplication: markers }).flatMap(actionsOf);
       expect(actions.filter((a) => /Bucket(Versioning|Policy|Lifecycle|Replication)/.test(a))).toEqual([]);
     }
+  });
+});
+
+describe("replication modes and filters", () => {
+  const sameAccount: ReplicationPolicyOptions = {
+    ...options,
+    destination: { ...options.destination, account: "333333333333", bucketArn: "arn:aws:s3:::acme-prod-replica-333333333333" },
+  };
+
+  it("tells a same-account destination from a cross-account one", () => {
+    expect(isCrossAccount(options)).toBe(true);
+    expect(isCrossAccount(sameAccount)).toBe(false);
+  });
+
+  it("grants owner override only across accounts, and ReplicateDelete only with delete markers", () => {
+    expect(replicationDestinationObjectActions(false, true)).toEqual(["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateObject", "s3:ReplicateTags"]);
+    expect(replicationDestinationObjectActions(true, false)).toEqual(["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"]);
+  });
+
+  it("a same-account destination gets no bucket-policy statement (the role's own policy is enough)", () => {
+    expect(replicationDestinationBucketStatements(sameAccount)).toEqual([]);
+    expect(replicationDestinationBucketStatements(options)).toHaveLength(1);
+  });
+
+  it("a prefix scopes the object ARNs on both sides; no prefix means every object", () => {
+    expect(replicatedObjectsArn(SRC_BUCKET)).toBe(`${SRC_BUCKET}/*`);
+    expect(replicatedObjectsArn(SRC_BUCKET, "reports/")).toBe(`${SRC_BUCKET}/reports/*`);
+    const doc = canonicalPolicy(replicationRolePolicy({ ...sameAccount, prefix: "reports/" }));
+    const sid = (id: string) => doc.Statement.find((s) => s.Sid === id)!;
+    expect(sid("ReadSourceObjectsForReplication").Resource).toBe(`${SRC_BUCKET}/reports/*`);
+    expect(sid("ReplicateIntoDestinationObjects")).toMatchObject({
+      Action: ["s3:ReplicateObject", "s3:ReplicateTags"],
+      Resource: "arn:aws:s3:::acme-prod-replica-333333333333/reports/*",
+    });
+    expect(replicationDestinationBucketStatements({ ...options, prefix: "reports/" })[0]!.Resource).toBe(`${DST_BUCKET}/reports/*`);
   });
 });

@@ -30,10 +30,24 @@ export const S3_SERVICE_PRINCIPAL = "s3.amazonaws.com";
 /**
  * The destination object actions replication uses: `s3:ReplicateDelete` only when delete markers
  * are replicated (S3 User Guide, "Setting up permissions for live replication": ReplicateDelete is
- * for delete markers); everything else always.
+ * for delete markers); `s3:ObjectOwnerOverrideToBucketOwner` only across accounts (owner override,
+ * `AccessControlTranslation`, is specified "only in a cross-account scenario": S3 API Reference,
+ * Destination); everything else always.
  */
-export function replicationDestinationObjectActions(deleteMarkerReplication: boolean): string[] {
-  return REPLICATION_DESTINATION_OBJECT_ACTIONS.filter((a) => deleteMarkerReplication || a !== "s3:ReplicateDelete");
+export function replicationDestinationObjectActions(deleteMarkerReplication: boolean, crossAccount = true): string[] {
+  return REPLICATION_DESTINATION_OBJECT_ACTIONS.filter(
+    (a) => (deleteMarkerReplication || a !== "s3:ReplicateDelete") && (crossAccount || a !== "s3:ObjectOwnerOverrideToBucketOwner"),
+  );
+}
+
+/**
+ * The object ARN pattern replication touches in a bucket: every object, or only the keys under
+ * `prefix` when the rule filters on one (the replica keeps the source key, so the same prefix
+ * scopes both sides). IAM reads `*` and `?` in a resource as wildcards: callers must refuse a
+ * prefix that contains them (the blueprint's config schema does).
+ */
+export function replicatedObjectsArn(bucketArnValue: string, prefix?: string): string {
+  return prefix === undefined || prefix === "" ? bucketObjectsArn(bucketArnValue) : `${bucketArnValue}/${prefix}*`;
 }
 
 /** One side of a replication: a bucket, its key, the account and region that own them. */
@@ -57,6 +71,17 @@ export interface ReplicationPolicyOptions {
   readonly destination: ReplicationEndpoint;
   /** Whether delete markers are replicated (then, and only then, `s3:ReplicateDelete` is granted). @default false */
   readonly deleteMarkerReplication?: boolean;
+  /**
+   * The key prefix the replication rule filters on: the role reads and replicates only objects
+   * under it. A tag filter cannot scope the role's policy (it is enforced by the rule only).
+   * @default every object
+   */
+  readonly prefix?: string;
+}
+
+/** Whether the destination belongs to another account than the source (and the role). */
+export function isCrossAccount(o: ReplicationPolicyOptions): boolean {
+  return o.destination.account !== o.source.account;
 }
 
 function keyScope(o: ReplicationPolicyOptions, side: ReplicationEndpoint): KeyScope {
@@ -108,13 +133,13 @@ export function replicationRolePolicy(o: ReplicationPolicyOptions): PolicyDocume
       Sid: "ReadSourceObjectsForReplication",
       Effect: "Allow",
       Action: [...REPLICATION_SOURCE_OBJECT_ACTIONS],
-      Resource: bucketObjectsArn(o.source.bucketArn),
+      Resource: replicatedObjectsArn(o.source.bucketArn, o.prefix),
     },
     {
       Sid: "ReplicateIntoDestinationObjects",
       Effect: "Allow",
-      Action: replicationDestinationObjectActions(o.deleteMarkerReplication ?? false),
-      Resource: bucketObjectsArn(o.destination.bucketArn),
+      Action: replicationDestinationObjectActions(o.deleteMarkerReplication ?? false, isCrossAccount(o)),
+      Resource: replicatedObjectsArn(o.destination.bucketArn, o.prefix),
     },
     {
       Sid: "DecryptSourceObjectsViaS3",
@@ -170,21 +195,25 @@ export function replicationDestinationKeyStatement(o: ReplicationPolicyOptions):
 }
 
 /**
- * Destination bucket policy: exactly the replication role may replicate objects and tags (and
- * delete markers, when they are replicated) and hand object ownership to the bucket owner.
+ * Destination bucket policy of a CROSS-ACCOUNT destination: exactly the replication role may
+ * replicate objects and tags (and delete markers, when they are replicated) and hand object
+ * ownership to the bucket owner. Within one account the role's own policy is enough (IAM allows a
+ * same-account request that either policy allows), so the blueprint adds none then; this function
+ * returns no statement for a same-account destination.
  * Nothing else: no `s3:GetBucketVersioning` / `s3:PutBucketVersioning`, which the S3 User Guide's
  * cross-account example grants but replication does not use. They would be dead while the role's
  * own policy lacks them, and live the moment the source account widens its role: it could then
  * suspend versioning on the backup bucket.
  */
 export function replicationDestinationBucketStatements(o: ReplicationPolicyOptions): PolicyStatement[] {
+  if (!isCrossAccount(o)) return [];
   return [
     {
       Sid: "ReplicationRoleReplicatesObjects",
       Effect: "Allow",
       Principal: { AWS: o.roleArn },
-      Action: replicationDestinationObjectActions(o.deleteMarkerReplication ?? false),
-      Resource: bucketObjectsArn(o.destination.bucketArn),
+      Action: replicationDestinationObjectActions(o.deleteMarkerReplication ?? false, true),
+      Resource: replicatedObjectsArn(o.destination.bucketArn, o.prefix),
     },
   ];
 }

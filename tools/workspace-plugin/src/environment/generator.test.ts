@@ -230,11 +230,18 @@ describe("refusals: the lines of npm run validate", () => {
     expect(tree.children("apps")).toEqual([]);
   });
 
-  test("the replication destination: same account as the environment, a region of another partition", async () => {
+  test("the replication destination in the environment's own account: same-account replication, no destination role", async () => {
+    await environmentGenerator(tree, { ...base, blueprints: "cross-account-replication", destinationAccount: "123456789012" });
+    const content = readJson("apps/qa/environment.json");
+    expect(validateLines(content, "qa")).toEqual([]);
+    const destination = (content as { blueprints: Record<string, { destination: Record<string, unknown> }> }).blueprints["cross-account-replication"]!
+      .destination;
+    expect(destination).toMatchObject({ mode: "create", account: "123456789012", region: "eu-central-1" });
+    expect(destination).not.toHaveProperty("assumeRoleArn");
+  });
+
+  test("the replication destination: a region of another partition, a bad account", async () => {
     const rep = { ...base, blueprints: "cross-account-replication" };
-    expect((await refusal({ ...rep, destinationAccount: "123456789012" })).slice(1)).toEqual([
-      'apps/qa/environment.json: blueprints.cross-account-replication.destination.account: must differ from the environment\'s account (this blueprint replicates across accounts) (got "123456789012")',
-    ]);
     expect((await refusal({ ...rep, destinationAccount: "210987654321", destinationRegion: "cn-north-1" })).slice(1)).toEqual([
       'apps/qa/environment.json: blueprints.cross-account-replication.destination.region: must be in partition aws, like the source region eu-central-1 (got "cn-north-1")',
     ]);
