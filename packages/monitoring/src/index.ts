@@ -11,3 +11,4 @@ export {
   topicKeyUseByEventBridgeStatement,
   topicManagementByAccountStatement,
 } from "./policies";
+export { TOPIC_HANDOVER_OUTPUTS, type StackTopicHandover, renderTopicHandover, topicHandoverPath } from "./handover";

@@ -10,6 +10,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { Lazy, TerraformOutput, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { kmsApiCallPattern, kmsServiceEventPattern } from "./events";
+import { TOPIC_HANDOVER_OUTPUTS } from "./handover";
 import {
   type TopicScope,
   publishFromRulesStatement,
@@ -204,12 +205,12 @@ export class KeyEventAlarms extends Construct {
     output("key_events_topic_arn", topic, "The SNS topic that receives the key-event alarms");
     if ("existingTopicArn" in props.topic) {
       output(
-        "key_events_topic_policy_statement",
+        TOPIC_HANDOVER_OUTPUTS.topicPolicyStatement,
         JSON.stringify(this.publishStatement),
         "Statement the existing topic's owner adds to its topic policy: only this stack's key-event rules may publish",
       );
       output(
-        "key_events_topic_key_policy_statement",
+        TOPIC_HANDOVER_OUTPUTS.topicKeyPolicyStatement,
         JSON.stringify(this.topicKeyStatement),
         "If the existing topic is encrypted with a customer-managed key: the statement its key policy needs for EventBridge",
       );
