@@ -5,7 +5,7 @@ import { SynthError, annotationsOf, findRepoRoot, loadEnvironment } from "./app"
 import { BLUEPRINTS, type Environment, buildEnvironment } from "./catalog";
 import { REFRESH_COMMAND, expectCurrent } from "./derived";
 import { normalizeStack } from "./normalize";
-import { enabledBlueprints } from "@sse-kms/config";
+import { enabledBlueprints, partitionOf } from "@sse-kms/config";
 
 /** A synthesized stack of an environment. */
 export interface SynthesizedStack {
@@ -78,7 +78,8 @@ export function environmentSuite(appDir: string): void {
           expect([...events.resources].sort()).toEqual(own);
           expect([...calls.detail.resources.ARN].sort()).toEqual(own);
           const targets = Object.values(resources.aws_cloudwatch_event_target ?? {}).map((t) => t.arn);
-          const expected = "existingTopicArn" in topic ? topic.existingTopicArn : "${aws_sns_topic.key_events.arn}";
+          const expected =
+            "existingTopicArn" in topic ? topic.existingTopicArn : `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${stack}-key-events`;
           expect(targets).toEqual([expected, expected]);
           expect(own.length).toBeGreaterThan(0);
           expect(stack.startsWith(`${env.name}-`)).toBe(true);

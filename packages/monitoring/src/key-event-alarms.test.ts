@@ -35,7 +35,8 @@ describe("KeyEventAlarms with a created topic", () => {
 
   it("targets the created topic from both rules", () => {
     for (const name of ["kms_key_events", "kms_key_api_calls"]) {
-      expect(r.aws_cloudwatch_event_target[name].arn).toBe("${aws_sns_topic.key_events.arn}");
+      expect(r.aws_cloudwatch_event_target[name].arn).toBe(TOPIC);
+      expect(r.aws_cloudwatch_event_target[name].depends_on).toEqual(["aws_sns_topic.key_events"]);
       expect(r.aws_cloudwatch_event_target[name].rule).toBe(`\${aws_cloudwatch_event_rule.${name}.name}`);
     }
   });
@@ -71,7 +72,8 @@ describe("KeyEventAlarms with a created topic", () => {
     expect(publish.Principal).toEqual({ Service: "events.amazonaws.com" });
     expect(publish.Resource).toBe(TOPIC);
     expect(publish.Condition).toEqual({ ArnEquals: { "aws:SourceArn": RULES }, StringEquals: { "aws:SourceAccount": ACCOUNT } });
-    expect(r.aws_sns_topic_policy.key_events.arn).toBe("${aws_sns_topic.key_events.arn}");
+    expect(r.aws_sns_topic_policy.key_events.arn).toBe(TOPIC);
+    expect(r.aws_sns_topic_policy.key_events.depends_on).toEqual(["aws_sns_topic.key_events"]);
   });
 
   it("outputs the topic ARN and no hand-over", () => {

@@ -161,8 +161,11 @@ export class KeyEventAlarms extends Construct {
         provider: props.provider,
       });
       topicResource.overrideLogicalId("key_events");
+      // The topic's ARN is known before apply: write it literally (with an explicit dependency) so
+      // the policies read the same in the plan, the access proofs and `terraform test`'s mocks.
       new SnsTopicPolicy(this, "TopicPolicy", {
-        arn: topicResource.arn,
+        arn: topic,
+        dependsOn: [topicResource],
         policy: renderPolicy(policyDocument([this.publishStatement, topicManagementByAccountStatement(where, topic)])),
         provider: props.provider,
       }).overrideLogicalId("key_events");
@@ -186,7 +189,8 @@ export class KeyEventAlarms extends Construct {
       new CloudwatchEventTarget(this, `${id}Target`, {
         rule: r.name,
         targetId: "sns",
-        arn: topicResource ? topicResource.arn : topic,
+        arn: topic,
+        dependsOn: topicResource ? [topicResource] : undefined,
         provider: props.provider,
       }).overrideLogicalId(terraformId(id));
       return r;
