@@ -4,11 +4,14 @@
  * - docs/blueprints/<blueprint>.md: diagrams and rendered policies, from the synthesized stacks;
  * - docs/access/<env>.md: who may do what, computed by the IAM policy simulator;
  * - pages a blueprint adds (docs/handover/<stack>.md: the statements owners of an existing
- *   replication destination add).
+ *   replication destination add);
+ * - docs/handover/<env>-key-events.md for an environment whose key-event alarms go to an existing
+ *   SNS topic (the statements the topic's owner adds, from each stack's outputs).
  * A test (docs.test.ts) fails when a committed page differs from what this generates.
  */
 import { BLUEPRINT_NAMES, blueprintPages, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/access-matrix";
+import { TOPIC_HANDOVER_OUTPUTS, renderTopicHandover, topicHandoverPath } from "@sse-kms/monitoring";
 import { type DocStack, renderBlueprintDoc } from "./blueprint-doc";
 
 /** Which pages to generate. */
@@ -30,6 +33,16 @@ export async function generateDocs(root: string, set: DocSet = "all"): Promise<M
     const named = synthesized.map((s) => withStackName(JSON.parse(s.json) as Record<string, unknown>, s.name));
     pages.set(`docs/access/${env.name}.md`, await renderAccessMatrix(env.name, named));
     if (set === "all") for (const [path, text] of blueprintPages(env)) pages.set(path, text);
+    const topic = env.monitoring?.topic;
+    if (set === "all" && topic !== undefined && "existingTopicArn" in topic) {
+      const handovers = synthesized.flatMap((s) => {
+        const outputs = ((JSON.parse(s.json) as { output?: Record<string, { value?: unknown }> }).output ?? {}) as Record<string, { value?: unknown }>;
+        const policy = outputs[TOPIC_HANDOVER_OUTPUTS.topicPolicyStatement]?.value;
+        const key = outputs[TOPIC_HANDOVER_OUTPUTS.topicKeyPolicyStatement]?.value;
+        return typeof policy === "string" && typeof key === "string" ? [{ stack: s.name, topicPolicyStatement: policy, topicKeyPolicyStatement: key }] : [];
+      });
+      if (handovers.length > 0) pages.set(topicHandoverPath(env.name), renderTopicHandover(env.name, topic.existingTopicArn, handovers));
+    }
   }
   if (set === "all") {
     for (const blueprint of BLUEPRINT_NAMES) {

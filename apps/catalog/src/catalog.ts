@@ -1,4 +1,5 @@
 import { type EnvironmentConfig, createEnvironmentSchema, enabledBlueprints, renderEnvironmentJsonSchema } from "@sse-kms/config";
+import { attachKeyEventAlarms } from "@sse-kms/monitoring";
 import { type AnyBlueprint, EnvironmentStack } from "@sse-kms/stack";
 import type { Construct } from "constructs";
 import * as registered from "./blueprints";
@@ -34,11 +35,15 @@ export function renderJsonSchema(): string {
   return renderEnvironmentJsonSchema(EnvironmentSchema);
 }
 
-/** One stack per enabled blueprint of an environment, named `<env>-<blueprint>`. */
+/**
+ * One stack per enabled blueprint of an environment, named `<env>-<blueprint>`. With `monitoring`,
+ * each stack also gets key-event alarms for the keys it creates in the environment's account and region.
+ */
 export function buildEnvironment(scope: Construct, env: EnvironmentConfig): EnvironmentStack[] {
   return enabledBlueprints(env, BLUEPRINTS).map((blueprint) => {
     const stack = new EnvironmentStack(scope, { env, blueprint: blueprint.name });
     blueprint.build(stack, env.blueprints[blueprint.name]);
+    attachKeyEventAlarms({ stack, provider: stack.provider, account: env.account, region: env.region, preventDestroy: stack.preventDestroy }, env.monitoring);
     return stack;
   });
 }

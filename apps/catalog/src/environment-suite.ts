@@ -5,7 +5,7 @@ import { SynthError, annotationsOf, findRepoRoot, loadEnvironment } from "./app"
 import { BLUEPRINTS, type Environment, buildEnvironment } from "./catalog";
 import { REFRESH_COMMAND, expectCurrent } from "./derived";
 import { normalizeStack } from "./normalize";
-import { enabledBlueprints } from "@sse-kms/config";
+import { enabledBlueprints, partitionOf } from "@sse-kms/config";
 
 /** A synthesized stack of an environment. */
 export interface SynthesizedStack {
@@ -58,6 +58,34 @@ export function environmentSuite(appDir: string): void {
         expectCurrent(root, path, text, `the normalised synth of stack ${stack}`);
       },
     );
+    const topic = env.monitoring?.topic;
+    if (topic !== undefined) {
+      // Targeted assertions beside the snapshots: the alarms watch exactly the keys each stack creates
+      // with its default provider (the environment's account and region) and deliver to the configured topic.
+      test.each([...snapshots.entries()].map(([path, text]) => [basename(path, ".json"), text] as const))(
+        "%s: key-event alarms watch every key it creates in the environment's account and reach the topic",
+        (stack, text) => {
+          const json = JSON.parse(text) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+          const resources = json.resource ?? {};
+          const own = ["aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key"]
+            .flatMap((type) => Object.entries(resources[type] ?? {}).map(([name, block]) => ({ ref: `\${${type}.${name}.arn}`, provider: block.provider })))
+            .filter((k) => k.provider === undefined)
+            .map((k) => k.ref)
+            .sort();
+          const rules = resources.aws_cloudwatch_event_rule ?? {};
+          const events = JSON.parse(String(rules.kms_key_events?.event_pattern)) as { resources: string[] };
+          const calls = JSON.parse(String(rules.kms_key_api_calls?.event_pattern)) as { detail: { resources: { ARN: string[] } } };
+          expect([...events.resources].sort()).toEqual(own);
+          expect([...calls.detail.resources.ARN].sort()).toEqual(own);
+          const targets = Object.values(resources.aws_cloudwatch_event_target ?? {}).map((t) => t.arn);
+          const expected =
+            "existingTopicArn" in topic ? topic.existingTopicArn : `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${stack}-key-events`;
+          expect(targets).toEqual([expected, expected]);
+          expect(own.length).toBeGreaterThan(0);
+          expect(stack.startsWith(`${env.name}-`)).toBe(true);
+        },
+      );
+    }
     test("no snapshot of a stack the environment no longer has", () => {
       const dir = join(appDir, SNAPSHOT_DIR);
       const committed = existsSync(dir) ? readdirSync(dir).map((f) => `${rel}/${SNAPSHOT_DIR}/${f}`) : [];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BackendSchema } from "./backend";
 import { runCrossChecks } from "./cross-checks";
+import { checkMonitoring, MonitoringSchema } from "./monitoring";
 import { AwsProviderVersion } from "./provider";
 import { AccountId, Region, RoleArn, Tags, arnPartition, isKnownRegion, partitionOf } from "./primitives";
 
@@ -66,6 +67,7 @@ export const EnvironmentBaseFields = {
   assumeRoleArn: RoleArn.optional().describe("Role the AWS provider assumes to deploy."),
   tags: Tags.default({}),
   backend: BackendSchema.default({ type: "local", directory: "terraform-state" }),
+  monitoring: MonitoringSchema.optional(),
 };
 
 const EnvironmentBaseSchema = z.strictObject(EnvironmentBaseFields);
@@ -119,6 +121,7 @@ export function createEnvironmentSchema<const B extends readonly AnyBlueprintCon
 function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBlueprintConfigSpec[], ctx: z.RefinementCtx): void {
   runCrossChecks(env, ctx);
   if (!isKnownRegion(env.region)) return; // already reported
+  checkMonitoring(env.monitoring, env, (path, input, message) => ctx.addIssue({ code: "custom", path, input, message }));
   const partition = partitionOf(env.region);
   // One partition per environment: every ARN must be in the region's partition.
   const visit = (value: unknown, path: (string | number)[]) => {

@@ -3,6 +3,7 @@ export * from "./key";
 export * from "./bucket";
 export * from "./backend";
 export * from "./environment";
+export * from "./monitoring";
 export * from "./validate";
 export * from "./json-schema";
 export * from "./json";

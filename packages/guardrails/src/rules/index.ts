@@ -16,6 +16,9 @@ import { s3PublicAccessBlock } from "./s3-public-access-block";
 import { s3SseKmsCustomerKey } from "./s3-sse-kms-customer-key";
 import { s3TlsOnly } from "./s3-tls-only";
 import { s3VersioningForReplication } from "./s3-versioning-for-replication";
+import { snsTopicCustomerKey } from "./sns-topic-customer-key";
+import { snsTopicKeyUseScoped } from "./sns-topic-key-use-scoped";
+import { snsTopicPublishScoped } from "./sns-topic-publish-scoped";
 import { stateNoForceDestroy } from "./state-no-force-destroy";
 import { statePreventDestroy } from "./state-prevent-destroy";
 
@@ -36,6 +39,9 @@ export {
   s3SseKmsCustomerKey,
   s3TlsOnly,
   s3VersioningForReplication,
+  snsTopicCustomerKey,
+  snsTopicKeyUseScoped,
+  snsTopicPublishScoped,
   stateNoForceDestroy,
   statePreventDestroy,
 };
@@ -59,6 +65,9 @@ export const ALL_RULES: readonly GuardrailRule[] = [
   s3BucketOwnerEnforced,
   s3TlsOnly,
   s3VersioningForReplication,
+  snsTopicKeyUseScoped,
+  snsTopicCustomerKey,
+  snsTopicPublishScoped,
   statePreventDestroy,
   stateNoForceDestroy,
   providerAllowedAccountIds,

@@ -4,9 +4,14 @@
  * `kms:ViaService` condition (StringEquals/StringLike, not ...IfExists) naming only S3 endpoints
  * (`s3.<region>.amazonaws.com`).
  *
+ * A key that encrypts only SNS topics of its stack (no bucket) is not an S3 key: SKB-SNS-1 checks
+ * its use instead (scoped to the topic's encryption context).
+ *
  * No checkov / cdk-nag equivalent. AWS KMS documentation, "kms:ViaService".
  */
 import { KEY_POLICY_TYPES, allPrincipals, checkKeyPolicy, cryptoActionsGranted, isOwnRoot, restrictedToS3, statementName } from "../policy";
+import { notApplicable } from "../json";
+import { isTopicOnlyKey } from "../sns";
 import type { GuardrailRule } from "../types";
 
 export const kmsUseViaS3Only: GuardrailRule = {
@@ -19,6 +24,7 @@ export const kmsUseViaS3Only: GuardrailRule = {
   appliesTo: [...KEY_POLICY_TYPES],
   mappings: { other: ["AWS KMS: kms:ViaService condition key"] },
   check(resource, ctx) {
+    if (isTopicOnlyKey(resource, ctx)) return notApplicable("the key encrypts SNS topics only, no bucket (SKB-SNS-1 checks its use)");
     return checkKeyPolicy(resource, ctx, (statements, account) =>
       statements.flatMap((s, i) => {
         const crypto = cryptoActionsGranted(s);

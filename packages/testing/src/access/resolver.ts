@@ -113,6 +113,13 @@ export class ReferenceResolver {
       const bucket = this.nameOf(stack, address, block, "bucket", "bucket_prefix", where, depth);
       return attr === "arn" ? `arn:${scope().partition}:s3:::${bucket}` : bucket;
     }
+    if (type === "aws_sns_topic" && (attr === "arn" || attr === "id" || attr === "name")) {
+      // A topic's id is its ARN.
+      const topic = this.nameOf(stack, address, block, "name", "name_prefix", where, depth);
+      if (attr === "name") return topic;
+      const s = scope();
+      return `arn:${s.partition}:sns:${s.region}:${s.account}:${topic}`;
+    }
     if ((type === "aws_iam_role" || type === "aws_iam_user" || type === "aws_iam_policy") && ["arn", "name", "id", "unique_id"].includes(attr)) {
       const iamName = this.nameOf(stack, address, block, "name", "name_prefix", where, depth);
       const kind = type === "aws_iam_role" ? "role" : type === "aws_iam_user" ? "user" : "policy";

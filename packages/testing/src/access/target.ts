@@ -1,7 +1,7 @@
 import type { BucketInfo, FoundPolicy, KeyInfo, RoleInfo, StackInventory } from "./inventory";
 import type { AccessResource } from "./request";
 import { accountOfArn } from "./scope";
-import type { SynthesizedStack } from "./stacks";
+import { type SynthesizedStack, blocksOf } from "./stacks";
 
 /** The resource a request acts on, with the policy that governs it. */
 export interface Target {
@@ -96,6 +96,10 @@ function fromArn(inv: StackInventory, arn: string): Target {
     if (!bucket) throw new Error(`bucket ${name} is not in the given stacks (known: ${inv.buckets.map((b) => b.name).join(", ") || "none"})`);
     return forBucket(bucket, slash < 0 ? undefined : rest.slice(slash + 1));
   }
+  if (service === "sns") {
+    const topic = findTopicPolicy(inv, arn);
+    if (topic) return topic;
+  }
   if (service === "iam") {
     const role = inv.roles.find((r) => r.arn === arn);
     if (role) return forRole(role);
@@ -133,4 +137,27 @@ function forRole(role: RoleInfo): Target {
     ...(policy ? { policy } : {}),
     policyLabel: policy ? `trust policy ${policy.source}` : `none (${role.address} has no trust policy)`,
   };
+}
+
+/** An SNS topic of the stacks with its `aws_sns_topic_policy` (matched by the policy's resolved `arn`). */
+function findTopicPolicy(inv: StackInventory, arn: string): Target | undefined {
+  const found: Target[] = [];
+  for (const stack of inv.stacks) {
+    for (const [name, block] of blocksOf(stack, "resource", "aws_sns_topic_policy")) {
+      if (typeof block.arn !== "string" || typeof block.policy !== "string") continue;
+      const address = `aws_sns_topic_policy.${name}`;
+      if (inv.resolver.resolve(stack, block.arn, `${address}.arn`) !== arn) continue;
+      const policy = inv.policyAt(stack, address, block.policy);
+      found.push({
+        arn,
+        account: accountOfArn(arn) ?? (arn.split(":")[4] as string),
+        region: arn.split(":")[3],
+        stack,
+        policy,
+        policyLabel: `topic policy ${address}`,
+      });
+    }
+  }
+  if (found.length > 1) throw new Error(`SNS topic ${arn} has ${found.length} aws_sns_topic_policy resources in the stacks; a topic has one policy`);
+  return found[0];
 }

@@ -1,0 +1,50 @@
+import type { MonitoringConfig } from "@sse-kms/config";
+import { KmsExternalKey } from "@cdktf/provider-aws/lib/kms-external-key";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsReplicaExternalKey } from "@cdktf/provider-aws/lib/kms-replica-external-key";
+import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
+import type { TerraformProvider, TerraformStack } from "cdktf";
+import { KeyEventAlarms } from "./key-event-alarms";
+
+/** What {@link attachKeyEventAlarms} needs of a stack. */
+export interface MonitoredStack {
+  readonly stack: TerraformStack;
+  /** The stack's default AWS provider: keys created with it (or with no explicit provider) are watched. */
+  readonly provider: TerraformProvider;
+  readonly account: string;
+  readonly region: string;
+  readonly preventDestroy: boolean;
+}
+
+type KeyResource = KmsKey | KmsExternalKey | KmsReplicaKey | KmsReplicaExternalKey;
+
+/**
+ * The KMS keys a stack creates in its own account and region: every key resource created with the
+ * stack's default provider (keys created through another provider, such as a replication
+ * destination in another account, are left out: EventBridge rules see only their own account's events).
+ */
+export function keysOfStack(s: MonitoredStack): KeyResource[] {
+  return s.stack.node
+    .findAll()
+    .filter((c): c is KeyResource => c instanceof KmsKey || c instanceof KmsExternalKey || c instanceof KmsReplicaKey || c instanceof KmsReplicaExternalKey)
+    .filter((k) => k.provider === undefined || k.provider === s.provider);
+}
+
+/**
+ * Adds key-event alarms to a stack, for the keys it creates in its own account and region (call it
+ * after the blueprint has built the stack). Returns undefined, and adds nothing, when monitoring is
+ * off or the stack creates no key there.
+ */
+export function attachKeyEventAlarms(s: MonitoredStack, monitoring: MonitoringConfig | undefined): KeyEventAlarms | undefined {
+  if (monitoring === undefined) return undefined;
+  const keys = keysOfStack(s);
+  if (keys.length === 0) return undefined;
+  return new KeyEventAlarms(s.stack, "KeyEventAlarms", {
+    keyArns: keys.map((k) => k.arn),
+    account: s.account,
+    region: s.region,
+    namePrefix: s.stack.node.id,
+    topic: monitoring.topic,
+    preventDestroy: s.preventDestroy,
+  });
+}
