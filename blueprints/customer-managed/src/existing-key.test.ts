@@ -106,12 +106,15 @@ describe("a customer-managed stack on an existing key", () => {
     expect(blueprint.pages!(dev!, configOf(blueprint, dev!)).size).toBe(0);
   });
 
-  test("synth warns, naming the key and the guardrails it cannot check (not a silent pass)", () => {
-    const warnings = stack.node
-      .findAll()
-      .flatMap((c) => c.node.metadata)
-      .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
-      .map((m) => String(m.data));
+  test("synth records an info annotation naming the key and the guardrails it cannot check (not a silent pass), and no warning", () => {
+    const annotations = (type: string) =>
+      stack.node
+        .findAll()
+        .flatMap((c) => c.node.metadata)
+        .filter((m) => m.type === type)
+        .map((m) => String(m.data));
+    expect(annotations(AnnotationMetadataEntryType.WARN)).toEqual([]);
+    const warnings = annotations(AnnotationMetadataEntryType.INFO);
     expect(warnings).toEqual([expect.stringContaining(`dev-customer-managed: key ${KEY_ARN} is not managed by this stack: the key guardrails (SKB-KMS-1`)]);
     expect(warnings[0]).toContain("docs/handover/dev-customer-managed.md");
   });
