@@ -78,12 +78,21 @@ const add = (map: Map<string, string[]>, key: string, value?: string) => {
   map.set(key, list);
 };
 
-/** Principals the blueprint config names: every `administrators` / `users` list, at any depth. */
+const PRINCIPAL_LISTS = new Set(["administrators", "users", "readers", "writers"]);
+
+/** Principals the blueprint config names: every `administrators` / `users` / `readers` / `writers` list, at any depth. */
 function configuredPrincipals(value: unknown, path: string, out: Map<string, string[]>): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      const name = isRecord(v) && typeof v.name === "string" ? v.name : String(i);
+      configuredPrincipals(v, `${path}[${name}]`, out);
+    });
+    return;
+  }
   if (!isRecord(value)) return;
   for (const [k, v] of Object.entries(value)) {
     const here = `${path}.${k}`;
-    if ((k === "administrators" || k === "users") && Array.isArray(v)) {
+    if (PRINCIPAL_LISTS.has(k) && Array.isArray(v)) {
       for (const arn of v) if (typeof arn === "string") add(out, arn, `configured in ${here}`);
     } else configuredPrincipals(v, here, out);
   }
@@ -198,9 +207,11 @@ export async function computeAccessMatrix(stacks: readonly (StackSource | Enviro
       if (key) usedKeys.add(key.arn);
       const keyText = key
         ? `key \`${key.address}\`${key.stack.name === stack.name ? "" : ` of stack \`${key.stack.name}\``}`
-        : enc
-          ? `no customer-managed key (${enc.sseAlgorithm})`
-          : "no default encryption";
+        : enc?.kmsKeyArn !== undefined && !enc.kmsKeyArn.includes("${")
+          ? `existing key \`${enc.kmsKeyArn}\` (not managed by this stack: its key policy is its owner's, so the kms columns are n/a; see docs/handover/${stack.name}.md)`
+          : enc
+            ? `no customer-managed key (${enc.sseAlgorithm})`
+            : "no default encryption";
       const title = `Bucket \`${bucket.name}\`: ${keyText}, ${bucket.scope.region}, account ${bucket.scope.account}${enc?.bucketKeyEnabled === false ? ", no Bucket Key (object ARN context)" : ""}`;
       tables.push(await table(inv, stack.name, title, principals, key, bucket));
     }
@@ -222,7 +233,7 @@ Computed from the synthesized key and bucket policies with an IAM policy simulat
 - **Allowed**: the simulator allows the request described below.
 - **explicit deny**: a Deny statement matches the request (nothing can override it).
 - **implicit deny**: no statement allows it (the default).
-- **n/a**: the column does not apply (the bucket has no customer-managed key, or the table is a key without a bucket).
+- **n/a**: the column does not apply (the bucket has no customer-managed key, its key is not managed by the stack, or the table is a key without a bucket).
 
 The request behind each column (always over TLS, \`aws:SecureTransport = true\`):
 

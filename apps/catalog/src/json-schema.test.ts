@@ -43,12 +43,15 @@ function jsonSchemaErrors(schema: Json, value: unknown): string[] {
     compiled.set(text, validate);
   }
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((e: ErrorObject) => {
-    if (e.keyword === "additionalProperties")
-      return `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}: additionalProperties`;
-    if (e.keyword === "required") return `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}: required`;
-    return `${e.instancePath || "/"}: ${e.keyword}`;
-  });
+  // An `if` error only says "must match the then/else schema": the branch's own errors follow it.
+  return (validate.errors ?? [])
+    .filter((e: ErrorObject) => e.keyword !== "if")
+    .map((e: ErrorObject) => {
+      if (e.keyword === "additionalProperties")
+        return `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}: additionalProperties`;
+      if (e.keyword === "required") return `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}: required`;
+      return `${e.instancePath || "/"}: ${e.keyword}`;
+    });
 }
 
 test("the committed JSON Schema is the one the zod schema renders, byte for byte", () => {
@@ -109,7 +112,8 @@ describe("the JSON Schema rejects unknown keys (additionalProperties: false)", (
     const loose: string[] = [];
     const walk = (node: Json, pointer: string) => {
       if (!node || typeof node !== "object") return;
-      if (node.type === "object") {
+      // An `if` only chooses the branch (then/else), which is checked here like any object.
+      if (node.type === "object" && !pointer.endsWith("/if")) {
         const strict = node.additionalProperties === false;
         const isTags =
           pointer === "#/properties/tags" || pointer === "#/properties/blueprints/properties/cross-account-replication/properties/filter/properties/tags";
@@ -124,7 +128,10 @@ describe("the JSON Schema rejects unknown keys (additionalProperties: false)", (
     const bp = schema.properties.blueprints.properties;
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.blueprints.additionalProperties).toBe(false);
-    expect(bp["customer-managed"].properties.key.additionalProperties).toBe(false);
+    // customer-managed `key`: a key definition, or `{ existingKeyArn }` (if/then/else on that property).
+    expect(bp["customer-managed"].properties.key.if).toEqual({ type: "object", properties: { existingKeyArn: true }, required: ["existingKeyArn"] });
+    expect(bp["customer-managed"].properties.key.then.additionalProperties).toBe(false);
+    expect(bp["customer-managed"].properties.key.else.additionalProperties).toBe(false);
     expect(bp["customer-managed"].properties.buckets.items.additionalProperties).toBe(false);
     expect(bp["cross-account-replication"].properties.destination.oneOf.map((o: Json) => o.additionalProperties)).toEqual([false, false]);
     expect(schema.properties.backend.oneOf.map((o: Json) => o.additionalProperties)).toEqual([false, false, false]);
@@ -149,6 +156,15 @@ test("the JSON Schema carries the primitive rules editors can check", () => {
     "/blueprints/customer-managed/key/users/0: pattern",
   ]);
   expect(errorsWith((c) => delete c.name)).toEqual(["/name: required"]);
+  // An existing key: its own branch's rules only.
+  const existing = (key: Json) => errorsWith((c) => (c.blueprints["customer-managed"].key = key));
+  expect(existing({ existingKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" })).toEqual([]);
+  expect(existing({ existingKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/x", alias: "alias/x" })).toEqual([
+    "/blueprints/customer-managed/key/alias: additionalProperties",
+  ]);
+  expect(errorsWith((c) => (c.blueprints["customer-managed"].buckets[0].readers = ["arn:aws:iam::111111111111:root"]))).toEqual([
+    "/blueprints/customer-managed/buckets/0/readers/0: pattern",
+  ]);
 });
 
 test("every pattern in the JSON Schema compiles as a unicode ECMA-262 regular expression", () => {

@@ -588,7 +588,11 @@ interface Passing {
   check?: (env: EnvironmentConfig) => void;
 }
 
-const keyOut = (e: EnvironmentConfig) => (e as Environment).blueprints["customer-managed"]!.key;
+const keyOut = (e: EnvironmentConfig) => {
+  const k = (e as Environment).blueprints["customer-managed"]!.key;
+  if ("existingKeyArn" in k) throw new Error("expected a key definition, got an existing key");
+  return k;
+};
 
 const passing: Passing[] = [
   { rule: "deletion window 7", mutate: (c) => (key(c).deletionWindowInDays = 7), check: (e) => expect(keyOut(e).deletionWindowInDays).toBe(7) },

@@ -5,10 +5,16 @@
  */
 import { join } from "node:path";
 import { terraformName } from "@sse-kms/construct-kit";
+import { isExistingKey } from "@sse-kms/config";
 import { configOf, fixtureEnvironments, sseKmsAccessProofs, synthBlueprint } from "@sse-kms/testing";
 import { blueprint } from "./definition";
 
 const ENVIRONMENTS = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);
+
+test("the proofs cover per-bucket readers and writers on two buckets of one key", () => {
+  const withAccess = ENVIRONMENTS.filter((e) => configOf(blueprint, e).buckets.filter((b) => b.readers.length > 0 && b.writers.length > 0).length >= 2);
+  expect(withAccess.length).toBeGreaterThan(0);
+});
 
 test("the proofs cover both enforcement modes", () => {
   const buckets = ENVIRONMENTS.flatMap((e) => configOf(blueprint, e).buckets);
@@ -18,6 +24,7 @@ test("the proofs cover both enforcement modes", () => {
 
 describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(`access proofs: ${blueprint.name} in fixture %s`, (_name, env) => {
   const config = configOf(blueprint, env);
+  if (isExistingKey(config.key)) throw new Error(`fixture ${env.name}: existing keys are proven in existing-key.test.ts`);
   sseKmsAccessProofs({
     stack: synthBlueprint(blueprint, env).text,
     env,

@@ -1,11 +1,18 @@
 import { join } from "node:path";
-import { providerKnows } from "@sse-kms/config";
+import { isExistingKey, providerKnows } from "@sse-kms/config";
 import { KEY_CRYPTOGRAPHIC_ACTIONS, type PolicyDocument, actionMatches } from "@sse-kms/policy";
 import { type Json, configOf, fixtureEnvironments, parseFixture, synthBlueprint } from "@sse-kms/testing";
 import { blueprint } from "./definition";
 
 /** This blueprint's own fixture environments (fixtures/*.json): local, s3 and cloud backends, production and not. */
 const ENVIRONMENTS = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);
+
+/** The configuration of a fixture that defines its key (every fixture of this folder does; existing keys: existing-key.test.ts). */
+const ownedConfig = (env: Parameters<typeof configOf<typeof blueprint>>[1]) => {
+  const c = configOf(blueprint, env);
+  if (isExistingKey(c.key)) throw new Error(`fixture ${env.name}: expected a key definition`);
+  return { ...c, key: c.key };
+};
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string]);
 
@@ -17,7 +24,7 @@ test("the fixtures cover every backend type, production and not, and both enforc
 
 describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(`${blueprint.name} in fixture %s`, (_name, env) => {
   const { json } = synthBlueprint(blueprint, env);
-  const config = configOf(blueprint, env);
+  const config = ownedConfig(env);
   const keys: Json = json.resource.aws_kms_key;
   const key: Json = keys[config.key.name];
   const keyPolicy = JSON.parse(key.policy) as PolicyDocument;

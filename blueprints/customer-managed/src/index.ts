@@ -1,3 +1,4 @@
 export * from "./blueprint";
 export * from "./config";
 export * from "./definition";
+export * from "./handover";

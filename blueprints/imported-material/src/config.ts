@@ -1,4 +1,4 @@
-import { BucketListSchema, KeySettingsFields, type NameClaim, keyAndBucketClaims, checkKeySettings } from "@sse-kms/config";
+import { BucketListSchema, KeySettingsFields, type NameClaim, checkBucketAccess, checkKeySettings, keyAndBucketClaims } from "@sse-kms/config";
 import { z } from "zod";
 
 /** ISO-8601 timestamp with a time zone, e.g. 2027-12-31T23:59:59Z. */
@@ -18,11 +18,13 @@ export const KeyMaterialSettingsSchema = z.strictObject({
 });
 
 /** `blueprints.imported-material`: an EXTERNAL-origin key (BYOK), material imported by the ceremony CLI. */
-export const ImportedMaterialConfigSchema = z.strictObject({
-  key: KeySettingsFields.omit({ rotationPeriodInDays: true }).superRefine(checkKeySettings),
-  keyMaterial: KeyMaterialSettingsSchema.default({ importThroughTerraform: false }),
-  buckets: BucketListSchema,
-});
+export const ImportedMaterialConfigSchema = z
+  .strictObject({
+    key: KeySettingsFields.omit({ rotationPeriodInDays: true }).superRefine(checkKeySettings),
+    keyMaterial: KeyMaterialSettingsSchema.default({ importThroughTerraform: false }),
+    buckets: BucketListSchema,
+  })
+  .superRefine(checkBucketAccess);
 export type ImportedMaterialConfig = z.output<typeof ImportedMaterialConfigSchema>;
 export type ImportedMaterialConfigInput = z.input<typeof ImportedMaterialConfigSchema>;
 

@@ -535,3 +535,51 @@ describe("adopt (import an existing bucket)", () => {
     expect(importsOf(synth(stack))).toHaveLength(6);
   });
 });
+
+describe("per-bucket readers and writers", () => {
+  const READER = `arn:aws:iam::${ACCOUNT}:role/reader`;
+  const WRITER = `arn:aws:iam::${ACCOUNT}:role/writer`;
+
+  test("are granted on the key for this bucket only: statements with the bucket's encryption context", () => {
+    const stack = newStack();
+    const key = new EncryptionKey(stack, "Key", { name: "data", account: ACCOUNT, region: "eu-west-1" });
+    new EncryptedBucket(stack, "A", { bucketName: "bucket-a-1", region: "eu-west-1", encryptionKey: key, readers: [READER], writers: [WRITER] });
+    new EncryptedBucket(stack, "B", { bucketName: "bucket-b-1", region: "eu-west-1", encryptionKey: key });
+    const policy = JSON.parse(synthJson(stack).resource.aws_kms_key.data.policy) as { Statement: PolicyStatement[] };
+    const read = policy.Statement.find((s) => s.Sid === "ReadViaS3BucketA1")!;
+    const write = policy.Statement.find((s) => s.Sid === "WriteViaS3BucketA1")!;
+    expect(read.Principal).toEqual({ AWS: READER });
+    expect(read.Action).toBe("kms:Decrypt");
+    expect(write.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    for (const s of [read, write]) {
+      expect(s.Condition?.StringLike).toEqual({ "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::bucket-a-1", "arn:aws:s3:::bucket-a-1/*"] });
+    }
+    expect(policy.Statement.filter((s) => /ViaS3BucketB/.test(s.Sid ?? ""))).toEqual([]);
+  });
+
+  test("are refused with the AWS managed key (no key policy of yours)", () => {
+    const stack = newStack();
+    expect(() => new EncryptedBucket(stack, "A", { bucketName: "bucket-a-1", region: "eu-west-1", encryption: "aws-managed", readers: [READER] })).toThrow(
+      /readers.*needs encryption kms: the AWS managed key aws\/s3 has no key policy of yours/,
+    );
+  });
+
+  test("are refused with a key that cannot grant per-bucket use", () => {
+    const stack = newStack();
+    expect(() => new EncryptedBucket(stack, "A", { bucketName: "bucket-a-1", region: "eu-west-1", encryptionKey: new FakeKey(), writers: [WRITER] })).toThrow(
+      /writers.*needs a key that grants per-bucket use/,
+    );
+  });
+
+  test("a key administrator or a principal of another account is refused by the key", () => {
+    const stack = newStack();
+    const key = new EncryptionKey(stack, "Key", { name: "data", account: ACCOUNT, region: "eu-west-1", administrators: [READER] });
+    expect(() => new EncryptedBucket(stack, "A", { bucketName: "bucket-a-1", region: "eu-west-1", encryptionKey: key, readers: [READER] })).toThrow(
+      /separation of duties/,
+    );
+    expect(
+      () =>
+        new EncryptedBucket(stack, "B", { bucketName: "bucket-b-1", region: "eu-west-1", encryptionKey: key, writers: ["arn:aws:iam::999999999999:role/w"] }),
+    ).toThrow(/must hold IAM role or user ARNs of the key's account 123456789012/);
+  });
+});

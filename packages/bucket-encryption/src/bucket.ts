@@ -24,6 +24,11 @@ export interface IBucketKey {
   readonly account: string;
   /** Called once per bucket so the key policy can scope use to the bucket's encryption context. */
   scopeUseToBucket(bucketArn: string): void;
+  /**
+   * Called once per bucket with readers or writers: the key grants them use for this bucket only.
+   * A key without it cannot take per-bucket readers or writers (the bucket refuses them).
+   */
+  grantBucketAccess?(access: { readonly bucketArn: string; readonly readers?: readonly string[]; readonly writers?: readonly string[] }): void;
 }
 
 /**
@@ -55,6 +60,16 @@ export interface EncryptedBucketProps {
   readonly requireEncryptionHeader?: boolean;
   /** Let `terraform destroy` delete a non-empty bucket. @default false */
   readonly forceDestroy?: boolean;
+  /**
+   * IAM roles/users that may decrypt this bucket's objects: the key grants them `kms:Decrypt`
+   * through S3 with this bucket's encryption context only. Needs encryption `kms`. @default []
+   */
+  readonly readers?: readonly string[];
+  /**
+   * IAM roles/users that may write this bucket's objects (and read them back): `kms:GenerateDataKey`
+   * and `kms:Decrypt` through S3 with this bucket's encryption context only. Needs encryption `kms`. @default []
+   */
+  readonly writers?: readonly string[];
   /** `lifecycle.prevent_destroy` on the bucket. @default false */
   readonly preventDestroy?: boolean;
   /**
@@ -184,6 +199,20 @@ export class EncryptedBucket extends Construct {
     if (this.adopted) for (const r of this.adoptedResources) importFrom(r, props.bucketName);
 
     if (kms) props.encryptionKey?.scopeUseToBucket(this.bucketArn);
+    const readers = props.readers ?? [];
+    const writers = props.writers ?? [];
+    if (readers.length + writers.length > 0) {
+      requireProp(kms && props.encryptionKey?.grantBucketAccess !== undefined, {
+        constructPath: this.node.path,
+        prop: readers.length > 0 ? "readers" : "writers",
+        rule: kms
+          ? "needs a key that grants per-bucket use (grantBucketAccess)"
+          : "needs encryption kms: the AWS managed key aws/s3 has no key policy of yours",
+        received: [...readers, ...writers],
+        fix: kms ? "use an EncryptionKey or ExistingKey from @sse-kms/key" : "use encryption kms with a customer-managed key, or remove readers and writers",
+      });
+      props.encryptionKey!.grantBucketAccess!({ bucketArn: this.bucketArn, readers, writers });
+    }
   }
 
   /**
@@ -274,7 +303,7 @@ export class EncryptedBucket extends Construct {
 }
 
 /** What every bucket of a blueprint shares; see {@link bucketFromSettings}. */
-export type SharedBucketProps = Omit<EncryptedBucketProps, "bucketName" | "versioned" | "requireEncryptionHeader" | "forceDestroy" | "adopt">;
+export type SharedBucketProps = Omit<EncryptedBucketProps, "bucketName" | "versioned" | "requireEncryptionHeader" | "forceDestroy" | "adopt" | "readers" | "writers">;
 
 /**
  * An {@link EncryptedBucket} from one validated `buckets[]` entry of an environment file, under
@@ -288,5 +317,7 @@ export function bucketFromSettings(scope: Construct, settings: BucketSettings, s
     requireEncryptionHeader: settings.requireEncryptionHeader,
     forceDestroy: settings.forceDestroy,
     adopt: settings.adopt,
+    readers: settings.readers,
+    writers: settings.writers,
   });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BucketName } from "./primitives";
+import { BucketName, BucketPrincipalArn } from "./primitives";
 
 /** One encrypted bucket. Its Terraform address derives from its name. */
 export const BucketSettingsSchema = z.strictObject({
@@ -20,11 +20,37 @@ export const BucketSettingsSchema = z.strictObject({
     ),
 });
 
-export type BucketSettings = z.output<typeof BucketSettingsSchema>;
+const uniqueArns = (list: readonly string[]) => new Set(list).size === list.length;
 
-/** A non-empty list of buckets with distinct names. */
+/**
+ * Per-bucket key use (`buckets[].readers` / `buckets[].writers`): principals that may use the key
+ * for THIS bucket only. Each list becomes one key-policy statement scoped by `kms:ViaService` and the
+ * bucket's `kms:EncryptionContext:aws:s3:arn` (the bucket ARN with Bucket Keys, its object ARNs without).
+ */
+export const BucketAccessFields = {
+  readers: z
+    .array(BucketPrincipalArn)
+    .default([])
+    .refine(uniqueArns, { error: "must not list the same principal twice" })
+    .describe("IAM roles/users of the environment's account that may decrypt this bucket's objects (kms:Decrypt through S3, for this bucket only)."),
+  writers: z
+    .array(BucketPrincipalArn)
+    .default([])
+    .refine(uniqueArns, { error: "must not list the same principal twice" })
+    .describe(
+      "IAM roles/users of the environment's account that may write (and read back) this bucket's objects (kms:GenerateDataKey and kms:Decrypt through S3, for this bucket only; multipart uploads need Decrypt).",
+    ),
+} as const;
+
+/** A bucket of a blueprint whose key this stack owns or hands over: the settings plus per-bucket readers and writers. */
+export const SseKmsBucketSettingsSchema = BucketSettingsSchema.extend(BucketAccessFields);
+
+export type BucketSettings = z.output<typeof BucketSettingsSchema> & { readonly readers?: readonly string[]; readonly writers?: readonly string[] };
+export type SseKmsBucketSettings = z.output<typeof SseKmsBucketSettingsSchema>;
+
+/** A non-empty list of buckets with distinct names, each with its own readers and writers. */
 export const BucketListSchema = z
-  .array(BucketSettingsSchema)
+  .array(SseKmsBucketSettingsSchema)
   .min(1, { error: "list at least one bucket" })
   .superRefine((buckets, ctx) => {
     const seen = new Set<string>();
@@ -35,3 +61,56 @@ export const BucketListSchema = z
       seen.add(b.name);
     });
   });
+
+/**
+ * The rules between key-level principals and per-bucket readers/writers of one blueprint
+ * configuration (`{ key, buckets }`), for its schema's superRefine:
+ *
+ * - a key administrator is never a reader or writer (separation of duties: administrators get no
+ *   cryptographic action, not even for one bucket);
+ * - a key-level user is never a reader or writer: it already uses the key for every bucket, so a
+ *   per-bucket entry would confine nothing (remove it from `key.users` to confine it);
+ * - one principal is not both reader and writer of the same bucket: writers also get `kms:Decrypt`.
+ */
+export function checkBucketAccess(
+  config: {
+    readonly key: { readonly administrators?: readonly string[]; readonly users?: readonly string[] };
+    readonly buckets: readonly { readonly readers?: readonly string[]; readonly writers?: readonly string[] }[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const admins = new Set(config.key.administrators ?? []);
+  const users = new Set(config.key.users ?? []);
+  config.buckets.forEach((b, i) => {
+    for (const field of ["readers", "writers"] as const) {
+      (b[field] ?? []).forEach((arn, j) => {
+        if (admins.has(arn)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", i, field, j],
+            input: arn,
+            message: `separation of duties: ${arn} is a key administrator, and administrators get no cryptographic action; use a different principal for ${field === "readers" ? "reading" : "writing"}`,
+          });
+        } else if (users.has(arn)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", i, field, j],
+            input: arn,
+            message: `${arn} is a key-level user (key.users), which already uses the key for every bucket: remove it from key.users to confine it to this bucket, or from ${field}`,
+          });
+        }
+      });
+    }
+    const writers = new Set(b.writers ?? []);
+    (b.readers ?? []).forEach((arn, j) => {
+      if (writers.has(arn)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["buckets", i, "readers", j],
+          input: arn,
+          message: `${arn} is both reader and writer of this bucket: writers also get kms:Decrypt, so list it in writers only`,
+        });
+      }
+    });
+  });
+}

@@ -14,6 +14,9 @@ interface KeyBlock {
   /** The block's `administrators`, `users` (strings only; the schema reports the rest). */
   readonly administrators: readonly unknown[] | undefined;
   readonly users: readonly unknown[] | undefined;
+  /** A bucket's per-bucket `readers` and `writers`. */
+  readonly readers?: readonly unknown[] | undefined;
+  readonly writers?: readonly unknown[] | undefined;
   /** The account the key lives in: the environment's, or the `account` of the nearest enclosing block that names one. */
   readonly account: string;
   /** True when `account` comes from an enclosing block (e.g. a replication destination), not the environment. */
@@ -23,7 +26,7 @@ interface KeyBlock {
 const ACCOUNT = /^\d{12}$/;
 
 /**
- * Every object at any depth with an `administrators` or `users` array, with the account it belongs
+ * Every object at any depth with an `administrators`, `users`, `readers` or `writers` array, with the account it belongs
  * to. An object holding an `account` (12 digits), such as a replication `destination`, moves
  * everything below it into that account.
  */
@@ -40,11 +43,13 @@ export function keyBlocks(env: { account: string }): KeyBlock[] {
       account = obj.account;
       foreign = true;
     }
-    if (Array.isArray(obj.administrators) || Array.isArray(obj.users)) {
+    if (Array.isArray(obj.administrators) || Array.isArray(obj.users) || Array.isArray(obj.readers) || Array.isArray(obj.writers)) {
       out.push({
         path,
         administrators: Array.isArray(obj.administrators) ? obj.administrators : undefined,
         users: Array.isArray(obj.users) ? obj.users : undefined,
+        readers: Array.isArray(obj.readers) ? obj.readers : undefined,
+        writers: Array.isArray(obj.writers) ? obj.writers : undefined,
         account,
         foreign,
       });
@@ -63,7 +68,7 @@ export function principalAccount(arn: unknown): string | undefined {
 }
 
 /**
- * Key administrators and users must be principals of the key's own account.
+ * Key administrators and users, and buckets' readers and writers, must be principals of the key's own account.
  *
  * - An administrator from another account holds `kms:PutKeyPolicy` and `kms:ScheduleKeyDeletion`:
  *   a one-digit typo in an account id hands the key to a stranger. On a replication destination
@@ -100,6 +105,18 @@ export function checkKeyPrincipalAccounts(env: { account: string }, ctx: z.Refin
         message: `must be a principal of ${where}, not of account ${account}: the key policy pins kms:CallerAccount to the key's account, so this grant could never apply (check the account id for a typo)`,
       });
     });
+    for (const field of ["readers", "writers"] as const) {
+      (block[field] ?? []).forEach((arn, i) => {
+        const account = principalAccount(arn);
+        if (account === undefined || account === block.account) return;
+        ctx.addIssue({
+          code: "custom",
+          path: [...block.path, field, i],
+          input: arn,
+          message: `must be a role or user of ${where}, not of account ${account}: per-bucket key use is pinned to the key's account (kms:CallerAccount), so this grant could never apply (check the account id for a typo)`,
+        });
+      });
+    }
   }
 }
 

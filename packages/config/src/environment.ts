@@ -196,11 +196,15 @@ export function enabledBlueprints<B extends { readonly name: string }>(env: Envi
 
 /**
  * The claims of a blueprint made of one key and a list of buckets (`{ key: { alias }, buckets: [{ name }] }`):
- * the key's alias (environment account and region) and every bucket name.
+ * the key's alias (environment account and region), when the stack creates the key, and every bucket name.
+ * An existing key (`key.existingKeyArn`) has no alias of this stack.
  */
-export function keyAndBucketClaims(config: { readonly key: { readonly alias: string }; readonly buckets: readonly { readonly name: string }[] }): NameClaim[] {
+export function keyAndBucketClaims(config: {
+  readonly key: { readonly alias: string } | { readonly existingKeyArn: string };
+  readonly buckets: readonly { readonly name: string }[];
+}): NameClaim[] {
   return [
-    { kind: "alias", value: config.key.alias, path: ["key", "alias"] },
+    ...("alias" in config.key ? [{ kind: "alias", value: config.key.alias, path: ["key", "alias"] } satisfies NameClaim] : []),
     ...config.buckets.map((b, i): NameClaim => ({ kind: "bucket name", value: b.name, path: ["buckets", i, "name"] })),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AliasName, LogicalName, PrincipalArn } from "./primitives";
+import { AliasName, ExistingKeyArn, LogicalName, PrincipalArn, isFullKeyArn, isKnownRegion, partitionOf } from "./primitives";
 
 /** Every key spec KMS knows; S3 SSE-KMS accepts only SYMMETRIC_DEFAULT. */
 export const KEY_SPECS = [
@@ -125,3 +125,51 @@ export const KeySettingsSchema = KeySettingsFields.superRefine(checkKeySettings)
 
 export type KeySettings = z.output<typeof KeySettingsSchema>;
 export type KeySettingsInput = z.input<typeof KeySettingsSchema>;
+
+/**
+ * A key this stack does not create (`key: { "existingKeyArn": ... }`): no key or alias resource;
+ * the buckets' default encryption and bucket policy name this ARN. Its key policy belongs to its
+ * owner, who adds the statements of the generated hand-over (`docs/handover/<stack>.md`).
+ */
+export const ExistingKeySchema = z.strictObject({
+  existingKeyArn: ExistingKeyArn,
+  users: z
+    .array(PrincipalArn)
+    .default([])
+    .refine(uniqueArns, { error: "must not list the same principal twice" })
+    .describe(
+      "Principals that encrypt and decrypt through S3 for every bucket of this configuration (kms:ViaService): the hand-over asks the key owner to add them.",
+    ),
+});
+export type ExistingKeySettings = z.output<typeof ExistingKeySchema>;
+
+/** Whether a validated `key` block names an existing key rather than defining one. */
+export function isExistingKey<K extends object>(key: K | ExistingKeySettings): key is ExistingKeySettings {
+  return "existingKeyArn" in key && typeof (key as { existingKeyArn?: unknown }).existingKeyArn === "string";
+}
+
+/**
+ * The environment rule of an existing key: it must be in the environment's account, region and
+ * partition. S3 SSE-KMS needs the key in the bucket's region; a key of another account makes the
+ * buckets depend on a key policy this environment's account cannot govern (and the key-level users,
+ * pinned to this account, could never use it). Returns the problem, or undefined.
+ */
+export function existingKeyProblem(arn: string, env: { readonly account: string; readonly region: string; readonly partition: string }): string | undefined {
+  const [, partition, , region, account] = arn.split(":");
+  if (partition === env.partition && region === env.region && account === env.account) return undefined;
+  return `must be a key of the environment's account ${env.account} in ${env.region} (partition ${env.partition}), not of account ${account} in ${region} (partition ${partition}): S3 SSE-KMS needs the key in the bucket's region and account here; use a key (or a multi-Region replica) there`;
+}
+
+/**
+ * The `checkEnvironment` rule of a blueprint whose `key` may be an existing key: the key must be in
+ * the environment's account, region and partition (see {@link existingKeyProblem}).
+ */
+export function checkExistingKeyEnvironment(
+  config: { readonly key: object },
+  env: { readonly account: string; readonly region: string },
+  issue: (path: readonly (string | number)[], input: unknown, message: string) => void,
+): void {
+  if (!isExistingKey(config.key) || !isFullKeyArn(config.key.existingKeyArn) || !isKnownRegion(env.region)) return; // reported by the schema
+  const problem = existingKeyProblem(config.key.existingKeyArn, { account: env.account, region: env.region, partition: partitionOf(env.region) });
+  if (problem) issue(["key", "existingKeyArn"], config.key.existingKeyArn, problem);
+}

@@ -68,6 +68,17 @@ export const PrincipalArn = z
   })
   .describe("IAM principal ARN: arn:<partition>:iam::<account>:role/<name>, user/<name> or root.");
 
+/**
+ * An IAM role or user that may read or write one bucket (`buckets[].readers` / `writers`). Not the
+ * account root: naming the root would let every IAM policy of the account grant use of the key.
+ */
+export const BucketPrincipalArn = z
+  .string({ error: "must be an IAM role or user ARN string" })
+  .regex(new RegExp(`^arn:${ARN_PARTITION}:iam::\\d{12}:(role${IAM_PATH}${IAM_NAME}|user${IAM_PATH}${IAM_NAME})$`), {
+    error: "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/app (not the account root, no wildcards, no assumed-role session ARNs)",
+  })
+  .describe("IAM role or user ARN: arn:<partition>:iam::<account>:role/<name> or user/<name>.");
+
 /** An IAM role ARN (for provider `assume_role`). */
 export const RoleArn = z
   .string({ error: "must be an IAM role ARN string" })
@@ -81,6 +92,38 @@ export const KmsKeyArn = z
   .regex(new RegExp(`^arn:${ARN_PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/(mrk-)?[0-9a-f-]{32,36}$`), {
     error: "must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
   });
+
+/**
+ * A key ARN this stack does not create (`key.existingKeyArn`): a full key ARN, never an alias ARN
+ * (the bucket policy compares the key ARN S3 receives, and an alias can be re-pointed to another key
+ * without this stack knowing) and never a bare key id (it names no account, region or partition).
+ * Multi-Region keys (`mrk-`) are accepted: the ARN names the primary or replica in its own region,
+ * and each of them has its own key policy.
+ */
+const EXISTING_KEY_ARN = new RegExp(
+  `^arn:${ARN_PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
+);
+/** Whether a string is a full key ARN as {@link ExistingKeyArn} accepts it. */
+export const isFullKeyArn = (arn: unknown): arn is string => typeof arn === "string" && EXISTING_KEY_ARN.test(arn);
+export const ExistingKeyArn = z
+  .string({ error: "must be a KMS key ARN string" })
+  .superRefine((arn, ctx) => {
+    if (/^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(arn)) {
+      ctx.addIssue({
+        code: "custom",
+        input: arn,
+        message:
+          "is an alias ARN: give the key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); an alias can be re-pointed to another key without this stack knowing",
+      });
+    } else if (!EXISTING_KEY_ARN.test(arn)) {
+      ctx.addIssue({
+        code: "custom",
+        input: arn,
+        message: "must be a full KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not a key id or alias)",
+      });
+    }
+  })
+  .describe("ARN of an existing symmetric KMS key in the environment's account and region: arn:<partition>:kms:<region>:<account>:key/<key id>.");
 
 /** An S3 bucket ARN: `arn:<partition>:s3:::<bucket>`. */
 export const BucketArn = z

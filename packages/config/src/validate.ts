@@ -95,7 +95,9 @@ export function problemsFrom(source: string, input: unknown, issues: readonly z.
     } else if (issue.code === "invalid_union" && issue.errors.length > 0) {
       // Report the branch that got furthest rather than a bare "invalid input". The branch's
       // issue paths are relative to the union: prefix them with the union's own path.
-      const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
+      // A branch that misses a required field the input does not have is a worse match than one
+      // that only finds fault with values (e.g. `key` as a key definition vs `{ existingKeyArn }`).
+      const best = [...issue.errors].sort((a, b) => missing(a, input, issue.path) - missing(b, input, issue.path) || depth(b) - depth(a))[0] ?? [];
       if (best.length === 0) out.push(plain(source, input, issue));
       else
         out.push(
@@ -110,6 +112,11 @@ export function problemsFrom(source: string, input: unknown, issues: readonly z.
     }
   }
   return out;
+}
+
+/** How many of a union branch's issues are required fields absent from the input. */
+function missing(issues: readonly z.core.$ZodIssue[], input: unknown, at: readonly PropertyKey[]): number {
+  return issues.filter((i) => i.code === "invalid_type" && valueAt(input, [...at, ...i.path]) === undefined).length;
 }
 
 function depth(issues: readonly z.core.$ZodIssue[]): number {

@@ -4,7 +4,8 @@ import { ConstructPropError } from "@sse-kms/construct-kit";
 import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, type PolicyStatement, cryptographicActionsIn } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { EncryptionKey, type EncryptionKeyProps, KEY_POLICY_MAX_BYTES } from "./key";
+import { ExistingKey } from "./existing-key";
+import { EncryptionKey, type EncryptionKeyProps, KEY_POLICY_MAX_BYTES, bucketAccessStatementsFor } from "./key";
 
 const ACCOUNT = "123456789012";
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
@@ -557,5 +558,41 @@ describe("KMS's 32 KB key-policy limit", () => {
     for (let i = 0; i < 300; i++) key.scopeUseToBucket(`arn:aws:s3:::${`b${i}-`.padEnd(63, "x")}`);
     expect(key.node.validate()).toEqual([expect.stringContaining("plain/Key: policy must fit KMS's 32768-byte key-policy limit")]);
     expect(() => Testing.synth(stack)).not.toThrow();
+  });
+});
+
+describe("ExistingKey (a key this stack does not own)", () => {
+  const ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+  test("exposes the literal ARN and key id, writes no resource, and collects the hand-over statements", () => {
+    const stack = newStack();
+    const key = new ExistingKey(stack, "Key", { keyArn: ARN, account: ACCOUNT, region: "eu-west-1", users: [APP] });
+    expect(key.keyArn).toBe(ARN);
+    expect(key.keyId).toBe("1234abcd-12ab-34cd-56ef-1234567890ab");
+    key.scopeUseToBucket("arn:aws:s3:::a-bucket");
+    key.grantBucketAccess({ bucketArn: "arn:aws:s3:::a-bucket", readers: [`arn:aws:iam::${ACCOUNT}:role/r`] });
+    key.grantBucketAccess({ bucketArn: "arn:aws:s3:::b-bucket" });
+    expect(key.handoverStatements().map((s) => s.Sid)).toEqual(["KeyUseViaS3", "ReadViaS3ABucket"]);
+    expect(synth(stack).resource).toBeUndefined();
+  });
+
+  test.each([
+    ["an alias ARN", `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/data`, /must be a full KMS key ARN/],
+    ["another account", ARN.replace(ACCOUNT, "999999999999"), /must be a key of the environment's account 123456789012 in eu-west-1/],
+    ["another region", ARN.replace("eu-west-1", "us-east-1"), /not of account 123456789012 in us-east-1/],
+  ])("refuses %s, naming the construct path and prop", (_what, keyArn, message) => {
+    expect(() => new ExistingKey(newStack(), "Key", { keyArn, account: ACCOUNT, region: "eu-west-1" })).toThrow(message);
+  });
+});
+
+describe("bucketAccessStatementsFor", () => {
+  test("gives two buckets whose names map to the same Sid part distinct Sids", () => {
+    const scope = { partition: "aws", account: ACCOUNT, region: "eu-west-1" };
+    const r = [`arn:aws:iam::${ACCOUNT}:role/r`];
+    const sids = bucketAccessStatementsFor(scope, [
+      { bucketArn: "arn:aws:s3:::a-b", readers: r },
+      { bucketArn: "arn:aws:s3:::a.b", readers: r },
+    ]).map((s) => s.Sid);
+    expect(sids).toEqual(["ReadViaS3AB", "ReadViaS3AB2"]);
   });
 });

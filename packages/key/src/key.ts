@@ -1,9 +1,12 @@
 import { type KeySettings, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf } from "@sse-kms/config";
 import { ConstructPropError, moveFrom, requireKnownRegion, requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
 import {
+  type BucketKeyAccess,
   type KeyScope,
   type PolicyDocument,
   type PolicyStatement,
+  bucketAccessStatements,
+  bucketSidPart,
   keyAdministratorsStatement,
   keyUseViaS3Statement,
   policyDocument,
@@ -98,6 +101,25 @@ export interface IEncryptionKey {
   readonly partition: string;
   /** Scope key use to objects of this bucket (S3 encryption context). */
   scopeUseToBucket(bucketArn: string): void;
+  /**
+   * Per-bucket key use: readers get `kms:Decrypt`, writers `kms:GenerateDataKey` + `kms:Decrypt`,
+   * only through S3 and only with this bucket's encryption context.
+   */
+  grantBucketAccess(access: BucketKeyAccess): void;
+}
+
+/**
+ * The key-policy statements of per-bucket access, one or two per bucket, with Sids unique across
+ * the buckets (a numeric suffix when two bucket names give the same Sid part, e.g. `a-b` and `a.b`).
+ */
+export function bucketAccessStatementsFor(scope: KeyScope, grants: readonly BucketKeyAccess[]): PolicyStatement[] {
+  const used = new Map<string, number>();
+  return grants.flatMap((g) => {
+    const base = bucketSidPart(g.bucketArn);
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    return bucketAccessStatements(scope, g, n === 1 ? base : `${base}${n}`);
+  });
 }
 
 /**
@@ -122,6 +144,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   private readonly props: EncryptionKeyProps;
   private readonly extraStatements: PolicyStatement[] = [];
   private readonly bucketScope: string[] = [];
+  private readonly bucketGrants: BucketKeyAccess[] = [];
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -199,6 +222,32 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     if (!this.bucketScope.includes(bucketArn)) this.bucketScope.push(bucketArn);
   }
 
+  grantBucketAccess(access: BucketKeyAccess): void {
+    const path = this.node.path;
+    for (const [prop, list] of [
+      ["readers", access.readers ?? []],
+      ["writers", access.writers ?? []],
+    ] as const) {
+      for (const arn of list) {
+        requireProp(/^arn:[a-z-]+:iam::\d{12}:(role|user)\/.+$/.test(arn) && arn.split(":")[4] === this.account, {
+          constructPath: path,
+          prop: `${prop} of ${access.bucketArn}`,
+          rule: `must hold IAM role or user ARNs of the key's account ${this.account}`,
+          received: arn,
+          fix: `use a role or user of account ${this.account}, such as arn:${this.partition}:iam::${this.account}:role/app`,
+        });
+        requireProp(!this.administrators.includes(arn), {
+          constructPath: path,
+          prop: `${prop} of ${access.bucketArn}`,
+          rule: "must not include a key administrator (separation of duties: administrators get no cryptographic action)",
+          received: arn,
+          fix: "use different principals for administration and use",
+        });
+      }
+    }
+    if ((access.readers ?? []).length + (access.writers ?? []).length > 0) this.bucketGrants.push(access);
+  }
+
   /**
    * Construct validation (run by cdktf at synth, after every statement has been added): the
    * rendered key policy must fit KMS's 32 KB key-policy limit (each bucket scoped through the
@@ -212,7 +261,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       new ConstructPropError({
         constructPath: this.node.path,
         prop: "policy",
-        rule: `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals`,
+        rule: `must fit KMS's ${KEY_POLICY_MAX_BYTES}-byte key-policy limit: it is ${bytes} bytes with ${this.bucketScope.length} buckets scoped to the key and ${this.users.length + this.administrators.length} named principals${this.bucketGrants.length > 0 ? ` (${this.bucketGrants.length} buckets with their own readers or writers)` : ""}`,
         received: `${bytes} bytes`,
         fix: "spread the buckets over several keys (one key block per group of buckets), or name fewer principals",
       }).message,
@@ -228,6 +277,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     if (this.users.length > 0) {
       statements.push(keyUseViaS3Statement({ principals: this.users, scope: this.scope, bucketArns: this.bucketScope }));
     }
+    statements.push(...bucketAccessStatementsFor(this.scope, this.bucketGrants));
     statements.push(...this.extraStatements);
     return policyDocument(statements);
   }

@@ -2,8 +2,12 @@ import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, cryptographicActionsIn } from ".
 import { accountRootArn, bucketArn, bucketObjectsArn, roleArn, s3ViaService } from "./arn";
 import { actionsOf, canonicalStatement } from "./document";
 import {
+  BUCKET_READER_ACTIONS,
+  BUCKET_WRITER_ACTIONS,
   S3_ENCRYPTION_CONTEXT_KEY,
   type KeyScope,
+  bucketAccessStatements,
+  bucketSidPart,
   keyAdminActions,
   keyAdministratorsStatement,
   keyUseViaS3Statement,
@@ -156,5 +160,48 @@ describe("keyUseViaS3Statement", () => {
       "arn:aws:s3:::zeta",
       "arn:aws:s3:::zeta/*",
     ]);
+  });
+});
+
+describe("bucketAccessStatements (per-bucket readers and writers)", () => {
+  const A = "arn:aws:s3:::acme-dev-data-111111111111";
+  const READER = "arn:aws:iam::111111111111:role/reader";
+  const WRITER = "arn:aws:iam::111111111111:user/writer";
+
+  it("derives the Sid from the bucket name", () => {
+    expect(bucketSidPart(A)).toBe("AcmeDevData111111111111");
+    expect(bucketSidPart("arn:aws:s3:::logs.example-1")).toBe("LogsExample1");
+  });
+
+  it("gives readers Decrypt and writers GenerateDataKey + Decrypt, via S3, from the account, for this bucket's context only", () => {
+    const [read, write] = bucketAccessStatements(scope, { bucketArn: A, readers: [READER], writers: [WRITER] });
+    expect(read).toEqual({
+      Sid: "ReadViaS3AcmeDevData111111111111",
+      Effect: "Allow",
+      Principal: { AWS: [READER] },
+      Action: [...BUCKET_READER_ACTIONS],
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:CallerAccount": "111111111111", "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        StringLike: { [S3_ENCRYPTION_CONTEXT_KEY]: [A, `${A}/*`] },
+      },
+    });
+    expect(read!.Action).toEqual(["kms:Decrypt"]);
+    expect(write!.Sid).toBe("WriteViaS3AcmeDevData111111111111");
+    expect(write!.Principal).toEqual({ AWS: [WRITER] });
+    expect(write!.Action).toEqual([...BUCKET_WRITER_ACTIONS]);
+    expect(actionsOf(write!).sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    expect(write!.Condition).toEqual(read!.Condition);
+  });
+
+  it("emits nothing for a bucket without readers or writers, and only the list that is set", () => {
+    expect(bucketAccessStatements(scope, { bucketArn: A })).toEqual([]);
+    expect(bucketAccessStatements(scope, { bucketArn: A, writers: [WRITER] }).map((s) => s.Sid)).toEqual(["WriteViaS3AcmeDevData111111111111"]);
+    expect(bucketAccessStatements(scope, { bucketArn: A, readers: [READER] }, "X").map((s) => s.Sid)).toEqual(["ReadViaS3X"]);
+  });
+
+  it("never grants Encrypt, ReEncrypt or CreateGrant", () => {
+    const all = bucketAccessStatements(scope, { bucketArn: A, readers: [READER], writers: [WRITER] }).flatMap(actionsOf);
+    for (const a of ["kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant"]) expect(all).not.toContain(a);
   });
 });

@@ -100,3 +100,53 @@ export function keyUseViaS3Statement(o: KeyUseViaS3Options): PolicyStatement {
     Condition: condition,
   };
 }
+
+/** What a per-bucket reader may do with the key: read objects (S3 calls `kms:Decrypt`). */
+export const BUCKET_READER_ACTIONS = ["kms:Decrypt"] as const;
+/** What a per-bucket writer may do: write (`kms:GenerateDataKey`) and read back; multipart uploads need `kms:Decrypt` too. */
+export const BUCKET_WRITER_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
+
+/** Per-bucket key use: the principals that read or write one bucket's objects. */
+export interface BucketKeyAccess {
+  /** The bucket ARN (a literal). */
+  readonly bucketArn: string;
+  /** Roles/users that may decrypt this bucket's objects. @default [] */
+  readonly readers?: readonly string[];
+  /** Roles/users that may write this bucket's objects (and read them back). @default [] */
+  readonly writers?: readonly string[];
+}
+
+/** The Sid part of a bucket name: its letters and digits, each `-`/`.`-separated part capitalised (`acme-dev-data` -> `AcmeDevData`). */
+export function bucketSidPart(bucketArn: string): string {
+  const name = bucketArn.split(":::")[1] ?? bucketArn;
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p.length > 0)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join("");
+}
+
+/**
+ * The key-policy statements of per-bucket readers and writers (0, 1 or 2): `kms:Decrypt` for
+ * readers, `kms:GenerateDataKey` + `kms:Decrypt` for writers, each only through S3 in the key's
+ * region (`kms:ViaService`), only from the key's account (`kms:CallerAccount`) and only with this
+ * bucket's encryption context (`kms:EncryptionContext:aws:s3:arn` = the bucket ARN with Bucket
+ * Keys, an object ARN under it without), so a reader of one bucket cannot decrypt another bucket's
+ * objects under the same key. Sids: `ReadViaS3<Bucket>`, `WriteViaS3<Bucket>` (`sidSuffix` overrides `<Bucket>`).
+ */
+export function bucketAccessStatements(scope: KeyScope, access: BucketKeyAccess, sidSuffix = bucketSidPart(access.bucketArn)): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  const readers = access.readers ?? [];
+  const writers = access.writers ?? [];
+  if (readers.length > 0) {
+    out.push(
+      keyUseViaS3Statement({ sid: `ReadViaS3${sidSuffix}`, principals: readers, scope, bucketArns: [access.bucketArn], actions: BUCKET_READER_ACTIONS }),
+    );
+  }
+  if (writers.length > 0) {
+    out.push(
+      keyUseViaS3Statement({ sid: `WriteViaS3${sidSuffix}`, principals: writers, scope, bucketArns: [access.bucketArn], actions: BUCKET_WRITER_ACTIONS }),
+    );
+  }
+  return out;
+}

@@ -2,6 +2,9 @@
  * The access proofs every single-key SSE-KMS blueprint must meet (docs/architecture.md, testing layer 4):
  * the synthesized key and bucket policies are fed to the IAM policy simulator and each proof
  * asserts the exact decision kind. Used by the customer-managed and imported-material blueprints.
+ * Per-bucket readers and writers are proven confined to their bucket: allowed through S3 with that
+ * bucket's encryption context (bucket ARN and object ARN forms), denied with any other bucket's and
+ * denied outside S3.
  *
  * Request model: the KMS side of SSE-KMS is a KMS request by the caller with
  * kms:ViaService = s3.<region>.amazonaws.com, kms:CallerAccount = the caller's account and
@@ -12,17 +15,30 @@ import { type AccessRequest, type ViaS3 } from "./request";
 import { allowActions, allowAll } from "./policy";
 import { registerAccessMatchers } from "./matchers";
 import { simulateAccess } from "./simulate";
+import type { StackInput } from "./stacks";
 
 /** What the proofs need to know about one synthesized stack. */
 export interface SseKmsProofSubject {
-  /** The synthesized stack (cdk.tf.json text). */
-  readonly stack: string;
+  /**
+   * The synthesized stack (cdk.tf.json text), or several: for a key the stack does not own, the
+   * stack and a model of the key owner's stack (its key policy with the hand-over statements added).
+   */
+  readonly stack: StackInput;
   readonly env: { readonly account: string; readonly region: string };
   /** Terraform address of the key, e.g. `aws_kms_key.data` or `aws_kms_external_key.byok`. */
   readonly keyAddress: string;
   readonly users: readonly string[];
   readonly administrators: readonly string[];
-  readonly buckets: readonly { readonly name: string; readonly requireEncryptionHeader: boolean }[];
+  readonly buckets: readonly {
+    readonly name: string;
+    readonly requireEncryptionHeader: boolean;
+    /** Per-bucket readers (kms:Decrypt for this bucket only). @default [] */
+    readonly readers?: readonly string[];
+    /** Per-bucket writers (kms:GenerateDataKey + kms:Decrypt for this bucket only). @default [] */
+    readonly writers?: readonly string[];
+  }[];
+  /** The key ARN as the bucket policies name it. @default the reference `${<keyAddress>.arn}` */
+  readonly bucketPolicyKeyArn?: string;
 }
 
 /** Declares the proofs (describe/test blocks) for one stack. */
@@ -75,6 +91,61 @@ export function sseKmsAccessProofs(o: SseKmsProofSubject): void {
       await expect(stack).toDeny(kms(user, "kms:ScheduleKeyDeletion"), "implicit");
     });
   });
+
+  const elsewhere = `acme-elsewhere-${env.account}`;
+  const readerRows = o.buckets.flatMap((b) => (b.readers ?? []).map((r) => [r, b.name] as const));
+  const writerRows = o.buckets.flatMap((b) => (b.writers ?? []).map((w) => [w, b.name] as const));
+  const others = (bucket: string) => [...bucketNames.filter((n) => n !== bucket), elsewhere];
+  const contexts = ["bucket", "object"] as const;
+
+  if (readerRows.length > 0) {
+    describe("per-bucket readers", () => {
+      test.each(readerRows)("%s may decrypt through S3 for its bucket %s (Bucket Key and object ARN contexts)", async (reader, bucket) => {
+        for (const encryptionContext of contexts) await expect(stack).toAllow(kms(reader, "kms:Decrypt", { viaS3: via(bucket, { encryptionContext }) }));
+      });
+
+      test.each(readerRows)("%s (reader of %s) cannot decrypt with another bucket's encryption context, even with allow-all IAM", async (reader, bucket) => {
+        for (const other of others(bucket)) {
+          for (const encryptionContext of contexts) {
+            await expect(stack).toDeny(kms(reader, "kms:Decrypt", { identityPolicies: [allowAll], viaS3: via(other, { encryptionContext }) }), "implicit");
+          }
+        }
+      });
+
+      test.each(readerRows)("%s (reader of %s) cannot decrypt directly (no kms:ViaService), even with its bucket's context", async (reader, bucket) => {
+        const r = kms(reader, "kms:Decrypt", { identityPolicies: [allowAll], context: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${bucket}` } });
+        await expect(stack).toDeny(r, "implicit");
+      });
+
+      test.each(readerRows)("%s (reader of %s) cannot write: no kms:GenerateDataKey, no key administration", async (reader, bucket) => {
+        await expect(stack).toDeny(kms(reader, "kms:GenerateDataKey", { identityPolicies: [allowAll], viaS3: via(bucket) }), "implicit");
+        await expect(stack).toDeny(kms(reader, "kms:PutKeyPolicy"), "implicit"); // the key policy names it for no administration
+      });
+    });
+  }
+
+  if (writerRows.length > 0) {
+    describe("per-bucket writers", () => {
+      test.each(writerRows)("%s may GenerateDataKey and Decrypt through S3 for its bucket %s (both context forms)", async (writer, bucket) => {
+        for (const action of kmsUse) {
+          for (const encryptionContext of contexts) await expect(stack).toAllow(kms(writer, action, { viaS3: via(bucket, { encryptionContext }) }));
+        }
+      });
+
+      test.each(writerRows)("%s (writer of %s) can neither write nor read another bucket's objects, even with allow-all IAM", async (writer, bucket) => {
+        for (const other of others(bucket)) {
+          for (const action of kmsUse) await expect(stack).toDeny(kms(writer, action, { identityPolicies: [allowAll], viaS3: via(other) }), "implicit");
+        }
+      });
+
+      test.each(writerRows)("%s (writer of %s) cannot use the key directly (no kms:ViaService)", async (writer, bucket) => {
+        for (const action of kmsUse) {
+          const r = kms(writer, action, { identityPolicies: [allowAll], context: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${bucket}` } });
+          await expect(stack).toDeny(r, "implicit");
+        }
+      });
+    });
+  }
 
   describe("key administrators", () => {
     test.each(
@@ -131,7 +202,7 @@ export function sseKmsAccessProofs(o: SseKmsProofSubject): void {
       context,
     });
     const kmsHeader = { "s3:x-amz-server-side-encryption": "aws:kms" };
-    const ownKey = { ...kmsHeader, "s3:x-amz-server-side-encryption-aws-kms-key-id": `\${${keyAddress}.arn}` };
+    const ownKey = { ...kmsHeader, "s3:x-amz-server-side-encryption-aws-kms-key-id": o.bucketPolicyKeyArn ?? `\${${keyAddress}.arn}` };
 
     async function deniedBy(request: AccessRequest, sid: string): Promise<void> {
       const r = await simulateAccess(stack, request);

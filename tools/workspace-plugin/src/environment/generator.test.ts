@@ -217,6 +217,12 @@ describe("refusals: the lines of npm run validate", () => {
         /^apps\/qa\/environment.json: blueprints.customer-managed.key.administrators\[0\]: .*\(got "arn:aws:iam::123:role\/platform-key-admin"\)$/,
       ),
       expect.stringMatching(/^apps\/qa\/environment.json: blueprints.customer-managed.key.users\[0\]: .*\(got "arn:aws:iam::123:role\/app-data"\)$/),
+      expect.stringMatching(
+        /^apps\/qa\/environment.json: blueprints.customer-managed.buckets\[0\].readers\[0\]: .*\(got "arn:aws:iam::123:role\/app-data-reader"\)$/,
+      ),
+      expect.stringMatching(
+        /^apps\/qa\/environment.json: blueprints.customer-managed.buckets\[0\].writers\[0\]: .*\(got "arn:aws:iam::123:role\/app-data-writer"\)$/,
+      ),
     ]);
   });
 

@@ -1,0 +1,3 @@
+import { environmentSuite } from "@sse-kms/blueprint-catalog";
+
+environmentSuite(__dirname);

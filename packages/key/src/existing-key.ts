@@ -1,0 +1,112 @@
+import { dnsSuffixOf, existingKeyProblem, partitionOf } from "@sse-kms/config";
+import { requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
+import { type BucketKeyAccess, type KeyScope, type PolicyStatement, canonicalStatement, keyUseViaS3Statement } from "@sse-kms/policy";
+import { Construct } from "constructs";
+import { type IEncryptionKey, bucketAccessStatementsFor } from "./key";
+
+const KEY_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** Properties of an {@link ExistingKey}. */
+export interface ExistingKeyProps {
+  /** The key ARN (`arn:<partition>:kms:<region>:<account>:key/<key id>`); never an alias ARN or a bare key id. */
+  readonly keyArn: string;
+  /** The account of the stack: the key must belong to it. */
+  readonly account: string;
+  /** The region of the stack and its buckets: the key must be there (S3 SSE-KMS needs key and bucket in one region). */
+  readonly region: string;
+  /** Key-level users the owner is asked to add: `kms:Decrypt` and `kms:GenerateDataKey` via S3 for every bucket of this stack. @default [] */
+  readonly users?: readonly string[];
+}
+
+/**
+ * A KMS key this stack does not create or govern (aws-cdk's `Key.fromKeyArn`): the buckets encrypt
+ * with its literal ARN and their bucket policies name it, but no key, alias or key policy is
+ * written. What the stack would have put in the key policy (key-level users, per-bucket readers and
+ * writers, each scoped to this stack's buckets) is collected as {@link handoverStatements} for the
+ * key's owner to add.
+ */
+export class ExistingKey extends Construct implements IEncryptionKey {
+  readonly keyArn: string;
+  readonly keyId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly users: readonly string[];
+  private readonly bucketScope: string[] = [];
+  private readonly bucketGrants: BucketKeyAccess[] = [];
+
+  constructor(scope: Construct, id: string, props: ExistingKeyProps) {
+    super(scope, id);
+    const path = this.node.path;
+    requireKnownRegion(path, "region", props.region);
+    const m = KEY_ARN.exec(props.keyArn);
+    requireProp(m !== null, {
+      constructPath: path,
+      prop: "keyArn",
+      rule: "must be a full KMS key ARN (not an alias ARN or a bare key id)",
+      received: props.keyArn,
+      fix: "use arn:<partition>:kms:<region>:<account>:key/<key id>",
+    });
+    const problem = existingKeyProblem(props.keyArn, { account: props.account, region: props.region, partition: partitionOf(props.region) });
+    requireProp(problem === undefined, {
+      constructPath: path,
+      prop: "keyArn",
+      rule: problem ?? "",
+      received: props.keyArn,
+      fix: `use a key of account ${props.account} in ${props.region}`,
+    });
+    this.keyArn = props.keyArn;
+    this.keyId = m![4]!;
+    this.account = props.account;
+    this.region = props.region;
+    this.partition = partitionOf(props.region);
+    this.users = props.users ?? [];
+  }
+
+  /** Where the key lives, for policy builders. */
+  get scope(): KeyScope {
+    return { partition: this.partition, account: this.account, region: this.region, dnsSuffix: dnsSuffixOf(partitionOf(this.region)) };
+  }
+
+  scopeUseToBucket(bucketArn: string): void {
+    if (!this.bucketScope.includes(bucketArn)) this.bucketScope.push(bucketArn);
+  }
+
+  grantBucketAccess(access: BucketKeyAccess): void {
+    if ((access.readers ?? []).length + (access.writers ?? []).length > 0) this.bucketGrants.push(access);
+  }
+
+  /** The buckets that encrypt with the key, in the order they were added. */
+  get bucketArns(): readonly string[] {
+    return [...this.bucketScope];
+  }
+
+  /**
+   * The statements the key's owner adds to the key policy (canonical form, literal ARNs, no
+   * Terraform reference): key-level users for every bucket of this stack (`KeyUseViaS3`) and the
+   * per-bucket readers and writers. Call after the buckets are built.
+   */
+  handoverStatements(): PolicyStatement[] {
+    return existingKeyHandoverStatements(this.scope, { users: this.users, bucketArns: this.bucketScope, grants: this.bucketGrants });
+  }
+}
+
+/**
+ * The key-policy statements an existing key's owner adds for a stack (pure): key-level `users`
+ * through S3 for every one of `bucketArns` (`KeyUseViaS3`), then each bucket's readers and writers
+ * (`ReadViaS3<Bucket>`, `WriteViaS3<Bucket>`), in canonical form with literal ARNs.
+ */
+export function existingKeyHandoverStatements(
+  scope: KeyScope,
+  o: { readonly users: readonly string[]; readonly bucketArns: readonly string[]; readonly grants: readonly BucketKeyAccess[] },
+): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  if (o.users.length > 0) statements.push(keyUseViaS3Statement({ principals: o.users, scope, bucketArns: o.bucketArns }));
+  statements.push(
+    ...bucketAccessStatementsFor(
+      scope,
+      o.grants.filter((g) => (g.readers ?? []).length + (g.writers ?? []).length > 0),
+    ),
+  );
+  return statements.map(canonicalStatement);
+}
