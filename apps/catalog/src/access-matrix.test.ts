@@ -1,4 +1,6 @@
-import { type EnvironmentConfig } from "@sse-kms/config";
+import { type EnvironmentConfig, parseEnvironment } from "@sse-kms/config";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { type EnvironmentStack } from "@sse-kms/stack";
 import { Testing } from "cdktf";
 import {
@@ -11,7 +13,7 @@ import {
   renderAccessMatrix,
 } from "./access-matrix";
 import { findRepoRoot, loadEnvironments } from "./app";
-import { buildEnvironment } from "./catalog";
+import { EnvironmentSchema, buildEnvironment } from "./catalog";
 
 const ENVIRONMENTS = loadEnvironments(findRepoRoot(__dirname));
 const build = (env: EnvironmentConfig): EnvironmentStack[] => buildEnvironment(Testing.app({ stackTraces: false }), env);
@@ -104,8 +106,20 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access matri
   });
 });
 
-describe("per-bucket readers and writers in the matrix (dev: two buckets under one key)", () => {
-  const dev = ENVIRONMENTS.find((e) => e.name === "dev")!;
+describe("per-bucket readers and writers in the matrix (a fixture: two buckets under one key)", () => {
+  // The catalog fixture with a second bucket and a reader and a writer per bucket (not a shipped
+  // environment: a fork may change those).
+  const raw = JSON.parse(readFileSync(join(__dirname, "../fixtures/environment.json"), "utf8")) as {
+    account: string;
+    blueprints: { "customer-managed": { buckets: Array<{ name: string; readers?: string[]; writers?: string[] }> } };
+  };
+  const role = (name: string) => `arn:aws:iam::${raw.account}:role/${name}`;
+  const [first] = raw.blueprints["customer-managed"].buckets;
+  raw.blueprints["customer-managed"].buckets = [
+    { name: first!.name, readers: [role("data-reader")], writers: [role("data-writer")] },
+    { name: `acme-fixture-reports-${raw.account}`, readers: [role("reports-reader")], writers: [role("reports-writer")] },
+  ];
+  const dev = parseEnvironment(EnvironmentSchema, raw, "apps/catalog/fixtures/environment.json (two buckets)");
   let matrix: AccessMatrix;
   beforeAll(async () => {
     matrix = await computeAccessMatrix(build(dev));
@@ -113,7 +127,7 @@ describe("per-bucket readers and writers in the matrix (dev: two buckets under o
   const buckets = () => (dev.blueprints["customer-managed"]?.buckets ?? []).map((b) => ({ name: b.name, readers: b.readers, writers: b.writers }));
   const table = (bucket: string) => matrix.tables.find((t) => t.title.startsWith(`Bucket \`${bucket}\``))!;
 
-  test("dev ships two buckets, each with a reader and a writer", () => {
+  test("the fixture has two buckets, each with a reader and a writer", () => {
     expect(buckets().length).toBeGreaterThanOrEqual(2);
     for (const b of buckets()) expect(b.readers.length * b.writers.length).toBeGreaterThan(0);
   });

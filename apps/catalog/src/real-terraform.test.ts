@@ -287,23 +287,41 @@ if (!availability.available) {
 }
 
 describe("adoption helpers (no Terraform needed)", () => {
-  const adopting = stacks.find((s) => s.name === "staging-customer-managed");
+  // A fixture (not a shipped environment, which a fork may change): one adopted bucket beside a new one.
+  const app = Testing.app({ stackTraces: false });
+  const [fixtureStack] = buildEnvironment(
+    app,
+    parseEnvironment(EnvironmentSchema, {
+      name: "adopt",
+      account: "123456789012",
+      region: "eu-west-1",
+      awsProviderVersion: "5.100.0",
+      backend: { type: "local" },
+      blueprints: {
+        "customer-managed": {
+          key: { name: "data", alias: "alias/adopt-data", administrators: ["arn:aws:iam::123456789012:role/admin"] },
+          buckets: [{ name: "acme-adopt-existing-123456789012", adopt: true }, { name: "acme-adopt-new-123456789012" }],
+        },
+      },
+    }),
+  );
+  const adopting = { name: fixtureStack!.node.id, json: Testing.synth(fixtureStack!) };
 
-  test("a shipped environment adopts a bucket (staging reports): its stack imports that bucket only", () => {
-    expect(adopting).toBeDefined();
-    expect(new Set(importBlocks(adopting!.json).map((i) => i.id))).toEqual(new Set(["acme-staging-reports-222222222222"]));
+  test("an adopted bucket's stack imports that bucket (and its configuration resources) only", () => {
+    expect(new Set(importBlocks(adopting.json).map((i) => i.id))).toEqual(new Set(["acme-adopt-existing-123456789012"]));
+    expect(importBlocks(adopting.json).length).toBeGreaterThan(1);
   });
 
   test("withoutImports removes only the import blocks", () => {
-    const json = JSON.parse(adopting!.json) as Record<string, unknown>;
-    const stripped = JSON.parse(withoutImports(adopting!.json)) as Record<string, unknown>;
+    const json = JSON.parse(adopting.json) as Record<string, unknown>;
+    const stripped = JSON.parse(withoutImports(adopting.json)) as Record<string, unknown>;
     expect(stripped).not.toHaveProperty("import");
     expect(stripped).toEqual(Object.fromEntries(Object.entries(json).filter(([k]) => k !== "import")));
   });
 
   test("adoptionTestFile overrides every import target in a plan-only run", () => {
-    const file = adoptionTestFile(adopting!.json);
-    for (const i of importBlocks(adopting!.json)) expect(file).toContain(`    target = ${i.to}\n    values = {\n      id = ${JSON.stringify(i.id)}\n`);
+    const file = adoptionTestFile(adopting.json);
+    for (const i of importBlocks(adopting.json)) expect(file).toContain(`    target = ${i.to}\n    values = {\n      id = ${JSON.stringify(i.id)}\n`);
     expect(file).toContain("command = plan");
     expect(file).toContain("override_during = plan");
     expect(file).toContain("    target = aws_kms_key.data\n"); // the key ARN the SSE rule and the policy reference
