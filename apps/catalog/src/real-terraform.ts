@@ -7,6 +7,7 @@ import {
   isJsonObject,
   parsePlan,
   pinnedAwsVersion,
+  stateDocument,
 } from "@sse-kms/testing";
 
 /**
@@ -21,6 +22,12 @@ export interface TierStack {
   readonly json: string;
   /** A cross-account replication stack: also runs `terraform test` with mocked providers. @default false */
   readonly replication?: boolean;
+  /**
+   * State entries of this stack's module in the combined run (`module.<name>`, e.g. from
+   * `priorStateFromConfig`): the run then plans against that state, with `-refresh=false` (nothing
+   * can be read from AWS offline). @default none: the stack is planned from empty
+   */
+  readonly priorState?: readonly unknown[];
 }
 
 /** One stack's outcome: planned (in a combined run, with its part of the plan), or skipped with a reason. */
@@ -156,7 +163,9 @@ export function tierLine(result: TierResult): string {
       ? ""
       : `, adoption (terraform test, mocked provider) ${verdict(adoption.step)}${adoption.plan ? ` (${summarize(adoption.plan)})` : ""}; combined plan without its import blocks`;
   const shared = `${run.stacks.length} stack${run.stacks.length === 1 ? "" : "s"} in one run, ${run.steps.reduce((t, s) => t + s.seconds, 0).toFixed(1)} s`;
-  return `real terraform: ${result.name}: validate ${verdict(step("validate"))}, plan ${verdict(step("plan"))}${counts}${testText}${adoptText} [hashicorp/aws ${result.run.name.replace(/^aws-/, "")}; ${shared}]`;
+  const validate = step("validate");
+  const planned = validate === undefined ? `validate+plan ${verdict(step("plan"))}` : `validate ${verdict(validate)}, plan ${verdict(step("plan"))}`;
+  return `real terraform: ${result.name}: ${planned}${counts}${testText}${adoptText} [hashicorp/aws ${result.run.name.replace(/^aws-/, "")}; ${shared}]`;
 }
 
 /**
@@ -275,7 +284,8 @@ export function replicationTestFile(stackJson: string): string {
  * (the reason names both); the others are planned together, one combined run per pinned version
  * (`TerraformSession.planTogether`), and cross-account replication stacks also run `terraform test`
  * with mocked providers in their own copy. `alongside` stacks are planned in the same runs (fixtures
- * of other tests) but get no result.
+ * of other tests, such as a rename against a prior state) but get no result of their own: their
+ * plans are in the `run.plans` of the results of their run.
  */
 export async function runTier(session: TerraformSession, stacks: readonly TierStack[], alongside: readonly TierStack[] = []): Promise<TierResult[]> {
   const results = new Map<string, TierResult>();
@@ -291,6 +301,19 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
     }
     groups.set(pinned, [...(groups.get(pinned) ?? []), s]);
   }
+  // The combined runs first: they are the longest chain, so their commands queue first.
+  // `terraform plan` validates the configuration before planning, so no separate `validate` runs.
+  const planned = Promise.all(
+    [...groups].map(async ([version, group]) => {
+      const prior = group.flatMap((s) => s.priorState ?? []);
+      const run = await session.planTogether(
+        `aws-${version}`,
+        group.map((s) => session.workdir(s.name, importBlocks(s.json).length > 0 ? withoutImports(s.json) : s.json)),
+        { validate: false, ...(prior.length > 0 ? { state: stateDocument(prior), planArgs: ["-refresh=false"] } : {}) },
+      );
+      for (const s of group) results.set(s.name, { name: s.name, run, plan: run.plans.get(s.name) });
+    }),
+  );
   const tests = new Map<string, Promise<StepResult>>();
   const adoptions = new Map<string, Promise<AdoptionRun>>();
   for (const s of stacks) {
@@ -315,15 +338,7 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
       session.init(work.dir).then((init) => (init.ok ? session.run(work.dir, ["test", "-no-color"]) : init)),
     );
   }
-  await Promise.all(
-    [...groups].map(async ([version, group]) => {
-      const run = await session.planTogether(
-        `aws-${version}`,
-        group.map((s) => session.workdir(s.name, importBlocks(s.json).length > 0 ? withoutImports(s.json) : s.json)),
-      );
-      for (const s of group) results.set(s.name, { name: s.name, run, plan: run.plans.get(s.name) });
-    }),
-  );
+  await planned;
   for (const [name, test] of tests) results.set(name, { ...(results.get(name) as Extract<TierResult, { run: unknown }>), test: await test });
   for (const [name, adoption] of adoptions) results.set(name, { ...(results.get(name) as Extract<TierResult, { run: unknown }>), adoption: await adoption });
   return stacks.map((s) => results.get(s.name)!);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePlan } from "../plan/read";
 import { PROVIDER_MIRROR_ENV, findProviderMirror, mirrorAwsVersions, terraformPlatform } from "./discover";
-import { priorStateFromPlan, priorStateResources } from "./prior-state";
+import { priorStateFromConfig, stateDocument } from "./prior-state";
 import { cliConfiguration, modulePlan, offlineOverride, pinnedAwsVersion, terraformAvailability } from "./session";
 
 const stack = (providers: unknown[]) =>
@@ -108,9 +108,17 @@ describe("a combined plan, per module", () => {
     expect(modulePlan(plan, "a").configuration).toEqual({ root_module: { resources: [{ address: "aws_kms_key.data" }] } });
   });
 
-  test("a prior state takes the planned values and placeholders for unknown identifiers only", () => {
-    const a = modulePlan(plan, "a");
-    const state = JSON.parse(priorStateFromPlan(a, ["aws_kms_key.data"]));
+  test("a prior state takes the configured literal values, no meta-arguments, and placeholders for the identifiers", () => {
+    const previous = JSON.stringify({
+      resource: {
+        aws_kms_key: {
+          data: { "//": { metadata: {} }, description: "k", deletion_window_in_days: 7, lifecycle: { prevent_destroy: true }, tags: { a: "b" } },
+          other: { description: "o", provider: "aws.destination" },
+        },
+        aws_kms_alias: { data: { name: "alias/x", target_key_id: "${aws_kms_key.data.key_id}" } },
+      },
+    });
+    const state = JSON.parse(stateDocument(priorStateFromConfig(previous, ["aws_kms_key.data"]), "1.11.4"));
     expect(state).toMatchObject({ version: 4, terraform_version: "1.11.4" });
     expect(state.resources).toEqual([
       {
@@ -118,13 +126,33 @@ describe("a combined plan, per module", () => {
         type: "aws_kms_key",
         name: "data",
         provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ schema_version: 0, attributes: { description: "k", arn: "aws_kms_key.data:arn", id: "aws_kms_key.data:id" } }],
+        instances: [
+          {
+            schema_version: 0,
+            attributes: {
+              description: "k",
+              deletion_window_in_days: 7,
+              tags: { a: "b" },
+              id: "aws_kms_key.data:id",
+              arn: "aws_kms_key.data:arn",
+              key_id: "aws_kms_key.data:key_id",
+            },
+          },
+        ],
       },
     ]);
-    expect(priorStateResources(a, ["aws_kms_key.data"], "module.m")[0]).toMatchObject({
-      module: "module.m",
-      provider: 'module.m.provider["registry.terraform.io/hashicorp/aws"]',
+    const [withDefaults] = priorStateFromConfig(previous, ["aws_kms_key.data"], undefined, { aws_kms_key: { key_usage: "ENCRYPT_DECRYPT", description: "d" } });
+    expect((withDefaults as { instances: Array<{ attributes: Record<string, unknown> }> }).instances[0]!.attributes).toMatchObject({
+      key_usage: "ENCRYPT_DECRYPT",
+      description: "k", // the configuration wins over a default
     });
-    expect(() => priorStateFromPlan(a, ["aws_kms_key.other"])).toThrow(/creates no aws_kms_key\.other; it creates aws_kms_key\.data/);
+    expect(priorStateFromConfig(previous, ["aws_kms_key.other"], "module.m")[0]).toMatchObject({
+      module: "module.m",
+      provider: 'module.m.provider["registry.terraform.io/hashicorp/aws"].destination',
+    });
+    expect(() => priorStateFromConfig(previous, ["aws_kms_key.gone"])).toThrow(
+      /declares no aws_kms_key\.gone; it declares aws_kms_key\.data, aws_kms_key\.other/,
+    );
+    expect(() => priorStateFromConfig(previous, ["aws_kms_alias.data"])).toThrow(/aws_kms_alias\.data\.target_key_id is a reference/);
   });
 });

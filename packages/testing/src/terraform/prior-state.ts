@@ -1,54 +1,54 @@
-import { isJsonObject, type JsonObject } from "../plan/json";
-import type { TerraformPlan } from "../plan/model";
-
-const IDENTIFIER = /^(id|arn)$|_(id|arn)$/;
-
-/**
- * A Terraform state (format 4) holding what a real create-from-empty plan of the PREVIOUS
- * configuration would have created, for the listed addresses: each object's attributes are the
- * plan's `after` values, and every identifier (`id`, `arn`, `*_id`, `*_arn`) the plan leaves
- * unknown until apply gets a placeholder (`<address>:<attribute>`), as an apply would fill it;
- * other unknown values stay null. Planning the NEXT configuration against it with
- * `-refresh=false` shows what Terraform does to those objects (a rename without a `moved` block
- * is a destroy).
- */
-export function priorStateFromPlan(plan: TerraformPlan, addresses: readonly string[]): string {
-  return stateDocument(priorStateResources(plan, addresses), plan.terraform_version);
-}
-
-/**
- * The state entries of {@link priorStateFromPlan}; `module` puts them in that module of the state
- * (e.g. `module.x`, with the provider configured there). @default the root module
- */
-export function priorStateResources(plan: TerraformPlan, addresses: readonly string[], module?: string): unknown[] {
-  const resources = addresses.map((address) => {
-    const rc = plan.resource_changes.find((c) => c.address === address && c.change.actions[0] === "create");
-    if (rc === undefined)
-      throw new Error(
-        `priorStateFromPlan: the plan (${plan.source}) creates no ${address}; it creates ${plan.resource_changes
-          .filter((c) => c.change.actions[0] === "create")
-          .map((c) => c.address)
-          .join(", ")}`,
-      );
-    const after = isJsonObject(rc.change.after) ? rc.change.after : {};
-    const unknown = isJsonObject(rc.change.after_unknown) ? rc.change.after_unknown : {};
-    const attributes: Record<string, JsonObject[string]> = { ...after };
-    for (const [key, flag] of Object.entries(unknown))
-      if (flag === true && attributes[key] === undefined && IDENTIFIER.test(key)) attributes[key] = `${address}:${key}`;
-    return {
-      ...(module === undefined ? {} : { module }),
-      mode: "managed",
-      type: rc.type,
-      name: rc.name,
-      provider: `${module === undefined ? "" : `${module}.`}provider["${rc.provider_name}"]`,
-      instances: [{ schema_version: 0, attributes }],
-    };
-  });
-  return resources;
-}
-
-/** A state document (format 4) of `resources` (state entries as `priorStateFromPlan` builds them). */
+/** A state document (format 4) of `resources` (state entries as {@link priorStateFromConfig} builds them). */
 export function stateDocument(resources: readonly unknown[], terraformVersion = "1.10.0"): string {
   const state = { version: 4, terraform_version: terraformVersion, serial: 1, lineage: "5e5e5e5e-0000-4000-8000-000000000000", outputs: {}, resources };
   return `${JSON.stringify(state, null, 2)}\n`;
+}
+
+/** Meta-arguments and cdktf metadata of a resource block: never attributes of its state. */
+const META = new Set(["//", "count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"]);
+
+/**
+ * The state entries (for `module`, e.g. `module.x`) of the listed `type.name` addresses as the
+ * PREVIOUS configuration (a synthesized `cdk.tf.json`) declares them: each object's attributes are
+ * its configured literal values (meta-arguments left out), and `id`, `arn` and `key_id` get
+ * placeholders (`<address>:<attribute>`), as an apply would fill them. Attributes the configuration
+ * does not set stay null, except those in `defaults` (per resource type: what the provider stores
+ * for an attribute the configuration leaves to its default; an attribute that forces replacement,
+ * such as `aws_kms_key.key_usage`, must be there, or the next plan replaces the object). Planning
+ * the NEXT configuration against it with `-refresh=false` shows what Terraform does to those
+ * objects (a rename without a `moved` block is a destroy), without a plan of the previous
+ * configuration first.
+ */
+export function priorStateFromConfig(
+  stackJson: string,
+  addresses: readonly string[],
+  module?: string,
+  defaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
+): unknown[] {
+  const doc = JSON.parse(stackJson) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+  return addresses.map((address) => {
+    const [type, name] = address.split(".") as [string, string];
+    const config = doc.resource?.[type]?.[name];
+    if (config === undefined) {
+      const known = Object.entries(doc.resource ?? {}).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`));
+      throw new Error(`priorStateFromConfig: the configuration declares no ${address}; it declares ${known.join(", ")}`);
+    }
+    const attributes: Record<string, unknown> = { ...defaults[type] };
+    for (const [k, v] of Object.entries(config)) {
+      if (META.has(k)) continue;
+      if (typeof v === "string" && v.includes("${"))
+        throw new Error(`priorStateFromConfig: ${address}.${k} is a reference (${v}); only literal values can be state`);
+      attributes[k] = v;
+    }
+    for (const k of ["id", "arn", "key_id"]) attributes[k] ??= `${address}:${k}`;
+    const alias = typeof config.provider === "string" ? config.provider.split(".")[1] : undefined;
+    return {
+      ...(module === undefined ? {} : { module }),
+      mode: "managed",
+      type,
+      name,
+      provider: `${module === undefined ? "" : `${module}.`}provider["registry.terraform.io/hashicorp/aws"]${alias === undefined ? "" : `.${alias}`}`,
+      instances: [{ schema_version: 0, attributes }],
+    };
+  });
 }
