@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The real-Terraform tier's suites, each run alone with a cold temp root (every run creates its own
-// plugin cache): apps/catalog/src/real-terraform.test.ts (synth in memory, init from the local
-// mirror, one combined validate/plan/show of every shipped stack, `terraform test` of the
-// replication stacks, the rename plans) and the HCL check (tools/hcl/synth-hcl.test.ts). This is
-// the breakdown; the budget (what the tier adds to a cold `npm test`, at most 60 s) is measured by
+// The real-Terraform tier's suites, each run alone with a cold temp root:
+// apps/catalog/src/real-terraform.test.ts (synth in memory, init from the local mirror, one combined
+// plan/show of every shipped stack with the rename proof, `terraform test` of the replication and
+// adopting stacks) and the HCL check (tools/hcl/synth-hcl.test.ts). This is the breakdown; the
+// budget (what the tier adds to a cold `npm test`, at most 60 s) is measured by
 // `npm run bench -- --only tests`, a cold npm test with and without the tier.
 //
 //   node tools/bench/terraform-tier.mjs [--runs N]

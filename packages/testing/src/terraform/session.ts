@@ -98,7 +98,7 @@ export function terraformAvailability(env: NodeJS.ProcessEnv = process.env): Ava
 
 /** Options of {@link TerraformSession}. */
 export interface SessionOptions {
-  /** How many Terraform commands run at once (init is serialised). @default os.availableParallelism() */
+  /** How many Terraform commands run at once. @default os.availableParallelism() */
   readonly jobs?: number;
 }
 
@@ -109,8 +109,11 @@ export interface StackWorkdir {
 }
 
 /**
- * A temporary root (CLI configuration, plugin cache shared by every init, one folder per stack) and
- * a bounded pool of Terraform processes. {@link dispose} deletes the root.
+ * A temporary root (CLI configuration, one folder per stack) and a bounded pool of Terraform
+ * processes. {@link dispose} deletes the root. No plugin cache: `init` links each working copy's
+ * provider straight to the unpacked mirror (a symlink, under a second). A shared cache raced: a
+ * plan failed with "there is no package for registry.terraform.io/hashicorp/aws 5.100.0 cached"
+ * while another copy's `init` ran.
  */
 export class TerraformSession {
   readonly root: string;
@@ -120,7 +123,6 @@ export class TerraformSession {
   private readonly jobs: number;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
-  private initChain: Promise<unknown> = Promise.resolve();
 
   constructor(terraform: string, mirror: ProviderMirror, options: SessionOptions = {}) {
     this.terraform = terraform;
@@ -129,13 +131,11 @@ export class TerraformSession {
     this.root = mkdtempSync(join(tmpdir(), "sse-kms-terraform-"));
     const cliConfig = join(this.root, "terraform.rc");
     writeFileSync(cliConfig, cliConfiguration(mirror.path));
-    mkdirSync(join(this.root, "plugin-cache"));
     const env: NodeJS.ProcessEnv = { ...process.env };
     // No credentials from the environment, no instance metadata, no version check (network).
     for (const k of Object.keys(env)) if (/^AWS_/.test(k)) delete env[k];
     Object.assign(env, {
       TF_CLI_CONFIG_FILE: cliConfig,
-      TF_PLUGIN_CACHE_DIR: join(this.root, "plugin-cache"),
       AWS_EC2_METADATA_DISABLED: "true",
       CHECKPOINT_DISABLE: "1",
       TF_IN_AUTOMATION: "1",
@@ -194,15 +194,13 @@ export class TerraformSession {
     }
   }
 
-  /** `terraform init` from the mirror; one at a time, so the shared plugin cache is filled once. */
+  /** `terraform init` from the mirror (the provider is linked, never copied). */
   init(dir: string): Promise<StepResult> {
     return this.initArgs(dir, []);
   }
 
   private initArgs(dir: string, extra: readonly string[]): Promise<StepResult> {
-    const next = this.initChain.then(() => this.run(dir, ["init", "-input=false", "-no-color", ...extra]));
-    this.initChain = next.catch(() => undefined);
-    return next;
+    return this.run(dir, ["init", "-input=false", "-no-color", ...extra]);
   }
 
   /**
