@@ -303,8 +303,9 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
   );
   const tests = new Map<string, Promise<StepResult>>();
   const adoptions = new Map<string, Promise<AdoptionRun>>();
-  for (const s of stacks) {
-    if (results.has(s.name) || importBlocks(s.json).length === 0) continue;
+  const runnable = stacks.filter((s) => [...groups.values()].some((g) => g.includes(s)));
+  for (const s of runnable) {
+    if (importBlocks(s.json).length === 0) continue;
     const work = session.workdir(`adopt-${s.name}`, s.json, { "tests/sse_kms_adopt.tftest.hcl": adoptionTestFile(s.json) });
     adoptions.set(
       s.name,
@@ -314,8 +315,8 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
         .then((step) => ({ step, plan: step.ok ? testPlanOf(step.stdout, `terraform test -json (${s.name})`) : undefined })),
     );
   }
-  for (const s of stacks) {
-    if (results.has(s.name) || !s.replication) continue;
+  for (const s of runnable) {
+    if (!s.replication) continue;
     const work = session.workdir(`test-${s.name}`, withoutImports(s.json), {
       "tests/sse_kms.tftest.hcl": replicationTestFile(s.json),
     });
