@@ -1,5 +1,5 @@
 import { AliasName } from "@sse-kms/config";
-import { requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
+import { pinLogicalId, requireProp } from "@sse-kms/construct-kit";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
@@ -39,13 +39,11 @@ export class KeyAlias extends Construct {
       targetKeyId: props.targetKeyId,
       provider: props.provider,
     });
-    const logicalId = props.terraformName ?? terraformName(props.aliasName.slice("alias/".length));
-    const address = `aws_kms_alias.${logicalId}`;
-    reserveAddress(
+    const logicalId = pinLogicalId(
       this,
-      address,
-      props.terraformName === undefined ? "aliasName" : "terraformName",
-      props.terraformName ?? props.aliasName,
+      "aws_kms_alias",
+      { prop: "aliasName", value: props.aliasName, base: props.aliasName.slice("alias/".length) },
+      props.terraformName,
       "choose another alias name, or set terraformName explicitly",
     );
     this.resource.overrideLogicalId(logicalId);

@@ -1,5 +1,5 @@
 import { BucketName, type BucketSettings, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
-import { importFrom, requireKnownRegion, requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
+import { importFrom, pinLogicalId, requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
 import {
   type PolicyDocument,
   type PolicyStatement,
@@ -120,15 +120,14 @@ export class EncryptedBucket extends Construct {
     this.region = props.region;
     this.encryptionKey = props.encryptionKey;
     this.bucketArn = bucketArnOf(partitionOf(props.region), props.bucketName);
-    const name = props.terraformName ?? terraformName(props.bucketName);
-    const provider = props.provider;
-    reserveAddress(
+    const name = pinLogicalId(
       this,
-      `aws_s3_bucket.${name}`,
-      props.terraformName === undefined ? "bucketName" : "terraformName",
-      props.terraformName ?? props.bucketName,
+      "aws_s3_bucket",
+      { prop: "bucketName", value: props.bucketName },
+      props.terraformName,
       "choose another bucket name, or set terraformName explicitly",
     );
+    const provider = props.provider;
 
     this.resource = new S3Bucket(this, "Resource", {
       bucket: props.bucketName,
@@ -303,7 +302,10 @@ export class EncryptedBucket extends Construct {
 }
 
 /** What every bucket of a blueprint shares; see {@link bucketFromSettings}. */
-export type SharedBucketProps = Omit<EncryptedBucketProps, "bucketName" | "versioned" | "requireEncryptionHeader" | "forceDestroy" | "adopt" | "readers" | "writers">;
+export type SharedBucketProps = Omit<
+  EncryptedBucketProps,
+  "bucketName" | "versioned" | "requireEncryptionHeader" | "forceDestroy" | "adopt" | "readers" | "writers"
+>;
 
 /**
  * An {@link EncryptedBucket} from one validated `buckets[]` entry of an environment file, under

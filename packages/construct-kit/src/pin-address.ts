@@ -1,6 +1,6 @@
 import { TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import { requireProp } from "./construct-error";
+import { requireProp, terraformName } from "./construct-error";
 
 /**
  * Terraform addresses already pinned, per stack. Two names that map to one address (`my-data`
@@ -25,4 +25,23 @@ export function reserveAddress(construct: IConstruct, address: string, prop: str
     fix,
   });
   taken.set(address, construct.node.path);
+}
+
+/**
+ * The logical id of a resource whose Terraform address is pinned from a name, reserved in its
+ * stack: `explicit` (a `terraformName` prop) when set, else {@link terraformName} of `name.base`
+ * (the part of the named input the id derives from; @default `name.value`).
+ * The address `<resourceType>.<id>` is reserved with {@link reserveAddress}, naming the input that
+ * chose it (`terraformName`, or `name.prop`). The caller overrides the resource's logical id with it.
+ */
+export function pinLogicalId(
+  construct: IConstruct,
+  resourceType: string,
+  name: { readonly prop: string; readonly value: string; readonly base?: string },
+  explicit: string | undefined,
+  fix: string,
+): string {
+  const id = explicit ?? terraformName(name.base ?? name.value);
+  reserveAddress(construct, `${resourceType}.${id}`, explicit === undefined ? name.prop : "terraformName", explicit ?? name.value, fix);
+  return id;
 }

@@ -1,5 +1,5 @@
 import { type KeySettings, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf } from "@sse-kms/config";
-import { ConstructPropError, moveFrom, requireKnownRegion, requireProp, reserveAddress, terraformName } from "@sse-kms/construct-kit";
+import { ConstructPropError, moveFrom, pinLogicalId, requireKnownRegion, requireProp, terraformName } from "@sse-kms/construct-kit";
 import {
   type BucketKeyAccess,
   type KeyScope,
@@ -183,13 +183,11 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
         rotationPeriodInDays: props.rotationPeriodInDays ?? ROTATION_PERIOD_DAYS.default,
       });
     }
-    const logicalId = props.terraformName ?? terraformName(props.name);
-    const address = `${this.resource.terraformResourceType}.${logicalId}`;
-    reserveAddress(
+    const logicalId = pinLogicalId(
       this,
-      address,
-      props.terraformName === undefined ? "name" : "terraformName",
-      props.terraformName ?? props.name,
+      this.resource.terraformResourceType,
+      { prop: "name", value: props.name },
+      props.terraformName,
       "choose another name, or set terraformName explicitly",
     );
     this.resource.overrideLogicalId(logicalId);
