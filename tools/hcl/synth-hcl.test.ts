@@ -174,7 +174,7 @@ describe("npm run synth:hcl", () => {
         expect(run.ok ? "ok" : describeFailure(run)).toBe("ok");
         for (const r of runnable.filter((r) => /^import \{$/m.test(readFileSync(r.file, "utf8")))) {
           const alone = session.folder(`${r.stack}-root`, { "cdk.tf": readFileSync(r.file, "utf8") });
-          const steps = [await session.run(alone.dir, ["init", "-backend=false", "-input=false", "-no-color"])];
+          const steps = [await session.init(alone.dir, ["-backend=false"])];
           if (steps[0]!.ok) steps.push(await session.run(alone.dir, ["validate", "-no-color"]));
           const ok = steps.every((s) => s.ok);
           process.stdout.write(`real terraform: ${r.stack} (HCL, with its import blocks, as a root module): validate ${ok ? "ok" : "FAILED"}\n`);

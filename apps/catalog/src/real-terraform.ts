@@ -310,8 +310,7 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
     adoptions.set(
       s.name,
       session
-        .init(work.dir)
-        .then((init) => (init.ok ? session.run(work.dir, ["test", "-no-color", "-json", "-verbose"]) : init))
+        .test(work.dir, ["-json", "-verbose"])
         .then((step) => ({ step, plan: step.ok ? testPlanOf(step.stdout, `terraform test -json (${s.name})`) : undefined })),
     );
   }
@@ -320,10 +319,7 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
     const work = session.workdir(`test-${s.name}`, withoutImports(s.json), {
       "tests/sse_kms.tftest.hcl": replicationTestFile(s.json),
     });
-    tests.set(
-      s.name,
-      session.init(work.dir).then((init) => (init.ok ? session.run(work.dir, ["test", "-no-color"]) : init)),
-    );
+    tests.set(s.name, session.test(work.dir));
   }
   await planned;
   for (const [name, test] of tests) results.set(name, { ...(results.get(name) as Extract<TierResult, { run: unknown }>), test: await test });

@@ -178,7 +178,7 @@ export class TerraformSession {
   ): Promise<{ readonly ok: boolean; readonly steps: readonly StepResult[]; readonly name: string }> {
     const dir = this.wrapper(label, works);
     const steps: StepResult[] = [];
-    const init = await this.initArgs(dir, ["-backend=false"]);
+    const init = await this.init(dir, ["-backend=false"]);
     steps.push(init);
     if (init.ok) steps.push(await this.run(dir, ["validate", "-no-color"]));
     return { name: label, ok: steps.every((s) => s.ok), steps };
@@ -194,13 +194,15 @@ export class TerraformSession {
     }
   }
 
-  /** `terraform init` from the mirror (the provider is linked, never copied). */
-  init(dir: string): Promise<StepResult> {
-    return this.initArgs(dir, []);
+  /** `terraform init` from the mirror (the provider is linked, never copied); `extra` e.g. `-backend=false`. */
+  init(dir: string, extra: readonly string[] = []): Promise<StepResult> {
+    return this.run(dir, ["init", "-input=false", "-no-color", ...extra]);
   }
 
-  private initArgs(dir: string, extra: readonly string[]): Promise<StepResult> {
-    return this.run(dir, ["init", "-input=false", "-no-color", ...extra]);
+  /** `init`, then `terraform test -no-color` with `extra` arguments; the init's result when it fails. */
+  async test(dir: string, extra: readonly string[] = []): Promise<StepResult> {
+    const init = await this.init(dir);
+    return init.ok ? this.run(dir, ["test", "-no-color", ...extra]) : init;
   }
 
   /**
