@@ -147,12 +147,15 @@ export class TerraformSession {
     this.env = env;
   }
 
-  /** Writes a stack's temporary copy: `cdk.tf.json` as given, the offline override, and `files`. */
-  workdir(name: string, stackJson: string, files: Readonly<Record<string, string>> = {}): StackWorkdir {
+  /**
+   * Writes a stack's temporary copy: `cdk.tf.json` as given, an override file (by default the offline
+   * one; e.g. `motoOverride(stackJson, endpoint)` for an apply against moto_server), and `files`.
+   */
+  workdir(name: string, stackJson: string, files: Readonly<Record<string, string>> = {}, override: string = offlineOverride(stackJson)): StackWorkdir {
     const dir = join(this.root, "stacks", name);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "cdk.tf.json"), stackJson);
-    writeFileSync(join(dir, OFFLINE_OVERRIDE_FILE), offlineOverride(stackJson));
+    writeFileSync(join(dir, OFFLINE_OVERRIDE_FILE), override);
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(join(dir, file, ".."), { recursive: true });
       writeFileSync(join(dir, file), text);
