@@ -147,7 +147,6 @@ function importOptionsFrom(args: readonly string[], command = "import", spec: Op
 /** `--description`: printable text on one line (it is shown in every `status` table). */
 function descriptionFrom(options: ParsedOptions): string | undefined {
   const description = options.string("description");
-  // eslint-disable-next-line no-control-regex
   if (description !== undefined && /[\u0000-\u001f\u007f]/.test(description)) {
     throw new UsageError("--description contains a control character (newline, tab, ...)", "give one line of printable text");
   }
@@ -237,7 +236,11 @@ function importReport(result: ImportResult): string {
   return lines.join("");
 }
 
-async function withApi<T>(connection: { region: string; endpointUrl?: string }, factory: KmsApiFactory | undefined, run: (api: KmsImportApi) => Promise<T>): Promise<T> {
+async function withApi<T>(
+  connection: { region: string; endpointUrl?: string },
+  factory: KmsApiFactory | undefined,
+  run: (api: KmsImportApi) => Promise<T>,
+): Promise<T> {
   const createApi = factory ?? (await defaultKmsApiFactory());
   const api = createApi({ region: connection.region, ...(connection.endpointUrl === undefined ? {} : { endpointUrl: connection.endpointUrl }) });
   try {
@@ -267,7 +270,10 @@ export async function runRotateCommand(args: readonly string[], stdout: Output, 
 
 function rotateReport(result: RotateResult, options: RotateOptions): string {
   const now = new Date();
-  const expiration = options.expiration.model === "KEY_MATERIAL_EXPIRES" ? `KEY_MATERIAL_EXPIRES, valid to ${options.expiration.validTo.toISOString()}` : options.expiration.model;
+  const expiration =
+    options.expiration.model === "KEY_MATERIAL_EXPIRES"
+      ? `KEY_MATERIAL_EXPIRES, valid to ${options.expiration.validTo.toISOString()}`
+      : options.expiration.model;
   const lines = [
     `rotated ${result.key.arn} to new key material ${result.newMaterialId ?? "(id not returned)"}\n`,
     `  import:       ImportKeyMaterial ImportType NEW_KEY_MATERIAL, description "${options.description}"\n`,
@@ -325,7 +331,8 @@ export async function runStatusCommand(args: readonly string[], stdout: Output, 
   const warnDaysText = parsed.string("warn-days");
   let warnDays = DEFAULT_WARN_DAYS;
   if (warnDaysText !== undefined) {
-    if (!/^\d{1,4}$/.test(warnDaysText)) throw new UsageError(`--warn-days "${warnDaysText}" is not a whole number of days`, "give 0 to 9999, e.g. --warn-days 45");
+    if (!/^\d{1,4}$/.test(warnDaysText))
+      throw new UsageError(`--warn-days "${warnDaysText}" is not a whole number of days`, "give 0 to 9999, e.g. --warn-days 45");
     warnDays = Number(warnDaysText);
   }
   const now = new Date();
@@ -358,4 +365,3 @@ function statusReport(status: KeyStatus, now: Date, warnDays: number): string {
       : `${status.alerts.length} alert${status.alerts.length === 1 ? "" : "s"} (see stderr)\n`,
   ].join("");
 }
-

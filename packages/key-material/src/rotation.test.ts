@@ -40,7 +40,16 @@ afterEach(() => {
   kms.listPageSize = 100;
 });
 
-const online = (command: string, keyId: string, ...rest: string[]): string[] => [command, "--key-id", keyId, "--region", "eu-west-1", "--endpoint-url", kms.url, ...rest];
+const online = (command: string, keyId: string, ...rest: string[]): string[] => [
+  command,
+  "--key-id",
+  keyId,
+  "--region",
+  "eu-west-1",
+  "--endpoint-url",
+  kms.url,
+  ...rest,
+];
 
 /** An Enabled EXTERNAL key holding one imported material (its first), as after `import`. */
 function enabledKey(extra: Parameters<FakeKms["addKey"]>[0] = {}): FakeKey {
@@ -50,7 +59,15 @@ function enabledKey(extra: Parameters<FakeKms["addKey"]>[0] = {}): FakeKey {
 /** Adds a material to a fake key as a completed on-demand rotation (or with the given fields). */
 function addMaterial(key: FakeKey, fields: Partial<FakeMaterial> = {}): FakeMaterial {
   const bytes = randomBytes(32);
-  const material: FakeMaterial = { id: materialId(key.keyId, bytes), bytes, state: "NON_CURRENT", importState: "IMPORTED", rotationType: "ON_DEMAND", rotationDate: new Date(), ...fields };
+  const material: FakeMaterial = {
+    id: materialId(key.keyId, bytes),
+    bytes,
+    state: "NON_CURRENT",
+    importState: "IMPORTED",
+    rotationType: "ON_DEMAND",
+    rotationDate: new Date(),
+    ...fields,
+  };
   key.materials.push(material);
   return material;
 }
@@ -171,7 +188,10 @@ describe("rotate", () => {
       const key = enabledKey();
       kms.expire(key, key.materials[0]!.id);
       expect(key.state).toBe("PendingImport");
-      await expectRefusal(online("rotate", key.keyId, "--material", newMaterialPath), /state PendingImport: one of its key materials expired or was deleted.*reimport/);
+      await expectRefusal(
+        online("rotate", key.keyId, "--material", newMaterialPath),
+        /state PendingImport: one of its key materials expired or was deleted.*reimport/,
+      );
     });
 
     test("a disabled key", async () => {
@@ -191,7 +211,9 @@ describe("rotate", () => {
       const staged = addMaterial(key, { state: "PENDING_ROTATION", rotationType: undefined, rotationDate: undefined });
       const ops = await expectRefusal(
         online("rotate", key.keyId, "--material", newMaterialPath),
-        new RegExp(`already has key material ${staged.id} staged for rotation \\(PENDING_ROTATION\\).*rotate-key-on-demand.*delete-imported-key-material .*--key-material-id ${staged.id}`),
+        new RegExp(
+          `already has key material ${staged.id} staged for rotation \\(PENDING_ROTATION\\).*rotate-key-on-demand.*delete-imported-key-material .*--key-material-id ${staged.id}`,
+        ),
       );
       expect(ops).toEqual(["DescribeKey", "ListKeyRotations"]);
     });
@@ -199,7 +221,10 @@ describe("rotate", () => {
     test("the on-demand rotation limit reached (25 ON_DEMAND rotations listed)", async () => {
       const key = enabledKey();
       for (let i = 0; i < 25; i++) addMaterial(key);
-      const ops = await expectRefusal(online("rotate", key.keyId, "--material", newMaterialPath), /has used 25 on-demand rotations, the most KMS allows per key \(25\)/);
+      const ops = await expectRefusal(
+        online("rotate", key.keyId, "--material", newMaterialPath),
+        /has used 25 on-demand rotations, the most KMS allows per key \(25\)/,
+      );
       expect(ops).toEqual(["DescribeKey", "ListKeyRotations"]);
     });
 
@@ -273,7 +298,9 @@ describe("rotate", () => {
       const run = await runCli(online("rotate", key.keyId, "--generate", "--material-out", out));
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(ERROR_LINE);
-      expect(run.stderr).toMatch(/could not confirm that KMS received the import.*kept in .*uncertain-rotate\.material.*sse-kms-key-material status --key-id .*PENDING_ROTATION/);
+      expect(run.stderr).toMatch(
+        /could not confirm that KMS received the import.*kept in .*uncertain-rotate\.material.*sse-kms-key-material status --key-id .*PENDING_ROTATION/,
+      );
       expect(key.materials.find((m) => m.state === "PENDING_ROTATION")?.bytes.equals(readFileSync(out))).toBe(true);
     });
   });
@@ -284,7 +311,12 @@ describe("status", () => {
     const key = enabledKey();
     key.materials[0]!.description = "first";
     key.materials[0]!.state = "NON_CURRENT";
-    const current = addMaterial(key, { state: "CURRENT", description: "second", expirationModel: "KEY_MATERIAL_EXPIRES", validTo: new Date(Date.now() + 90 * 86_400_000) });
+    const current = addMaterial(key, {
+      state: "CURRENT",
+      description: "second",
+      expirationModel: "KEY_MATERIAL_EXPIRES",
+      validTo: new Date(Date.now() + 90 * 86_400_000),
+    });
     const start = kms.requests.length;
     const run = await runCli(online("status", key.keyId));
     expect(run).toMatchObject({ code: 0, stderr: "" });
@@ -306,7 +338,9 @@ describe("status", () => {
     addMaterial(key, { state: "CURRENT", expirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" });
     const run = await runCli(online("status", key.keyId));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^sse-kms-key-material: alert: key material ${old.id} \\(NON_CURRENT\\) expires \\S+ \\(in (9|10) days\\), within 30 days\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^sse-kms-key-material: alert: key material ${old.id} \\(NON_CURRENT\\) expires \\S+ \\(in (9|10) days\\), within 30 days\\n$`),
+    );
     expect(run.stdout).toMatch(/current: +\S+, does not expire/);
     expect(run.stdout).toContain("1 alert (see stderr)");
     expect((await runCli(online("status", key.keyId, "--warn-days", "45"))).code).toBe(1);
@@ -315,7 +349,13 @@ describe("status", () => {
 
   test("staged (PENDING_ROTATION) material decrypts nothing: its expiry is shown but raises no alert", async () => {
     const key = enabledKey();
-    addMaterial(key, { state: "PENDING_ROTATION", rotationType: undefined, rotationDate: undefined, expirationModel: "KEY_MATERIAL_EXPIRES", validTo: new Date(Date.now() + 12 * 3_600_000) });
+    addMaterial(key, {
+      state: "PENDING_ROTATION",
+      rotationType: undefined,
+      rotationDate: undefined,
+      expirationModel: "KEY_MATERIAL_EXPIRES",
+      validTo: new Date(Date.now() + 12 * 3_600_000),
+    });
     const run = await runCli(online("status", key.keyId));
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(run.stdout).toMatch(/PENDING_ROTATION +IMPORTED +\S+ \(in \d+ hours\)/);
@@ -365,7 +405,14 @@ describe("reimport", () => {
     const start = kms.requests.length;
     const run = await runCli(online("reimport", key.keyId, "--key-material-id", id, "--material", backup));
     expect(run).toMatchObject({ code: 0, stderr: "" });
-    expect(operationsSince(start)).toEqual(["DescribeKey", "ListKeyRotations", "GetParametersForImport", "ImportKeyMaterial", "DescribeKey", "ListKeyRotations"]);
+    expect(operationsSince(start)).toEqual([
+      "DescribeKey",
+      "ListKeyRotations",
+      "GetParametersForImport",
+      "ImportKeyMaterial",
+      "DescribeKey",
+      "ListKeyRotations",
+    ]);
     expect(kms.calls("ImportKeyMaterial").at(-1)?.body).toMatchObject({
       KeyId: key.arn,
       ImportType: "EXISTING_KEY_MATERIAL",
@@ -402,7 +449,10 @@ describe("reimport", () => {
 
   test("a material that is still imported is refused: nothing to restore", async () => {
     const key = enabledKey();
-    await expectRefusal(online("reimport", key.keyId, "--key-material-id", key.materials[0]!.id, "--material", newMaterialPath), /is IMPORTED, not PENDING_IMPORT: there is nothing to restore/);
+    await expectRefusal(
+      online("reimport", key.keyId, "--key-material-id", key.materials[0]!.id, "--material", newMaterialPath),
+      /is IMPORTED, not PENDING_IMPORT: there is nothing to restore/,
+    );
   });
 
   test("a key with Origin AWS_KMS is refused", async () => {
@@ -435,9 +485,26 @@ describe("help", () => {
   });
 
   test.each([
-    ["rotate", ["--key-id", "--region", "--material", "--generate", "--material-out", "--description", "--wrapping-key-spec", "--valid-to", "--no-expiry", "--endpoint-url"]],
+    [
+      "rotate",
+      [
+        "--key-id",
+        "--region",
+        "--material",
+        "--generate",
+        "--material-out",
+        "--description",
+        "--wrapping-key-spec",
+        "--valid-to",
+        "--no-expiry",
+        "--endpoint-url",
+      ],
+    ],
     ["status", ["--key-id", "--region", "--warn-days", "--endpoint-url"]],
-    ["reimport", ["--key-id", "--region", "--key-material-id", "--material", "--description", "--wrapping-key-spec", "--valid-to", "--no-expiry", "--endpoint-url"]],
+    [
+      "reimport",
+      ["--key-id", "--region", "--key-material-id", "--material", "--description", "--wrapping-key-spec", "--valid-to", "--no-expiry", "--endpoint-url"],
+    ],
   ])("%s --help lists every option", async (command, options) => {
     const run = await runCli([command, "--help"]);
     expect(run.code).toBe(0);

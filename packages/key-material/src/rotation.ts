@@ -105,7 +105,10 @@ export function assertRotatable(key: KeyDescription, region: string): void {
     );
   }
   if (key.keyState === "Disabled") {
-    throw new CliError(`key ${key.arn} is disabled: KMS does not rotate a disabled key`, `enable it first (\`aws kms enable-key --key-id ${key.arn}\`) if it should be in use`);
+    throw new CliError(
+      `key ${key.arn} is disabled: KMS does not rotate a disabled key`,
+      `enable it first (\`aws kms enable-key --key-id ${key.arn}\`) if it should be in use`,
+    );
   }
   if (key.keyState !== "Enabled") {
     throw new CliError(`key ${key.arn} is in state ${key.keyState}, not Enabled`, `rotate needs an Enabled key: check \`${status}\``);
@@ -261,7 +264,10 @@ export async function reimportKeyMaterial(options: ReimportOptions, api: KmsImpo
   const kms = kmsCaller(options);
   const key = await kms.call("DescribeKey", options.keyId, () => api.describeKey(options.keyId));
   if (key.origin !== "EXTERNAL") {
-    throw new CliError(`key ${key.arn} has Origin ${key.origin}, not EXTERNAL: it has no imported key material to restore`, "reimport into the EXTERNAL key the material belongs to");
+    throw new CliError(
+      `key ${key.arn} has Origin ${key.origin}, not EXTERNAL: it has no imported key material to restore`,
+      "reimport into the EXTERNAL key the material belongs to",
+    );
   }
   if (key.keySpec !== undefined && key.keySpec !== "SYMMETRIC_DEFAULT") {
     throw new CliError(
@@ -274,7 +280,10 @@ export async function reimportKeyMaterial(options: ReimportOptions, api: KmsImpo
   const target = materials.find((m) => m.keyMaterialId === options.keyMaterialId);
   if (target === undefined) {
     const known = materials.map((m) => m.keyMaterialId).join(", ") || "none";
-    throw new CliError(`key ${arn} has no key material ${options.keyMaterialId} (its materials: ${known})`, `copy the id from \`${statusCommand(arn, options.region)}\``);
+    throw new CliError(
+      `key ${arn} has no key material ${options.keyMaterialId} (its materials: ${known})`,
+      `copy the id from \`${statusCommand(arn, options.region)}\``,
+    );
   }
   if (target.importState !== "PENDING_IMPORT") {
     throw new CliError(
@@ -360,7 +369,9 @@ export function assessMaterials(key: KeyDescription, materials: readonly KeyMate
   for (const m of materials) {
     if (m.state === undefined || !DECRYPTING_STATES.includes(m.state)) continue;
     if (m.importState === "PENDING_IMPORT") {
-      alerts.push(`key material ${m.keyMaterialId} (${m.state}) is not imported: it expired or was deleted, so nothing under the key decrypts until it is reimported`);
+      alerts.push(
+        `key material ${m.keyMaterialId} (${m.state}) is not imported: it expired or was deleted, so nothing under the key decrypts until it is reimported`,
+      );
     } else if (m.expirationModel === "KEY_MATERIAL_EXPIRES" && m.validTo !== undefined && m.validTo.getTime() <= horizon) {
       alerts.push(`key material ${m.keyMaterialId} (${m.state}) expires ${m.validTo.toISOString()} (${inDays(m.validTo, now)}), within ${warnDays} days`);
     }
@@ -388,7 +399,11 @@ export function formatMaterials(materials: readonly KeyMaterialEntry[], now: Dat
       m.keyMaterialId,
       m.state ?? "-",
       m.importState ?? "-",
-      m.expirationModel === "KEY_MATERIAL_EXPIRES" && m.validTo !== undefined ? `${m.validTo.toISOString()} (${inDays(m.validTo, now)})` : m.expirationModel === "KEY_MATERIAL_DOES_NOT_EXPIRE" ? "never" : "-",
+      m.expirationModel === "KEY_MATERIAL_EXPIRES" && m.validTo !== undefined
+        ? `${m.validTo.toISOString()} (${inDays(m.validTo, now)})`
+        : m.expirationModel === "KEY_MATERIAL_DOES_NOT_EXPIRE"
+          ? "never"
+          : "-",
       m.rotationDate === undefined ? "-" : `${m.rotationDate.toISOString()} ${m.rotationType ?? ""}`.trim(),
       m.description ?? "-",
     ]),

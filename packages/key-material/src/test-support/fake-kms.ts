@@ -27,7 +27,17 @@
  * for importing material the key already holds as new; rotations complete at once (KMS documents
  * RotateKeyOnDemand as initiating a rotation); the ciphertext format is the fake's own.
  */
-import { constants, createCipheriv, createDecipheriv, createHash, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  generateKeyPairSync,
+  privateDecrypt,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -182,7 +192,12 @@ export class FakeKms {
     } as FakeKey;
     Object.defineProperty(key, "material", { get: () => materials.find((m) => m.state === "CURRENT")?.bytes, enumerable: true });
     if (material !== undefined) {
-      materials.push({ id: materialId(keyId, material), bytes: material, state: "CURRENT", importState: key.state === "PendingImport" ? "PENDING_IMPORT" : "IMPORTED" });
+      materials.push({
+        id: materialId(keyId, material),
+        bytes: material,
+        state: "CURRENT",
+        importState: key.state === "PendingImport" ? "PENDING_IMPORT" : "IMPORTED",
+      });
     }
     this.keys.set(keyId, key);
     return key;
@@ -337,9 +352,11 @@ export class FakeKms {
     // parameter defaults to NEW_KEY_MATERIAL. After the first key material is imported, if this
     // parameter is omitted then the parameter defaults to EXISTING_KEY_MATERIAL." (API_ImportKeyMaterial.html)
     const importType = body.ImportType ?? (key.materials.length === 0 ? "NEW_KEY_MATERIAL" : "EXISTING_KEY_MATERIAL");
-    if (importType !== "NEW_KEY_MATERIAL" && importType !== "EXISTING_KEY_MATERIAL") throw new KmsFault("ValidationException", `unknown ImportType ${String(importType)}`);
+    if (importType !== "NEW_KEY_MATERIAL" && importType !== "EXISTING_KEY_MATERIAL")
+      throw new KmsFault("ValidationException", `unknown ImportType ${String(importType)}`);
     // "You cannot specify a key material ID with ImportType set to NEW_KEY_MATERIAL." (API_ImportKeyMaterial.html)
-    if (importType === "NEW_KEY_MATERIAL" && body.KeyMaterialId !== undefined) throw new KmsFault("ValidationException", "KeyMaterialId is not valid with NEW_KEY_MATERIAL");
+    if (importType === "NEW_KEY_MATERIAL" && body.KeyMaterialId !== undefined)
+      throw new KmsFault("ValidationException", "KeyMaterialId is not valid with NEW_KEY_MATERIAL");
     let bytes: Buffer;
     try {
       bytes = privateDecrypt(
@@ -359,16 +376,25 @@ export class FakeKms {
       } else {
         if (key.state !== "Enabled") throw new KmsFault("KMSInvalidStateException", `${key.arn} is ${key.state} which is not valid for this operation.`);
         // Fake assumption (docs silent): one staged material at a time, and bytes the key already holds are not new.
-        if (key.materials.some((m) => m.state === "PENDING_ROTATION")) throw new KmsFault("KMSInvalidStateException", "Key material is already pending rotation");
+        if (key.materials.some((m) => m.state === "PENDING_ROTATION"))
+          throw new KmsFault("KMSInvalidStateException", "Key material is already pending rotation");
         if (key.materials.some((m) => m.id === id)) throw new KmsFault("IncorrectKeyMaterialException", "This key material is already associated with the key");
-        key.materials.push({ id, bytes, state: "PENDING_ROTATION", importState: "IMPORTED", ...expiration, ...(description === undefined ? {} : { description }) });
+        key.materials.push({
+          id,
+          bytes,
+          state: "PENDING_ROTATION",
+          importState: "IMPORTED",
+          ...expiration,
+          ...(description === undefined ? {} : { description }),
+        });
       }
     } else {
       // "When you re-import key material with a specified key material ID, KMS: Computes the identifier
       // for the key material; Matches the computed identifier against the specified key material ID;
       // Verifies that the key material ID is already associated with the KMS key" (API_ImportKeyMaterial.html)
       const existing = key.materials.find((m) => m.id === id);
-      if (existing === undefined) throw new KmsFault("IncorrectKeyMaterialException", "The key material doesn't match the key material previously imported into this key");
+      if (existing === undefined)
+        throw new KmsFault("IncorrectKeyMaterialException", "The key material doesn't match the key material previously imported into this key");
       if (body.KeyMaterialId !== undefined && body.KeyMaterialId !== id) {
         throw new KmsFault("IncorrectKeyMaterialException", `The key material doesn't match key material ${String(body.KeyMaterialId)}`);
       }
@@ -441,9 +467,11 @@ export class FakeKms {
 
   private deleteImportedKeyMaterial(body: Record<string, unknown>): Record<string, unknown> {
     const key = this.resolve(body.KeyId);
-    if (key.origin !== "EXTERNAL") throw new KmsFault("UnsupportedOperationException", `${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+    if (key.origin !== "EXTERNAL")
+      throw new KmsFault("UnsupportedOperationException", `${key.arn} origin is ${key.origin} which is not valid for this operation.`);
     // "If no KeyMaterialId is specified, KMS deletes the current key material." (API_DeleteImportedKeyMaterial.html)
-    const material = body.KeyMaterialId === undefined ? key.materials.find((m) => m.state === "CURRENT") : key.materials.find((m) => m.id === body.KeyMaterialId);
+    const material =
+      body.KeyMaterialId === undefined ? key.materials.find((m) => m.state === "CURRENT") : key.materials.find((m) => m.id === body.KeyMaterialId);
     if (material === undefined) throw new KmsFault("NotFoundException", `Key material ${String(body.KeyMaterialId)} is not found`);
     if (material.state === "PENDING_ROTATION") key.materials.splice(key.materials.indexOf(material), 1);
     else material.importState = "PENDING_IMPORT";
@@ -461,7 +489,9 @@ export class FakeKms {
     const sealed = Buffer.concat([cipher.update(Buffer.from(String(body.Plaintext), "base64")), cipher.final()]);
     // Fake ciphertext format: key id (36 ASCII bytes) | material id (32 bytes) | IV | tag | data.
     const blob = Buffer.concat([Buffer.from(key.keyId, "ascii"), Buffer.from(material.id, "hex"), iv, cipher.getAuthTag(), sealed]);
-    return { CiphertextBlob: blob.toString("base64"), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT", KeyMaterialId: material.id };
+    // EncryptResponse has no KeyMaterialId (DecryptResponse has: "The identifier of the key material used to
+    // decrypt the ciphertext.", https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html).
+    return { CiphertextBlob: blob.toString("base64"), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
   }
 
   private decrypt(body: Record<string, unknown>): Record<string, unknown> {
