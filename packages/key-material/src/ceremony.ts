@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { CliError } from "./errors";
+import { CliError, PROGRAM } from "./errors";
 import type { KeyMaterialExpiration } from "./expiration";
 import { assertPathFree, PUBLIC_FILE_MODE, removeFile, SECRET_FILE_MODE, writeNewFile } from "./files";
 import { describeKmsError, isDefiniteRejection, type KmsCallContext, type KmsOperation } from "./kms-errors";
@@ -224,7 +224,7 @@ function stateFix(state: string, arn: string, describe: string): string {
   switch (state) {
     case "Enabled":
     case "Disabled":
-      return "it already holds key material and nothing was imported; the same material can only be reimported after KMS's copy expires or is deleted";
+      return `it already holds key material and nothing was imported; to add new material and rotate to it use \`${PROGRAM} rotate\`, to restore a material that expired or was deleted use \`${PROGRAM} reimport\``;
     case "PendingDeletion":
     case "PendingReplicaDeletion":
       return `it is scheduled for deletion: run \`aws kms cancel-key-deletion --key-id ${arn}\` first if you mean to keep it`;
