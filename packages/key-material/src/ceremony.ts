@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { CliError } from "./errors";
+import { CliError, PROGRAM } from "./errors";
 import type { KeyMaterialExpiration } from "./expiration";
 import { assertPathFree, PUBLIC_FILE_MODE, removeFile, SECRET_FILE_MODE, writeNewFile } from "./files";
 import { describeKmsError, isDefiniteRejection, type KmsCallContext, type KmsOperation } from "./kms-errors";
@@ -135,12 +135,13 @@ export async function importKeyMaterial(options: ImportOptions, api: KmsImportAp
 }
 
 /** Runs KMS calls so that their SDK errors become one-line CliErrors naming the call. */
-interface KmsCaller {
+export interface KmsCaller {
   context(operation: KmsOperation, keyId: string): KmsCallContext;
   call<T>(operation: KmsOperation, keyId: string, run: () => Promise<T>): Promise<T>;
 }
 
-function kmsCaller(options: Pick<ImportOptions, "region" | "endpointUrl">): KmsCaller {
+/** A {@link KmsCaller} for one region (and endpoint). */
+export function kmsCaller(options: Pick<ImportOptions, "region" | "endpointUrl">): KmsCaller {
   const context = (operation: KmsOperation, keyId: string): KmsCallContext => ({
     operation,
     keyId,
@@ -162,7 +163,7 @@ function kmsCaller(options: Pick<ImportOptions, "region" | "endpointUrl">): KmsC
  * (mode 0600, fsynced) so that it exists before the import is sent. The plaintext is zeroed before
  * this returns or throws; only the ciphertext leaves.
  */
-function wrapForImport(source: MaterialSource, wrappingKey: KeyObject): Buffer {
+export function wrapForImport(source: MaterialSource, wrappingKey: KeyObject): Buffer {
   const material = source.kind === "generate" ? generateKeyMaterial() : readKeyMaterialFile(source.path);
   try {
     const wrapped = wrapKeyMaterial(material, wrappingKey, "RSAES_OAEP_SHA_256");
@@ -177,7 +178,12 @@ function wrapForImport(source: MaterialSource, wrappingKey: KeyObject): Buffer {
  * The error for a failed ImportKeyMaterial after generated material was saved: removes the file
  * when KMS definitely rejected the request, keeps it (and says why) when the outcome is unknown.
  */
-function importFailureWithGeneratedMaterial(error: unknown, materialPath: string, context: KmsCallContext): CliError {
+export function importFailureWithGeneratedMaterial(
+  error: unknown,
+  materialPath: string,
+  context: KmsCallContext,
+  checkFix = `run \`aws kms describe-key --key-id ${context.keyId} --region ${context.region}\`: if KeyState is Enabled, back up ${materialPath} now; if it is PendingImport, delete ${materialPath} and run again`,
+): CliError {
   const mapped = describeKmsError(error, context);
   if (isDefiniteRejection(error)) {
     if (removeFile(materialPath)) {
@@ -190,7 +196,7 @@ function importFailureWithGeneratedMaterial(error: unknown, materialPath: string
   }
   return new CliError(
     `could not confirm that KMS received the import: ${mapped.what}; the generated material was kept in ${materialPath} because KMS may have imported it`,
-    `run \`aws kms describe-key --key-id ${context.keyId} --region ${context.region}\`: if KeyState is Enabled, back up ${materialPath} now; if it is PendingImport, delete ${materialPath} and run again`,
+    checkFix,
   );
 }
 
@@ -218,7 +224,7 @@ function stateFix(state: string, arn: string, describe: string): string {
   switch (state) {
     case "Enabled":
     case "Disabled":
-      return "it already holds key material and nothing was imported; the same material can only be reimported after KMS's copy expires or is deleted";
+      return `it already holds key material and nothing was imported; to add new material and rotate to it use \`${PROGRAM} rotate\`, to restore a material that expired or was deleted use \`${PROGRAM} reimport\``;
     case "PendingDeletion":
     case "PendingReplicaDeletion":
       return `it is scheduled for deletion: run \`aws kms cancel-key-deletion --key-id ${arn}\` first if you mean to keep it`;

@@ -24,6 +24,9 @@ export {
   type KeyDescription,
   type ImportParameters,
   type KmsImportApi,
+  type KeyMaterialEntry,
+  type ImportRequest,
+  type ImportType,
   type KmsConnection,
 } from "./kms-types";
 export { KEY_MATERIAL_BYTES, generateKeyMaterial, readKeyMaterialFile, assertValidKeyMaterial, zeroize } from "./material";
@@ -32,4 +35,23 @@ export { KMS_REGIONS, KMS_REGIONS_BY_PARTITION, assertKnownRegion } from "./regi
 export { DEFAULT_WRAPPING_ALGORITHM, WRAPPING_ALGORITHMS, isWrappingAlgorithm, wrapKeyMaterial, type WrappingAlgorithm } from "./wrap";
 export { WRAPPING_KEY_MODULUS_BITS, parseWrappingPublicKey, readWrappingPublicKeyFile, type WrappingPublicKey, type WrappingKeyEncoding } from "./wrapping-key";
 export type { KmsApiFactory, Output } from "./commands";
+export {
+  ON_DEMAND_ROTATION_LIMIT,
+  DEFAULT_WARN_DAYS,
+  DECRYPTING_STATES,
+  STAGED_STATES,
+  assertRotatable,
+  assertMaterialsAllowRotation,
+  assessMaterials,
+  onDemandRotations,
+  rotateKeyMaterial,
+  reimportKeyMaterial,
+  keyStatus,
+  type RotateOptions,
+  type RotateResult,
+  type ReimportOptions,
+  type ReimportResult,
+  type KeyStatus,
+  type StatusOptions,
+} from "./rotation";
 export { createKmsImportApi } from "./kms-client";

@@ -31,6 +31,16 @@ describe("describeKmsError", () => {
     expect(error.exitCode).toBe(1);
   });
 
+  test("operation-specific advice for rotate and reimport", () => {
+    const rotate = { ...context, operation: "RotateKeyOnDemand" } as const;
+    expect(describeKmsError(serviceError("LimitExceededException", 400), rotate).what).toMatch(/used all its on-demand rotations/);
+    expect(describeKmsError(serviceError("LimitExceededException", 400), context).what).toMatch(/throttled/);
+    expect(describeKmsError(serviceError("ConflictException", 400), rotate).what).toMatch(/a rotation of this key is in progress/);
+    expect(describeKmsError(serviceError("IncorrectKeyMaterialException", 400), { ...context, reimportOf: "abc" }).what).toMatch(/not key material abc/);
+    expect(describeKmsError(serviceError("IncorrectKeyMaterialException", 400), { ...context, newMaterial: true }).fix).toMatch(/never held/);
+    expect(describeKmsError(serviceError("KMSInvalidStateException", 400), rotate).fix).toMatch(/sse-kms-key-material status/);
+  });
+
   test("a namespaced __type is recognised", () => {
     expect(describeKmsError(serviceError("com.amazonaws.kms#NotFoundException", 400), context).what).toMatch(/not found/);
   });

@@ -1,7 +1,7 @@
-import { CliError, errnoCode, oneLine } from "./errors";
+import { CliError, errnoCode, oneLine, PROGRAM } from "./errors";
 
 /** A KMS operation the ceremony calls. */
-export type KmsOperation = "DescribeKey" | "GetParametersForImport" | "ImportKeyMaterial";
+export type KmsOperation = "DescribeKey" | "GetParametersForImport" | "ImportKeyMaterial" | "ListKeyRotations" | "RotateKeyOnDemand";
 
 /** What an error message needs to say which call failed, where. */
 export interface KmsCallContext {
@@ -9,6 +9,10 @@ export interface KmsCallContext {
   readonly keyId: string;
   readonly region: string;
   readonly endpointUrl?: string;
+  /** Set for `rotate`'s ImportKeyMaterial (ImportType NEW_KEY_MATERIAL). */
+  readonly newMaterial?: boolean;
+  /** Set for `reimport`: the key material id the bytes must have. */
+  readonly reimportOf?: string;
 }
 
 /** The parts of an SDK error (service exception or network error) this module reads. */
@@ -112,6 +116,18 @@ export function describeKmsError(error: unknown, context: KmsCallContext): CliEr
         "use the ImportToken from the same get-parameters-for-import response as the PublicKey you wrapped with, for this same key",
       );
     case "IncorrectKeyMaterialException":
+      if (context.reimportOf !== undefined) {
+        return new CliError(
+          `KMS rejected the key material for key ${keyId}: it is not key material ${context.reimportOf} of this key (${message})`,
+          "reimport needs the exact bytes that were imported as that material: take the backup recorded for this key material id",
+        );
+      }
+      if (operation === "ImportKeyMaterial" && context.newMaterial === true) {
+        return new CliError(
+          `KMS rejected the new key material for key ${keyId} (${message})`,
+          "rotate needs material the key has never held: use --generate, or a new 32-byte file",
+        );
+      }
       return new CliError(
         `KMS rejected the key material for key ${keyId}: this key already had different key material (${message})`,
         "a key only ever accepts the material it first received: reimport that original material from your backup",
@@ -137,12 +153,21 @@ export function describeKmsError(error: unknown, context: KmsCallContext): CliEr
     case "KMSInvalidStateException":
       return new CliError(
         `key ${keyId} is not in a state that allows ${operation} (${message})`,
-        `import needs KeyState PendingImport: check \`${describeCmd}\``,
+        operation === "ImportKeyMaterial" && context.newMaterial !== true && context.reimportOf === undefined
+          ? `import needs KeyState PendingImport: check \`${describeCmd}\``
+          : `check \`${describeCmd}\` and \`${PROGRAM} status --key-id ${keyId} --region ${region}\``,
+      );
+    case "ConflictException":
+      return new CliError(
+        `KMS refused ${operation} for key ${keyId}: a rotation of this key is in progress (${message})`,
+        `wait for it to finish (\`${PROGRAM} status --key-id ${keyId} --region ${region}\`), then run again`,
       );
     case "UnsupportedOperationException":
       return new CliError(
         `KMS does not support ${operation} for key ${keyId} (${message})`,
-        "key material can only be imported into a key created with Origin EXTERNAL, outside custom key stores",
+        operation === "ListKeyRotations" || operation === "RotateKeyOnDemand"
+          ? "key materials and on-demand rotation exist only for symmetric encryption keys outside custom key stores"
+          : "key material can only be imported into a key created with Origin EXTERNAL, outside custom key stores",
       );
     case "DisabledException":
       return new CliError(`key ${keyId} is disabled (${message})`, `enable it, or check \`${describeCmd}\``);
@@ -153,8 +178,15 @@ export function describeKmsError(error: unknown, context: KmsCallContext): CliEr
     case "InternalFailure":
     case "ServiceUnavailable":
       return new CliError(`KMS failed internally during ${operation} (${name}: ${message})`, `retry in a few minutes; check \`${describeCmd}\` first`);
-    case "ThrottlingException":
     case "LimitExceededException":
+      if (operation === "RotateKeyOnDemand") {
+        return new CliError(
+          `KMS refused RotateKeyOnDemand for key ${keyId}: the key has used all its on-demand rotations (${message})`,
+          "this key cannot rotate again: create a new EXTERNAL key for new material, and keep this one (and every material backup) while data under it remains",
+        );
+      }
+      return new CliError(`KMS throttled ${operation} (${message})`, "wait a minute and run the command again");
+    case "ThrottlingException":
       return new CliError(`KMS throttled ${operation} (${message})`, "wait a minute and run the command again");
     case "UnrecognizedClientException":
     case "InvalidClientTokenId":

@@ -35,6 +35,43 @@ export interface KeyDescription {
   readonly keyUsage?: string;
   readonly expirationModel?: string;
   readonly validTo?: Date;
+  /** MultiRegion: true for multi-Region keys (primary or replica). */
+  readonly multiRegion?: boolean;
+  /** CurrentKeyMaterialId: present for single-Region symmetric keys with EXTERNAL origin. */
+  readonly currentKeyMaterialId?: string;
+}
+
+/** ImportType of ImportKeyMaterial (symmetric encryption keys only). */
+export type ImportType = "NEW_KEY_MATERIAL" | "EXISTING_KEY_MATERIAL";
+
+/** One key material of a key, as ListKeyRotations (IncludeKeyMaterial ALL_KEY_MATERIAL) reports it. */
+export interface KeyMaterialEntry {
+  readonly keyMaterialId: string;
+  /** KeyMaterialState: CURRENT, NON_CURRENT, PENDING_ROTATION or PENDING_MULTI_REGION_IMPORT_AND_ROTATION. */
+  readonly state?: string;
+  /** ImportState: IMPORTED or PENDING_IMPORT. */
+  readonly importState?: string;
+  /** KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE. */
+  readonly expirationModel?: string;
+  readonly validTo?: Date;
+  readonly description?: string;
+  /** When the rotation that made this material current completed; absent for the first and for staged material. */
+  readonly rotationDate?: Date;
+  /** AUTOMATIC or ON_DEMAND; absent for the first and for staged material. */
+  readonly rotationType?: string;
+}
+
+/** An ImportKeyMaterial request, without the SDK's types. */
+export interface ImportRequest {
+  readonly keyId: string;
+  readonly importToken: Uint8Array;
+  readonly encryptedKeyMaterial: Uint8Array;
+  readonly expiration: KeyMaterialExpiration;
+  /** Omitted: KMS's default (NEW_KEY_MATERIAL for the first import, EXISTING_KEY_MATERIAL after it). */
+  readonly importType?: ImportType;
+  readonly keyMaterialDescription?: string;
+  /** Only with EXISTING_KEY_MATERIAL: KMS checks that the material has this id. */
+  readonly keyMaterialId?: string;
 }
 
 /** A GetParametersForImport answer: a wrapping public key and the import token that goes with it. */
@@ -46,7 +83,7 @@ export interface ImportParameters {
   readonly parametersValidTo?: Date;
 }
 
-/** The three KMS operations the ceremony uses. Errors are the SDK's (see `describeKmsError`). */
+/** The KMS operations the ceremony uses. Errors are the SDK's (see `describeKmsError`). */
 export interface KmsImportApi {
   describeKey(keyId: string): Promise<KeyDescription>;
   getParametersForImport(keyId: string, wrappingKeySpec: WrappingKeySpec): Promise<ImportParameters>;
@@ -55,7 +92,14 @@ export interface KmsImportApi {
    * would fail and hide the success, and the CLI decides whether to delete generated material from
    * the outcome of this one request.
    */
-  importKeyMaterial(request: { keyId: string; importToken: Uint8Array; encryptedKeyMaterial: Uint8Array; expiration: KeyMaterialExpiration }): Promise<void>;
+  importKeyMaterial(request: ImportRequest): Promise<{ readonly keyMaterialId?: string }>;
+  /** Every material of the key: ListKeyRotations with IncludeKeyMaterial ALL_KEY_MATERIAL, all pages. */
+  listKeyMaterials(keyId: string): Promise<KeyMaterialEntry[]>;
+  /**
+   * RotateKeyOnDemand, sent exactly once: a retry after an unseen success would find nothing staged
+   * and fail, hiding the success.
+   */
+  rotateKeyOnDemand(keyId: string): Promise<void>;
   /** Releases sockets. */
   close(): void;
 }
