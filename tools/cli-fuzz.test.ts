@@ -107,6 +107,27 @@ const TARGETS: readonly Target[] = [
     free: false,
   },
   {
+    name: "sse-kms-key-material rotate",
+    argv: ["packages/key-material/dist/cli.js", "rotate"],
+    stringFlags: ["key-id", "region", "material", "material-out", "description", "wrapping-key-spec", "valid-to", "endpoint-url"],
+    booleanFlags: ["generate", "no-expiry"],
+    free: false,
+  },
+  {
+    name: "sse-kms-key-material status",
+    argv: ["packages/key-material/dist/cli.js", "status"],
+    stringFlags: ["key-id", "region", "warn-days", "endpoint-url"],
+    booleanFlags: [],
+    free: false,
+  },
+  {
+    name: "sse-kms-key-material reimport",
+    argv: ["packages/key-material/dist/cli.js", "reimport"],
+    stringFlags: ["key-id", "region", "material", "key-material-id", "description", "wrapping-key-spec", "valid-to", "endpoint-url"],
+    booleanFlags: ["no-expiry"],
+    free: false,
+  },
+  {
     name: "sse-kms-key-material wrap",
     argv: ["packages/key-material/dist/cli.js", "wrap"],
     stringFlags: ["wrapping-key", "out", "material", "material-out", "wrapping-algorithm"],
