@@ -251,12 +251,13 @@ export function renderServiceConditionTable(): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
   const rows = SERVICE_PRINCIPAL_CALLS.flatMap((c) => {
     const head = `| \`${c.principal}\` | ${c.actions.map((a) => `\`${a}\``).join(", ")} (${c.policy}): ${esc(c.call)} |`;
-    const keys = c.keys.map((k) => `\`${k.key}\` (${k.sent}${k.sent === "possibly" ? ": use with …IfExists" : ""})`);
+    const keys = c.keys.map((k) => `\`${k.key}\` (${k.sent}${k.sent === "possibly" ? ": only with ...IfExists" : ""})`);
     const not = (c.notSent ?? []).map((k) => `not \`${k.key}\``);
     const sources = [...c.keys.map((k) => k.source), ...(c.notSent ?? []).slice(0, 1).map((k) => k.source)];
     const cited = sources.length === 0 ? [c.source] : sources;
     const unique = cited.filter((s, i) => cited.findIndex((o) => o.url === s.url && o.quote === s.quote) === i);
-    return [`${head} ${[...keys, ...not].join("; ") || "none"} | ${unique.map((s) => `${s.url}: "${esc(s.quote)}"`).join("<br>")} |`];
+    const quoted = (q: string) => (/^[{"]/.test(q) ? `\`${esc(q)}\`` : `"${esc(q)}"`);
+    return [`${head} ${[...keys, ...not].join("; ") || "none documented"} | ${unique.map((s) => `${s.url}: ${quoted(s.quote)}`).join("<br>")} |`];
   });
   return ["| service principal | call (policy) | condition keys it sends | source (URL: quoted sentence) |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }
