@@ -3,7 +3,7 @@ import { buildContext, principalArnOf } from "./context";
 import { type PreparedPolicy, applyEncryptionContextConditions, isEncryptionContextKey } from "./encryption-context";
 import { explain } from "./explain";
 import { StackInventory } from "./inventory";
-import { type IamPolicyDocument, conditionKeyVerdict } from "@sse-kms/policy";
+import { type IamPolicyDocument, conditionKeyVerdict, isServicePrincipal } from "@sse-kms/policy";
 import { allowAll, parsePolicyAt } from "./policy";
 import type { AccessRequest, AccessResult } from "./request";
 import { accountOfArn } from "./scope";
@@ -48,7 +48,7 @@ export async function simulateAccess(stacks: StackInput | StackInventory, reques
   if (rootUser && given.length > 0)
     throw new Error(`${request.principal} is the root user: it has no identity policies (it holds every permission in its own account)`);
 
-  if (service) checkServiceContext(request);
+  if (isServicePrincipal(request.principal)) checkServiceContext(request);
   const context = buildContext(inv, request, target, principalAccount);
   const remarks: string[] = [];
   const rawIdentity: { name: string; document: IamPolicyDocument }[] = [];
