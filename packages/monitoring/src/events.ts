@@ -25,8 +25,12 @@ export const KMS_SERVICE_EVENTS = ["KMS CMK Deletion", "KMS CMK Rotation", "KMS 
 
 /**
  * KMS API calls the alarms watch (CloudTrail `eventName`s, the API operation names of the AWS KMS API
- * Reference). EventBridge receives them only from a CloudTrail trail that logs management events
- * (write) in the region of the keys: the trail's home region, or any region for a multi-Region trail.
+ * Reference: AWS KMS Developer Guide, "Logging AWS KMS API calls with AWS CloudTrail",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html : "AWS KMS is
+ * integrated with AWS CloudTrail, a service that records all calls to AWS KMS by users, roles, and
+ * other AWS services."). EventBridge receives them only from a CloudTrail trail that logs management
+ * events (write) in the region of the keys: the trail's home region, or any region for a
+ * multi-Region trail.
  *
  * - `DisableKey`, `ScheduleKeyDeletion`: the key stops working (now, or at the end of the window);
  * - `PutKeyPolicy`, `CreateGrant`: who may use the key changes;
