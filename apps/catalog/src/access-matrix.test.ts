@@ -36,9 +36,10 @@ function configured(env: EnvironmentConfig, stack: string): { administrators: st
 
 describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access matrix of %s", (_name, env) => {
   let matrix: AccessMatrix;
+  // Synth plus a few hundred simulations: seconds on an idle machine, more on a loaded CI runner.
   beforeAll(async () => {
     matrix = await computeAccessMatrix(build(env));
-  });
+  }, 60_000);
 
   test("has a table for every bucket of every stack, under the stack's name", () => {
     const cm = env.blueprints["customer-managed"];

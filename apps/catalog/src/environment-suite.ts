@@ -61,7 +61,8 @@ export function environmentSuite(appDir: string): void {
     const topic = env.monitoring?.topic;
     if (topic !== undefined) {
       // Targeted assertions beside the snapshots: the alarms watch exactly the keys each stack creates
-      // with its default provider (the environment's account and region) and deliver to the configured topic.
+      // with its default provider (the environment's account and region) and deliver to the configured topic;
+      // failed deliveries land in a dead-letter queue and raise alarms on a topic of their own.
       test.each([...snapshots.entries()].map(([path, text]) => [basename(path, ".json"), text] as const))(
         "%s: key-event alarms watch every key it creates in the environment's account and reach the topic",
         (stack, text) => {
@@ -70,8 +71,11 @@ export function environmentSuite(appDir: string): void {
           const own = ["aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key"]
             .flatMap((type) => Object.entries(resources[type] ?? {}).map(([name, block]) => ({ ref: `\${${type}.${name}.arn}`, provider: block.provider })))
             .filter((k) => k.provider === undefined)
-            .map((k) => k.ref)
-            .sort();
+            .map((k) => k.ref);
+          // The existing key of key.existingKeyArn (customer-managed) is in the environment's account and region: watched too.
+          const cm = (env.blueprints as Record<string, { key?: { existingKeyArn?: string } } | undefined>)["customer-managed"];
+          if (stack === `${env.name}-customer-managed` && cm?.key?.existingKeyArn !== undefined) own.push(cm.key.existingKeyArn);
+          own.sort();
           const rules = resources.aws_cloudwatch_event_rule ?? {};
           const events = JSON.parse(String(rules.kms_key_events?.event_pattern)) as { resources: string[] };
           const calls = JSON.parse(String(rules.kms_key_api_calls?.event_pattern)) as { detail: { resources: { ARN: string[] } } };
@@ -82,6 +86,20 @@ export function environmentSuite(appDir: string): void {
             "existingTopicArn" in topic ? topic.existingTopicArn : `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${stack}-key-events`;
           expect(targets).toEqual([expected, expected]);
           expect(own.length).toBeGreaterThan(0);
+          // Nothing lost silently: every target has the stack's dead-letter queue, each rule an alarm on
+          // FailedInvocations and the queue one on its messages, all delivered to a topic that is not the target.
+          const queues = Object.values(resources.aws_sqs_queue ?? {}).map((q) => `arn:${partitionOf(env.region)}:sqs:${env.region}:${env.account}:${String(q.name)}`);
+          for (const t of Object.values(resources.aws_cloudwatch_event_target ?? {})) {
+            expect(queues).toContain((t.dead_letter_config as { arn?: string } | undefined)?.arn);
+          }
+          const alarms = Object.values(resources.aws_cloudwatch_metric_alarm ?? {});
+          const failed = alarms.filter((a) => a.metric_name === "FailedInvocations").map((a) => (a.dimensions as { RuleName: string }).RuleName);
+          expect(failed.sort()).toEqual(Object.values(rules).map((r) => String(r.name)).sort());
+          expect(alarms.some((a) => a.metric_name === "ApproximateNumberOfMessagesVisible")).toBe(true);
+          for (const a of alarms) {
+            expect(a.alarm_actions).toEqual([`arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${stack}-key-events-delivery-alarms`]);
+            expect(a.alarm_actions).not.toContain(expected);
+          }
           expect(stack.startsWith(`${env.name}-`)).toBe(true);
         },
       );

@@ -20,7 +20,7 @@ export const CreatedTopicSchema = z
       .array(PrincipalArn)
       .default([])
       .describe(
-        "Administrators of the topic's KMS key (lifecycle only, no cryptographic use). The account root may always manage it (the recovery path). Default: none besides the root.",
+        "Administrators of the topic's KMS key and of the delivery-alarm topic's key (lifecycle only, no cryptographic use). The account root may always manage them (the recovery path). Default: none besides the root.",
       ),
     deletionWindowInDays: z
       .number({ error: "must be a number" })
@@ -28,10 +28,10 @@ export const CreatedTopicSchema = z
       .min(DELETION_WINDOW_DAYS.min, { error: `must be at least ${DELETION_WINDOW_DAYS.min} days` })
       .max(DELETION_WINDOW_DAYS.max, { error: `must be at most ${DELETION_WINDOW_DAYS.max} days` })
       .default(DELETION_WINDOW_DAYS.default)
-      .describe(`Waiting period before the topic key is deleted, ${DELETION_WINDOW_DAYS.min}..${DELETION_WINDOW_DAYS.max} days.`),
+      .describe(`Waiting period before the topic key (and the delivery-alarm key) is deleted, ${DELETION_WINDOW_DAYS.min}..${DELETION_WINDOW_DAYS.max} days.`),
   })
   .describe(
-    "Create one standard SNS topic per stack (<stack>-key-events), encrypted with a customer-managed KMS key of its own whose policy lets only EventBridge use it, and only for that topic; the topic policy lets only the stack's rules publish.",
+    "Create one standard SNS topic per stack (<stack>-key-events), encrypted with a customer-managed KMS key of its own whose policy lets only EventBridge use it (scoped to that topic's encryption context; no aws:SourceAccount/aws:SourceArn, which AWS documents as unsupported there); the topic policy lets EventBridge publish for the stack's rules.",
   );
 
 /** Where key events go: a topic the stack creates, or an existing one. */
@@ -58,7 +58,7 @@ export const MonitoringSchema = z
     topic: MonitoringTopicSchema,
   })
   .describe(
-    "Alarms on key events: EventBridge rules for the KMS keys each stack creates (KMS CMK Deletion, KMS Imported Key Material Expiration, KMS CMK Rotation, and, through a CloudTrail trail with management events in the environment's region, DisableKey, ScheduleKeyDeletion, PutKeyPolicy, CreateGrant, ImportKeyMaterial), delivered to an SNS topic. Off when absent.",
+    "Alarms on key events: EventBridge rules for the KMS keys each stack creates or uses (key.existingKeyArn) in the environment's account and region (KMS CMK Deletion, KMS Imported Key Material Expiration, KMS CMK Rotation, and, through a CloudTrail trail with management events in the environment's region, DisableKey, ScheduleKeyDeletion, PutKeyPolicy, CreateGrant, DisableKeyRotation, ImportKeyMaterial, RotateKeyOnDemand, DeleteImportedKeyMaterial), delivered to an SNS topic; failed deliveries go to a dead-letter queue and raise CloudWatch alarms on a second topic of each stack (<stack>-key-events-delivery-alarms). Off when absent.",
   );
 
 export type MonitoringConfig = z.output<typeof MonitoringSchema>;

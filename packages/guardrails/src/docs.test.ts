@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { renderServiceConditionTable } from "@sse-kms/policy";
 import { renderRuleTable } from "./docs";
 import { ALL_RULES } from "./rules";
 
@@ -11,6 +12,13 @@ describe("README", () => {
     const end = readme.indexOf("<!-- rules:end -->");
     expect(start).toBeGreaterThan(-1);
     expect(readme.slice(start + "<!-- rules:start -->".length, end).trim()).toBe(renderRuleTable());
+  });
+
+  test("carries the generated table of documented service-principal conditions (renderServiceConditionTable())", () => {
+    const start = readme.indexOf("<!-- service-conditions:start -->");
+    const end = readme.indexOf("<!-- service-conditions:end -->");
+    expect(start).toBeGreaterThan(-1);
+    expect(readme.slice(start + "<!-- service-conditions:start -->".length, end).trim()).toBe(renderServiceConditionTable());
   });
 
   test("rule ids are unique and every rule explains what, why and how", () => {

@@ -1,87 +1,91 @@
 /**
  * Access proofs (docs/architecture.md, testing layer 4) of the key-event alarms: the synthesized
- * topic-key policy, topic policy and data-key policy, through the IAM policy simulator. EventBridge
- * may use the topic key for its topic only, may publish only from the stack's rules, and gets
- * nothing on the data key (no decryption of S3 objects, no administration of either key).
+ * topic-key policy, topic policy, dead-letter queue policy, delivery-alarm key and topic policies and
+ * the data-key policy, through the IAM policy simulator.
+ *
+ * A request of a service principal carries only keys the table of documented service-principal
+ * conditions (`SERVICE_PRINCIPAL_CALLS`, @sse-kms/policy) lists for that call (the access layer
+ * refuses anything else). Where the table lists a key as only possibly sent (EventBridge's topic
+ * context on KMS, its aws:SourceArn on sns:Publish), each allow is proven with and without the key:
+ * the delivery works either way.
  */
 import { Testing } from "cdktf";
-import { allowAll, registerAccessMatchers } from "@sse-kms/testing";
-import { ACCOUNT, ADMIN, BUCKET, REGION, USER, monitoredStack } from "./test-support";
+import { allowAll, registerAccessMatchers, simulateAccess } from "@sse-kms/testing";
+import { ACCOUNT, ADMIN, REGION, USER, monitoredStack } from "./test-support";
 
 registerAccessMatchers();
 
 const EVENTS = "events.amazonaws.com";
+const CLOUDWATCH = "cloudwatch.amazonaws.com";
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:test-stack-key-events`;
+const ALARM_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:test-stack-key-events-delivery-alarms`;
+const DLQ = `arn:aws:sqs:${REGION}:${ACCOUNT}:test-stack-key-events-dlq`;
 const RULE = `arn:aws:events:${REGION}:${ACCOUNT}:rule/test-stack-kms-key-events`;
 const API_RULE = `arn:aws:events:${REGION}:${ACCOUNT}:rule/test-stack-kms-key-api-calls`;
+const ALARMS = [
+  `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:test-stack-kms-key-events-failed-deliveries`,
+  `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:test-stack-kms-key-api-calls-failed-deliveries`,
+  `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:test-stack-key-events-dlq-not-empty`,
+];
 const OTHER_ACCOUNT = "999999999999";
 const topicKey = { kmsKey: "aws_kms_key.key_events" };
+const alarmKey = { kmsKey: "aws_kms_key.key_events_delivery" };
 const dataKey = { kmsKey: "aws_kms_key.data" };
-const fromRules = { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": RULE };
 const forTopic = (topic: string) => ({ "kms:EncryptionContext:aws:sns:topicArn": topic });
 
 const { stack } = monitoredStack({ topic: { create: { keyAdministrators: [ADMIN], deletionWindowInDays: 30 } } });
 const synthesized = Testing.synth(stack);
 
-describe("EventBridge and the topic key", () => {
-  test.each(["kms:GenerateDataKey", "kms:Decrypt"])("may call %s for the key-events topic, on behalf of this account", async (action) => {
-    await expect(synthesized).toAllow({ principal: EVENTS, action, resource: topicKey, context: { ...forTopic(TOPIC), "aws:SourceAccount": ACCOUNT } });
+describe("EventBridge and the topic key (no aws:SourceAccount/aws:SourceArn: SNS documents them as not sent)", () => {
+  test.each(["kms:GenerateDataKey", "kms:Decrypt"])("may call %s with the key-events topic's context, and without a context (works either way)", async (action) => {
+    await expect(synthesized).toAllow({ principal: EVENTS, action, resource: topicKey, context: forTopic(TOPIC) });
+    await expect(synthesized).toAllow({ principal: EVENTS, action, resource: topicKey });
   });
 
-  test.each(["kms:GenerateDataKey", "kms:Decrypt"])("cannot call %s for another topic (encryption context of another topic ARN)", async (action) => {
-    const other = `arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`;
-    await expect(synthesized).toDeny(
-      { principal: EVENTS, action, resource: topicKey, context: { ...forTopic(other), "aws:SourceAccount": ACCOUNT } },
-      "implicit",
-    );
-  });
-
-  test("cannot call kms:Decrypt without the topic's encryption context (any other ciphertext under the key)", async () => {
-    await expect(synthesized).toDeny({ principal: EVENTS, action: "kms:Decrypt", resource: topicKey, context: { "aws:SourceAccount": ACCOUNT } }, "implicit");
-  });
-
-  test("cannot use the key on behalf of another account's rule", async () => {
-    await expect(synthesized).toDeny(
-      { principal: EVENTS, action: "kms:GenerateDataKey", resource: topicKey, context: { ...forTopic(TOPIC), "aws:SourceAccount": OTHER_ACCOUNT } },
-      "implicit",
-    );
+  test.each(["kms:GenerateDataKey", "kms:Decrypt"])("cannot call %s with another topic's context (a topic of another account naming this key)", async (action) => {
+    for (const other of [`arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`, `arn:aws:sns:${REGION}:${OTHER_ACCOUNT}:test-stack-key-events`]) {
+      await expect(synthesized).toDeny({ principal: EVENTS, action, resource: topicKey, context: forTopic(other) }, "implicit");
+    }
   });
 
   test.each(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant", "kms:Encrypt", "kms:ReEncryptFrom"])(
     "cannot call %s on the topic key (no administration, no other use)",
     async (action) => {
-      await expect(synthesized).toDeny(
-        { principal: EVENTS, action, resource: topicKey, context: { ...forTopic(TOPIC), "aws:SourceAccount": ACCOUNT } },
-        "implicit",
-      );
+      await expect(synthesized).toDeny({ principal: EVENTS, action, resource: topicKey }, "implicit");
     },
   );
+
+  test("the proofs cannot put aws:SourceAccount into EventBridge's KMS request: AWS documents it as not sent", async () => {
+    await expect(
+      simulateAccess(synthesized, { principal: EVENTS, action: "kms:GenerateDataKey", resource: topicKey, context: { "aws:SourceAccount": ACCOUNT } }),
+    ).rejects.toThrow(/aws:SourceAccount cannot be put into a request of events.amazonaws.com for kms:GenerateDataKey: AWS documents it as not sent/);
+  });
 });
 
-describe("EventBridge and the data key", () => {
-  test.each(["kms:Decrypt", "kms:GenerateDataKey"])("cannot call %s on the data key through S3 (cannot read the bucket's objects)", async (action) => {
-    await expect(synthesized).toDeny({ principal: EVENTS, action, resource: dataKey, viaS3: { bucket: BUCKET } }, "implicit");
-  });
-
-  test.each(["kms:Decrypt", "kms:GenerateDataKey"])("cannot call %s on the data key directly, even with the topic's context", async (action) => {
-    await expect(synthesized).toDeny(
-      { principal: EVENTS, action, resource: dataKey, context: { ...forTopic(TOPIC), "aws:SourceAccount": ACCOUNT } },
-      "implicit",
-    );
+describe("EventBridge and the data key and the delivery-alarm key", () => {
+  test.each(["kms:Decrypt", "kms:GenerateDataKey"])("cannot call %s on the data key, with or without the topic's context", async (action) => {
+    await expect(synthesized).toDeny({ principal: EVENTS, action, resource: dataKey }, "implicit");
+    await expect(synthesized).toDeny({ principal: EVENTS, action, resource: dataKey, context: forTopic(TOPIC) }, "implicit");
   });
 
   test.each(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"])("cannot call %s on the data key", async (action) => {
-    await expect(synthesized).toDeny({ principal: EVENTS, action, resource: dataKey, context: { "aws:SourceAccount": ACCOUNT } }, "implicit");
+    await expect(synthesized).toDeny({ principal: EVENTS, action, resource: dataKey }, "implicit");
+  });
+
+  test("cannot use the delivery-alarm key (the alarm path does not depend on EventBridge)", async () => {
+    await expect(synthesized).toDeny({ principal: EVENTS, action: "kms:GenerateDataKey", resource: alarmKey }, "implicit");
   });
 });
 
-describe("separation of duties on the topic key", () => {
-  test.each(["kms:Decrypt", "kms:GenerateDataKey"])("the topic key's administrator cannot call %s, even with allow-all IAM", async (action) => {
+describe("separation of duties on the topic keys", () => {
+  test.each(["kms:Decrypt", "kms:GenerateDataKey"])("the topic keys' administrator cannot call %s, even with allow-all IAM", async (action) => {
     await expect(synthesized).toDeny({ principal: ADMIN, action, resource: topicKey, identityPolicies: [allowAll], context: forTopic(TOPIC) }, "implicit");
+    await expect(synthesized).toDeny({ principal: ADMIN, action, resource: alarmKey, identityPolicies: [allowAll] }, "implicit");
   });
 
-  test("the topic key's administrator may manage it (PutKeyPolicy)", async () => {
+  test("the topic keys' administrator may manage them (PutKeyPolicy)", async () => {
     await expect(synthesized).toAllow({ principal: ADMIN, action: "kms:PutKeyPolicy", resource: topicKey, identityPolicies: [allowAll] });
+    await expect(synthesized).toAllow({ principal: ADMIN, action: "kms:PutKeyPolicy", resource: alarmKey, identityPolicies: [allowAll] });
   });
 
   test("a data-key user gets nothing on the topic key, even with allow-all IAM", async () => {
@@ -98,39 +102,64 @@ describe("separation of duties on the topic key", () => {
   });
 });
 
-describe("who may publish to the topic", () => {
+describe("who may publish to the key-events topic", () => {
   test.each([RULE, API_RULE])("EventBridge, for the stack's rule %s", async (rule) => {
+    await expect(synthesized).toAllow({ principal: EVENTS, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceArn": rule } });
+  });
+
+  test("EventBridge, when it sends no aws:SourceArn (undocumented for sns:Publish: the delivery works either way)", async () => {
+    await expect(synthesized).toAllow({ principal: EVENTS, action: "sns:Publish", resource: TOPIC });
+  });
+
+  test("not EventBridge for another rule of the account, or a rule of the same name in another account", async () => {
+    for (const other of [`arn:aws:events:${REGION}:${ACCOUNT}:rule/something-else`, `arn:aws:events:${REGION}:${OTHER_ACCOUNT}:rule/test-stack-kms-key-events`]) {
+      await expect(synthesized).toDeny({ principal: EVENTS, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceArn": other } }, "implicit");
+    }
+  });
+
+  test("not CloudWatch, not another service, not a role of another account", async () => {
+    await expect(synthesized).toDeny({ principal: CLOUDWATCH, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceArn": ALARMS[0] as string } }, "implicit");
+    await expect(synthesized).toDeny({ principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/app`, action: "sns:Publish", resource: TOPIC, identityPolicies: [allowAll] }, "implicit");
+  });
+});
+
+describe("the dead-letter queue", () => {
+  test.each([RULE, API_RULE])("EventBridge may send undelivered events of rule %s", async (rule) => {
+    await expect(synthesized).toAllow({ principal: EVENTS, action: "sqs:SendMessage", resource: DLQ, context: { "aws:SourceArn": rule } });
+  });
+
+  test("not for another rule, not without a rule (aws:SourceArn is documented for this call), not another action", async () => {
+    const other = `arn:aws:events:${REGION}:${ACCOUNT}:rule/something-else`;
+    await expect(synthesized).toDeny({ principal: EVENTS, action: "sqs:SendMessage", resource: DLQ, context: { "aws:SourceArn": other } }, "implicit");
+    await expect(synthesized).toDeny({ principal: EVENTS, action: "sqs:SendMessage", resource: DLQ }, "implicit");
+    await expect(synthesized).toDeny({ principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/app`, action: "sqs:ReceiveMessage", resource: DLQ, identityPolicies: [allowAll] }, "implicit");
+  });
+});
+
+describe("the delivery alarms' path (a topic and key of its own)", () => {
+  test.each(ALARMS)("CloudWatch may publish alarm %s and use the delivery-alarm key for it", async (alarm) => {
+    await expect(synthesized).toAllow({ principal: CLOUDWATCH, action: "sns:Publish", resource: ALARM_TOPIC, context: { "aws:SourceArn": alarm } });
     await expect(synthesized).toAllow({
-      principal: EVENTS,
-      action: "sns:Publish",
-      resource: TOPIC,
-      context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": rule },
+      principal: CLOUDWATCH,
+      action: "kms:GenerateDataKey",
+      resource: alarmKey,
+      context: { "aws:SourceArn": alarm, "aws:SourceAccount": ACCOUNT },
     });
   });
 
-  test("not EventBridge for another rule of the account", async () => {
-    const other = `arn:aws:events:${REGION}:${ACCOUNT}:rule/something-else`;
+  test("not for another alarm or another account", async () => {
+    const other = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:something-else`;
+    await expect(synthesized).toDeny({ principal: CLOUDWATCH, action: "sns:Publish", resource: ALARM_TOPIC, context: { "aws:SourceArn": other } }, "implicit");
     await expect(synthesized).toDeny(
-      { principal: EVENTS, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": other } },
+      { principal: CLOUDWATCH, action: "kms:GenerateDataKey", resource: alarmKey, context: { "aws:SourceArn": ALARMS[0] as string, "aws:SourceAccount": OTHER_ACCOUNT } },
       "implicit",
     );
   });
 
-  test("not EventBridge for a rule of the same name in another account", async () => {
-    const foreign = `arn:aws:events:${REGION}:${OTHER_ACCOUNT}:rule/test-stack-kms-key-events`;
+  test("not EventBridge (the path does not depend on the one it reports on), and CloudWatch not on the key-events topic key", async () => {
+    await expect(synthesized).toDeny({ principal: EVENTS, action: "sns:Publish", resource: ALARM_TOPIC, context: { "aws:SourceArn": RULE } }, "implicit");
     await expect(synthesized).toDeny(
-      { principal: EVENTS, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": foreign } },
-      "implicit",
-    );
-  });
-
-  test("not another service principal", async () => {
-    await expect(synthesized).toDeny({ principal: "s3.amazonaws.com", action: "sns:Publish", resource: TOPIC, context: fromRules }, "implicit");
-  });
-
-  test("not a role of another account, even with allow-all IAM", async () => {
-    await expect(synthesized).toDeny(
-      { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/app`, action: "sns:Publish", resource: TOPIC, identityPolicies: [allowAll] },
+      { principal: CLOUDWATCH, action: "kms:GenerateDataKey", resource: topicKey, context: { "aws:SourceArn": ALARMS[0] as string, "aws:SourceAccount": ACCOUNT } },
       "implicit",
     );
   });
@@ -139,36 +168,30 @@ describe("who may publish to the topic", () => {
 describe("controls: the proofs above hinge on the conditions", () => {
   // The same stack with one condition removed: the denials above must turn into allows, so they
   // are caused by the conditions, not by a request the simulator cannot match.
-  const without = (mutate: (json: { resource: Record<string, Record<string, { policy: string }>> }) => void) => {
+  const without = (type: string, name: string, mutate: (policy: { Statement: { Sid: string; Condition?: Record<string, unknown> }[] }) => void) => {
     const json = JSON.parse(synthesized);
-    mutate(json);
+    const block = json.resource[type][name];
+    const policy = JSON.parse(block.policy);
+    mutate(policy);
+    block.policy = JSON.stringify(policy);
     return JSON.stringify(json);
   };
 
   test("without aws:SourceArn in the topic policy, another rule of the account could publish", async () => {
-    const open = without((j) => {
-      const block = j.resource.aws_sns_topic_policy!.key_events!;
-      const policy = JSON.parse(block.policy);
-      delete policy.Statement[0].Condition.ArnEquals;
-      block.policy = JSON.stringify(policy);
-    });
+    const open = without("aws_sns_topic_policy", "key_events", (p) => delete p.Statement[0]!.Condition);
     const other = `arn:aws:events:${REGION}:${ACCOUNT}:rule/something-else`;
-    await expect(open).toAllow({
-      principal: EVENTS,
-      action: "sns:Publish",
-      resource: TOPIC,
-      context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": other },
-    });
+    await expect(open).toAllow({ principal: EVENTS, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceArn": other } });
   });
 
-  test("without the topic encryption context in the key policy, EventBridge could decrypt for another topic", async () => {
-    const open = without((j) => {
-      const block = j.resource.aws_kms_key!.key_events!;
-      const policy = JSON.parse(block.policy);
-      for (const s of policy.Statement) if (s.Sid === "TopicKeyUseByEventBridge") delete s.Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"];
-      block.policy = JSON.stringify(policy);
+  test("without the topic encryption context in the key policy, EventBridge could use the key for another topic", async () => {
+    const open = without("aws_kms_key", "key_events", (p) => {
+      for (const s of p.Statement) if (s.Sid === "TopicKeyUseByEventBridge") delete s.Condition;
     });
-    const other = `arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`;
-    await expect(open).toAllow({ principal: EVENTS, action: "kms:Decrypt", resource: topicKey, context: { ...forTopic(other), "aws:SourceAccount": ACCOUNT } });
+    await expect(open).toAllow({ principal: EVENTS, action: "kms:Decrypt", resource: topicKey, context: forTopic(`arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`) });
+  });
+
+  test("without aws:SourceArn in the queue policy, another rule could fill the dead-letter queue", async () => {
+    const open = without("aws_sqs_queue_policy", "key_events_dlq", (p) => delete p.Statement[0]!.Condition);
+    await expect(open).toAllow({ principal: EVENTS, action: "sqs:SendMessage", resource: DLQ, context: { "aws:SourceArn": `arn:aws:events:${REGION}:${ACCOUNT}:rule/x` } });
   });
 });

@@ -1,4 +1,5 @@
 import type { MonitoringConfig } from "@sse-kms/config";
+import { ExistingKey } from "@sse-kms/key";
 import { KmsExternalKey } from "@cdktf/provider-aws/lib/kms-external-key";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsReplicaExternalKey } from "@cdktf/provider-aws/lib/kms-replica-external-key";
@@ -31,16 +32,30 @@ export function keysOfStack(s: MonitoredStack): KeyResource[] {
 }
 
 /**
+ * The keys a stack uses but does not create (`key.existingKeyArn`, an {@link ExistingKey}) that are in
+ * its own account and region: their events reach this account's default bus like those of the keys it
+ * creates (EventBridge rules see their own account's events; ExistingKey already refuses a key of
+ * another account or region, this filter keeps that true for any caller).
+ */
+export function existingKeysOfStack(s: MonitoredStack): ExistingKey[] {
+  return s.stack.node
+    .findAll()
+    .filter((c): c is ExistingKey => c instanceof ExistingKey)
+    .filter((k) => k.account === s.account && k.region === s.region);
+}
+
+/**
  * Adds key-event alarms to a stack, for the keys it creates in its own account and region (call it
- * after the blueprint has built the stack). Returns undefined, and adds nothing, when monitoring is
- * off or the stack creates no key there.
+ * after the blueprint has built the stack), and for the existing keys it uses there
+ * (`key.existingKeyArn`). Returns undefined, and adds nothing, when monitoring is off or the stack
+ * neither creates nor uses a key there.
  */
 export function attachKeyEventAlarms(s: MonitoredStack, monitoring: MonitoringConfig | undefined): KeyEventAlarms | undefined {
   if (monitoring === undefined) return undefined;
-  const keys = keysOfStack(s);
+  const keys = [...keysOfStack(s).map((k) => k.arn), ...new Set(existingKeysOfStack(s).map((k) => k.keyArn))];
   if (keys.length === 0) return undefined;
   return new KeyEventAlarms(s.stack, "KeyEventAlarms", {
-    keyArns: keys.map((k) => k.arn),
+    keyArns: keys,
     account: s.account,
     region: s.region,
     namePrefix: s.stack.node.id,

@@ -12,6 +12,14 @@ describe.each([false, true])("guardrails on KeyEventAlarms (production: %s)", (p
       "SKB-SNS-1 aws_kms_key.key_events",
       "SKB-SNS-2 aws_sns_topic.key_events",
       "SKB-SNS-3 aws_sns_topic_policy.key_events",
+      "SKB-SNS-1 aws_kms_key.key_events_delivery",
+      "SKB-SNS-2 aws_sns_topic.key_events_delivery_alarms",
+      "SKB-SNS-3 aws_sns_topic_policy.key_events_delivery_alarms",
+      "SKB-SVC-1 aws_kms_key.key_events",
+      "SKB-SVC-1 aws_kms_key.key_events_delivery",
+      "SKB-SVC-1 aws_sns_topic_policy.key_events",
+      "SKB-SVC-1 aws_sns_topic_policy.key_events_delivery_alarms",
+      "SKB-SVC-1 aws_sqs_queue_policy.key_events_dlq",
       "SKB-KMS-1 aws_kms_key.key_events",
       "SKB-KMS-6 aws_kms_key.key_events",
     ]) {
@@ -26,6 +34,25 @@ describe.each([false, true])("guardrails on KeyEventAlarms (production: %s)", (p
   });
 });
 
-test("ALL_RULES holds the three SNS rules", () => {
-  expect(ALL_RULES.map((r) => r.id).filter((id) => id.startsWith("SKB-SNS-"))).toEqual(["SKB-SNS-1", "SKB-SNS-2", "SKB-SNS-3"]);
+test("ALL_RULES holds the three SNS rules and the service-principal conditions rule", () => {
+  expect(ALL_RULES.map((r) => r.id).filter((id) => id.startsWith("SKB-SNS-") || id.startsWith("SKB-SVC-"))).toEqual(["SKB-SNS-1", "SKB-SNS-2", "SKB-SNS-3", "SKB-SVC-1"]);
+});
+
+test("the guardrail fires when the topic key's EventBridge statement requires aws:SourceAccount (undocumented: the SNS guide says it is not sent)", () => {
+  const { stack, alarms } = monitoredStack({ topic: { create: { keyAdministrators: [ADMIN], deletionWindowInDays: 30 } } });
+  alarms!.topicKey!.addToResourcePolicy({
+    Sid: "LegacyEventBridgeSourceAccount",
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: ["kms:GenerateDataKey*"],
+    Resource: "*",
+    Condition: { StringEquals: { "aws:SourceAccount": "333333333333" } },
+  });
+  const violations = evaluateStack(stack, { production: false }).violations.filter((f) => f.ruleId === "SKB-SVC-1");
+  expect(violations).toEqual([
+    expect.objectContaining({
+      address: "aws_kms_key.key_events",
+      detail: expect.stringContaining('"LegacyEventBridgeSourceAccount" (events.amazonaws.com, kms:GenerateDataKey*) conditions on aws:SourceAccount, which AWS documents as not sent'),
+    }),
+  ]);
 });

@@ -6,3 +6,4 @@ export * from "./bucket-policy";
 export * from "./replication";
 export * from "./references";
 export * from "./regions";
+export * from "./service-conditions";

@@ -19,6 +19,7 @@ import { s3VersioningForReplication } from "./s3-versioning-for-replication";
 import { snsTopicCustomerKey } from "./sns-topic-customer-key";
 import { snsTopicKeyUseScoped } from "./sns-topic-key-use-scoped";
 import { snsTopicPublishScoped } from "./sns-topic-publish-scoped";
+import { servicePrincipalDocumentedConditions } from "./service-principal-documented-conditions";
 import { stateNoForceDestroy } from "./state-no-force-destroy";
 import { statePreventDestroy } from "./state-prevent-destroy";
 
@@ -42,6 +43,7 @@ export {
   snsTopicCustomerKey,
   snsTopicKeyUseScoped,
   snsTopicPublishScoped,
+  servicePrincipalDocumentedConditions,
   stateNoForceDestroy,
   statePreventDestroy,
 };
@@ -68,6 +70,7 @@ export const ALL_RULES: readonly GuardrailRule[] = [
   snsTopicKeyUseScoped,
   snsTopicCustomerKey,
   snsTopicPublishScoped,
+  servicePrincipalDocumentedConditions,
   statePreventDestroy,
   stateNoForceDestroy,
   providerAllowedAccountIds,

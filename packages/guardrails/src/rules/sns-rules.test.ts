@@ -3,7 +3,11 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { type PolicyStatement, policyDocument, renderPolicy } from "@sse-kms/policy";
 import type { TerraformStack } from "cdktf";
 import { ACCOUNT, REGION, findings, goodKeyStatements, keyPolicy, newStack, rawBucket, rawKey, statusOf } from "../test-support";
-import { kmsUseViaS3Only, snsTopicCustomerKey, snsTopicKeyUseScoped, snsTopicPublishScoped } from ".";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { SERVICE_PRINCIPAL_CALLS } from "@sse-kms/policy";
+import { kmsUseViaS3Only, servicePrincipalDocumentedConditions, snsTopicCustomerKey, snsTopicKeyUseScoped, snsTopicPublishScoped } from ".";
 
 const TOPIC_NAME = "test-stack-key-events";
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:${TOPIC_NAME}`;
@@ -16,7 +20,7 @@ const eventsStatement = (overrides: Partial<PolicyStatement> = {}): PolicyStatem
   Principal: { Service: "events.amazonaws.com" },
   Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
   Resource: "*",
-  Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT, "kms:EncryptionContext:aws:sns:topicArn": TOPIC } },
+  Condition: { StringEqualsIfExists: { "kms:EncryptionContext:aws:sns:topicArn": TOPIC } },
   ...overrides,
 });
 
@@ -30,14 +34,17 @@ function topicStack(statement: PolicyStatement, alsoBucket = false): TerraformSt
 }
 
 describe("SKB-SNS-1 sns-topic-key-use-scoped", () => {
-  test("compliant: EventBridge may use the topic key only for its topic and account", () => {
+  test("compliant: EventBridge may use the topic key for its topic's context (if sent)", () => {
     expect(statusOf(topicStack(eventsStatement()), snsTopicKeyUseScoped, TOPIC_KEY)).toBe("compliant");
+    const strict = eventsStatement({ Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": TOPIC } } });
+    expect(statusOf(topicStack(strict), snsTopicKeyUseScoped, TOPIC_KEY)).toBe("compliant");
   });
-  test("non-compliant: no topic encryption context", () => {
-    const stack = topicStack(eventsStatement({ Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }));
-    expect(findings(stack, snsTopicKeyUseScoped)).toEqual([
-      expect.objectContaining({ status: "non-compliant", detail: expect.stringContaining("without StringEquals kms:EncryptionContext:aws:sns:topicArn") }),
-    ]);
+  test("compliant: a publisher scoped by its source (CloudWatch: aws:SourceAccount / aws:SourceArn)", () => {
+    const cloudwatch = eventsStatement({
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:a` } },
+    });
+    expect(statusOf(topicStack(cloudwatch), snsTopicKeyUseScoped, TOPIC_KEY)).toBe("compliant");
   });
   test("non-compliant: the context names a topic this key does not encrypt", () => {
     const other = `arn:aws:sns:${REGION}:${ACCOUNT}:another-topic`;
@@ -52,10 +59,10 @@ describe("SKB-SNS-1 sns-topic-key-use-scoped", () => {
       expect.objectContaining({ status: "non-compliant", detail: expect.stringContaining("grants kms:ReEncryptFrom, kms:ReEncryptTo") }),
     ]);
   });
-  test("non-compliant: no caller restriction", () => {
-    const stack = topicStack(eventsStatement({ Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": TOPIC } } }));
+  test("non-compliant: scoped neither by the topic context nor by a source", () => {
+    const stack = topicStack(eventsStatement({ Condition: undefined }));
     expect(findings(stack, snsTopicKeyUseScoped)).toEqual([
-      expect.objectContaining({ status: "non-compliant", detail: expect.stringContaining("does not restrict the caller") }),
+      expect.objectContaining({ status: "non-compliant", detail: expect.stringContaining("scoped neither to the topics this key encrypts") }),
     ]);
   });
   test("not applicable to a key that encrypts no topic", () => {
@@ -126,6 +133,15 @@ describe("SKB-SNS-3 sns-topic-publish-scoped", () => {
     ]);
     expect(statusOf(withPolicy(publish({ Principal: "*", Condition: undefined })), snsTopicPublishScoped, "aws_sns_topic_policy.t")).toBe("non-compliant");
   });
+  test("compliant: EventBridge with ArnEqualsIfExists aws:SourceArn (the table lists it as possibly sent on sns:Publish)", () => {
+    expect(statusOf(withPolicy(publish({ Condition: { ArnEqualsIfExists: { "aws:SourceArn": RULE } } })), snsTopicPublishScoped, "aws_sns_topic_policy.t")).toBe(
+      "compliant",
+    );
+  });
+  test("non-compliant: IfExists for a key the table does not list as possibly sent (CloudWatch's aws:SourceArn is documented: require it)", () => {
+    const cw = publish({ Principal: { Service: "cloudwatch.amazonaws.com" }, Condition: { ArnLikeIfExists: { "aws:SourceArn": RULE } } });
+    expect(statusOf(withPolicy(cw), snsTopicPublishScoped, "aws_sns_topic_policy.t")).toBe("non-compliant");
+  });
   test("compliant: a named role of the account needs no source condition", () => {
     expect(
       statusOf(
@@ -134,5 +150,63 @@ describe("SKB-SNS-3 sns-topic-publish-scoped", () => {
         "aws_sns_topic_policy.t",
       ),
     ).toBe("compliant");
+  });
+});
+
+describe("SKB-SVC-1 service-principal-documented-conditions", () => {
+  const keyWith = (statement: PolicyStatement) => topicStack(statement);
+  test("fires on aws:SourceAccount for events.amazonaws.com in a key policy (AWS documents it as not sent), citing the SNS guide", () => {
+    const stack = keyWith(eventsStatement({ Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT, "kms:EncryptionContext:aws:sns:topicArn": TOPIC } } }));
+    const f = findings(stack, servicePrincipalDocumentedConditions);
+    expect(f).toEqual([expect.objectContaining({ status: "non-compliant", address: TOPIC_KEY })]);
+    expect(f[0]!.detail).toContain("conditions on aws:SourceAccount, which AWS documents as not sent: https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html");
+    expect(f[0]!.detail).toContain("is not supported for EventBridge-to-encrypted topics");
+    // StringEquals (not IfExists) on the topic context: documented only as possibly sent for EventBridge.
+    expect(f[0]!.detail).toContain("kms:EncryptionContext:aws:sns:topicArn with StringEquals, but AWS documents that key for this call only possibly");
+  });
+  test("fires on aws:SourceArn for events.amazonaws.com in a key policy too", () => {
+    const stack = keyWith(eventsStatement({ Condition: { ArnEquals: { "aws:SourceArn": RULE } } }));
+    expect(findings(stack, servicePrincipalDocumentedConditions)[0]!.detail).toContain("aws:SourceArn, which AWS documents as not sent");
+  });
+  test("compliant: the topic context with StringEqualsIfExists, or no condition at all", () => {
+    expect(statusOf(keyWith(eventsStatement()), servicePrincipalDocumentedConditions, TOPIC_KEY)).toBe("compliant");
+    expect(statusOf(keyWith(eventsStatement({ Condition: undefined })), servicePrincipalDocumentedConditions, TOPIC_KEY)).toBe("compliant");
+  });
+  test("fires on a key the table does not list for the call, and on a call the table does not know", () => {
+    const odd = keyWith(eventsStatement({ Condition: { StringEquals: { "aws:SourceOrgPaths": "o-1/r-1/" } } }));
+    expect(findings(odd, servicePrincipalDocumentedConditions)[0]!.detail).toContain("which AWS does not document events.amazonaws.com sending on this call");
+    const unknown = keyWith(eventsStatement({ Principal: { Service: "lambda.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }));
+    expect(findings(unknown, servicePrincipalDocumentedConditions)[0]!.detail).toContain("has no row for this call");
+  });
+  test("queue policies: aws:SourceArn for EventBridge's dead letters is documented; aws:SourceAccount is not", () => {
+    const queue = (condition: PolicyStatement["Condition"]) => {
+      const { stack } = newStack();
+      const q = new SqsQueue(stack, "q", { name: "dlq" });
+      q.overrideLogicalId("dlq");
+      const statement: PolicyStatement = { Sid: "Dlq", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*", Condition: condition };
+      new SqsQueuePolicy(stack, "p", { queueUrl: q.id, policy: renderPolicy(policyDocument([statement])) }).overrideLogicalId("dlq");
+      return stack;
+    };
+    expect(statusOf(queue({ ArnEquals: { "aws:SourceArn": RULE } }), servicePrincipalDocumentedConditions, "aws_sqs_queue_policy.dlq")).toBe("compliant");
+    expect(statusOf(queue({ StringEquals: { "aws:SourceAccount": ACCOUNT } }), servicePrincipalDocumentedConditions, "aws_sqs_queue_policy.dlq")).toBe("non-compliant");
+  });
+  test("trust policies: S3's source keys only with IfExists (possibly sent); none at all is compliant", () => {
+    const role = (condition: PolicyStatement["Condition"]) => {
+      const { stack } = newStack();
+      const statement: PolicyStatement = { Sid: "S3", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Condition: condition };
+      new IamRole(stack, "r", { name: "replication", assumeRolePolicy: renderPolicy(policyDocument([statement])) }).overrideLogicalId("r");
+      return stack;
+    };
+    expect(statusOf(role(undefined), servicePrincipalDocumentedConditions, "aws_iam_role.r")).toBe("compliant");
+    expect(statusOf(role({ StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }), servicePrincipalDocumentedConditions, "aws_iam_role.r")).toBe("compliant");
+    expect(statusOf(role({ StringEquals: { "aws:SourceAccount": ACCOUNT } }), servicePrincipalDocumentedConditions, "aws_iam_role.r")).toBe("non-compliant");
+  });
+  test("every row of the table cites an AWS documentation URL and a quote for each key", () => {
+    for (const call of SERVICE_PRINCIPAL_CALLS) {
+      for (const source of [call.source, ...call.keys.map((k) => k.source), ...(call.notSent ?? []).map((k) => k.source)]) {
+        expect(source.url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|repost\.aws)\//);
+        expect(source.quote.length).toBeGreaterThan(20);
+      }
+    }
   });
 });

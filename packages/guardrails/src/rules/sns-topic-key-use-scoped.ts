@@ -1,14 +1,19 @@
 /**
  * SKB-SNS-1: the key of an SNS topic grants cryptographic use to principals other than the key
- * account's root only for that topic: every such Allow statement grants nothing but
- * `kms:Decrypt` and `kms:GenerateDataKey*` (what SNS needs from a publisher of an encrypted
- * topic), requires (StringEquals) SNS's encryption context `kms:EncryptionContext:aws:sns:topicArn`
- * naming only topics of the stack that this key encrypts, and restricts the caller
- * (`aws:SourceAccount`, `aws:SourceArn`, ... with a positive operator).
+ * account's root only as a topic publisher needs it: every such Allow statement grants nothing but
+ * `kms:Decrypt` and `kms:GenerateDataKey*` (Amazon SNS Developer Guide, Key management: "To allow
+ * the AWS service to have the kms:GenerateDataKey* and kms:Decrypt permissions, add the following
+ * statement to the KMS policy."), and is scoped by at least one of:
+ * - SNS's encryption context `kms:EncryptionContext:aws:sns:topicArn` (StringEquals, or
+ *   StringEqualsIfExists where the caller is a service that may not send it) naming only topics of
+ *   the stack that this key encrypts;
+ * - a source or caller restriction (`aws:SourceArn`, `aws:SourceAccount`, ... with a positive operator).
  *
- * No checkov / cdk-nag equivalent. AWS documentation: SNS "Key management" (publishers need
- * kms:GenerateDataKey* and kms:Decrypt); the SNS encryption context appears as
- * kms:EncryptionContext:aws:sns:topicArn in AWS's examples of service publishers.
+ * Which condition keys a service principal may be given is SKB-SVC-1's question (the table of
+ * documented service-principal conditions): EventBridge, for instance, sends no aws:SourceAccount to
+ * KMS for an encrypted topic, so its statement can only be scoped by the topic context.
+ *
+ * No checkov / cdk-nag equivalent.
  */
 import { notApplicable } from "../json";
 import {
@@ -33,10 +38,10 @@ export const snsTopicKeyUseScoped: GuardrailRule = {
   id: "SKB-SNS-1",
   name: "sns-topic-key-use-scoped",
   description:
-    "The key of an SNS topic grants cryptographic use beyond that topic (actions other than Decrypt/GenerateDataKey*, or no aws:sns:topicArn encryption context, or no caller restriction).",
+    "The key of an SNS topic grants cryptographic use beyond what a topic publisher needs (actions other than Decrypt/GenerateDataKey*, or scoped neither to its topics' aws:sns:topicArn encryption context nor to a source).",
   rationale:
-    "A topic key is not an S3 key: the service that publishes (EventBridge) needs it, but only to encrypt messages of this topic. Scoped by the topic's encryption context and the source account, the grant cannot decrypt anything else under the key, and the publisher gets no administration of it (separation of duties).",
-  fix: 'Grant only ["kms:Decrypt", "kms:GenerateDataKey*"] with "Condition": {"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": "<topic ARN>", "aws:SourceAccount": "<account>"}} (topicKeyUseByEventBridgeStatement in @sse-kms/monitoring does), or suppress with the reason.',
+    "A topic key is not an S3 key: the service that publishes (EventBridge, CloudWatch) needs it, but only to encrypt messages of its topics. Scoped by the topic's encryption context or by the source the service documents sending, the grant covers nothing else under the key, and the publisher gets no administration of it (separation of duties).",
+  fix: 'Grant only ["kms:Decrypt", "kms:GenerateDataKey*"] with a condition the service documents sending: for EventBridge {"StringEqualsIfExists": {"kms:EncryptionContext:aws:sns:topicArn": "<topic ARN>"}} (topicKeyUseByEventBridgeStatement in @sse-kms/monitoring), for CloudWatch aws:SourceAccount and aws:SourceArn (alarmTopicKeyUseByCloudWatchStatement); or suppress with the reason.',
   appliesTo: [...KEY_POLICY_TYPES],
   mappings: { other: ["Amazon SNS: key management for encrypted topics"] },
   check(resource, ctx) {
@@ -54,19 +59,21 @@ export const snsTopicKeyUseScoped: GuardrailRule = {
         const name = statementName(s, i);
         const extra = crypto.filter((a) => grantedFrom({ Effect: "Allow", Action: TOPIC_KEY_ACTIONS }, [a]).length === 0);
         if (extra.length > 0) problems.push(`${name} grants ${extra.join(", ")} (a topic publisher needs only kms:Decrypt and kms:GenerateDataKey*)`);
-        const context = conditionEntries(s, "kms:EncryptionContext:aws:sns:topicArn").filter((c) => c.operator === "StringEquals");
-        const scoped =
+        const context = conditionEntries(s, "kms:EncryptionContext:aws:sns:topicArn").filter((c) => /^StringEquals(IfExists)?$/.test(c.operator));
+        const byContext =
           context.length > 0 &&
           context.every(
             (c) =>
               c.values.length > 0 &&
               c.values.every((v) => /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(v) && topicNames.includes(v.split(":")[5] as string)),
           );
-        if (!scoped)
+        const wrongContext = context.length > 0 && !byContext;
+        if (wrongContext)
+          problems.push(`${name}: kms:EncryptionContext:aws:sns:topicArn names a topic this key does not encrypt (it encrypts ${topicNames.join(", ")})`);
+        else if (!byContext && !hasRestrictingCondition(s))
           problems.push(
-            `${name} grants ${crypto.join(", ")} to ${principals.join(", ")} without StringEquals kms:EncryptionContext:aws:sns:topicArn naming only topics this key encrypts (${topicNames.join(", ")})`,
+            `${name} grants ${crypto.join(", ")} to ${principals.join(", ")} scoped neither to the topics this key encrypts (kms:EncryptionContext:aws:sns:topicArn: ${topicNames.join(", ")}) nor to a source (aws:SourceArn / aws:SourceAccount)`,
           );
-        if (!hasRestrictingCondition(s)) problems.push(`${name} does not restrict the caller (aws:SourceAccount or aws:SourceArn)`);
         return problems;
       }),
     );

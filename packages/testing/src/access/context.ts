@@ -1,6 +1,6 @@
 import type { StackInventory } from "./inventory";
 import type { AccessRequest } from "./request";
-import { dnsSuffixOf, partitionOf } from "@sse-kms/policy";
+import { dnsSuffixOf, isServicePrincipal, partitionOf } from "@sse-kms/policy";
 import { findBucket, type Target } from "./target";
 
 /** Context keys the layer fills unless the request sets them. */
@@ -49,6 +49,10 @@ export function buildContext(inv: StackInventory, request: AccessRequest, target
     setIfAbsent(ctx, "kms:ViaService", `s3.${region}.${dnsSuffixOf(partitionOf(region))}`);
     setIfAbsent(ctx, "kms:EncryptionContext:aws:s3:arn", form === "bucket" ? bucketArn : `${bucketArn}/${via.objectKey ?? "example-object"}`);
   }
+  // A service principal's request holds only what the caller put in (checked against the table of
+  // documented service-principal conditions by simulateAccess): no default keys, because the layer
+  // must not assume a service sends a key that AWS does not document it sending.
+  if (isServicePrincipal(request.principal)) return ctx;
   setIfAbsent(ctx, "aws:SecureTransport", "true");
   if (!anonymous) {
     if (request.principal.startsWith("arn:")) setIfAbsent(ctx, "aws:PrincipalArn", principalArnOf(request.principal));

@@ -18,6 +18,6 @@ export {
 export { StackInventory, type BucketEncryption, type BucketInfo, type FoundPolicy, type KeyInfo, type RoleInfo } from "./inventory";
 export { KMS_KEY_TYPES, ReferenceResolver, UnresolvableReferenceError } from "./resolver";
 export { placeholderId, type ProviderScope } from "./scope";
-export { simulateAccess, inventoryOf } from "./simulate";
+export { checkServiceContext, simulateAccess, inventoryOf } from "./simulate";
 export { accessMatchers, registerAccessMatchers, type AccessMatchers, type DenyKind } from "./matchers";
 export { sseKmsAccessProofs, type SseKmsProofSubject } from "./proofs";

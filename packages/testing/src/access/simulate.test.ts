@@ -187,6 +187,45 @@ describe("simulateAccess across stacks (cross-account)", () => {
       "ImplicitlyDenied",
     );
   });
+
+  it("puts no default key into a service principal's request (the table decides what a service sends)", async () => {
+    const r = await simulateAccess(stacks, { principal: "s3.amazonaws.com", action: "sts:AssumeRole", resource: { role: "replication" } });
+    expect(r.request.context).toEqual({});
+  });
+
+  it("accepts a key the table lists for the call (S3's aws:SourceAccount on AssumeRole: possibly sent)", async () => {
+    const r = await simulateAccess(stacks, {
+      principal: "s3.amazonaws.com",
+      action: "sts:AssumeRole",
+      resource: { role: "replication" },
+      context: { "aws:SourceAccount": ACCOUNT },
+    });
+    expect(r.request.context).toEqual({ "aws:SourceAccount": ACCOUNT });
+  });
+});
+
+describe("a service principal's request carries only keys the table of documented service-principal conditions lists", () => {
+  const stack = keyStack();
+  it.each([
+    [
+      "a key AWS documents as not sent (EventBridge's aws:SourceAccount to KMS for an encrypted topic)",
+      { principal: "events.amazonaws.com", action: "kms:GenerateDataKey", resource: key, context: { "aws:SourceAccount": ACCOUNT } },
+      /aws:SourceAccount cannot be put into a request of events.amazonaws.com for kms:GenerateDataKey: AWS documents it as not sent \(https:\/\/docs.aws.amazon.com\/sns\/latest\/dg\/sns-key-management.html/,
+    ],
+    [
+      "a key the table does not list for the call",
+      { principal: "events.amazonaws.com", action: "sqs:SendMessage", resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:q`, context: { "aws:SourceAccount": ACCOUNT } },
+      /the table documents only aws:SourceArn for this call/,
+    ],
+    [
+      "a call the table does not know",
+      { principal: "lambda.amazonaws.com", action: "kms:Decrypt", resource: key, context: { "aws:SourceArn": "arn:aws:lambda:eu-west-1:111111111111:function:f" } },
+      /has no row for this call/,
+    ],
+    ["viaS3 for a service principal", { principal: "events.amazonaws.com", action: "kms:Decrypt", resource: key, viaS3 }, /is a service principal/],
+  ])("refuses %s", async (_label, request, message) => {
+    await expect(simulateAccess(stack, request)).rejects.toThrow(message);
+  });
 });
 
 describe("simulateAccess refuses what it cannot evaluate faithfully", () => {

@@ -3,7 +3,7 @@ import { buildContext, principalArnOf } from "./context";
 import { type PreparedPolicy, applyEncryptionContextConditions, isEncryptionContextKey } from "./encryption-context";
 import { explain } from "./explain";
 import { StackInventory } from "./inventory";
-import type { IamPolicyDocument } from "@sse-kms/policy";
+import { type IamPolicyDocument, conditionKeyVerdict, isServicePrincipal } from "@sse-kms/policy";
 import { allowAll, parsePolicyAt } from "./policy";
 import type { AccessRequest, AccessResult } from "./request";
 import { accountOfArn } from "./scope";
@@ -48,6 +48,7 @@ export async function simulateAccess(stacks: StackInput | StackInventory, reques
   if (rootUser && given.length > 0)
     throw new Error(`${request.principal} is the root user: it has no identity policies (it holds every permission in its own account)`);
 
+  if (isServicePrincipal(request.principal)) checkServiceContext(request);
   const context = buildContext(inv, request, target, principalAccount);
   const remarks: string[] = [];
   const rawIdentity: { name: string; document: IamPolicyDocument }[] = [];
@@ -128,4 +129,26 @@ export async function simulateAccess(stacks: StackInput | StackInventory, reques
       context,
     },
   };
+}
+
+/**
+ * A request of a service principal may carry only condition keys that the table of documented
+ * service-principal conditions (`SERVICE_PRINCIPAL_CALLS`, `@sse-kms/policy`) lists for that principal
+ * and action, as documented or possibly sent: a proof must not assume a service sends a key AWS does
+ * not document it sending (the policy would be proven against a request that never happens). A key
+ * listed as only possibly sent is allowed; the proofs then also show the request without it.
+ */
+export function checkServiceContext(request: Pick<AccessRequest, "principal" | "action" | "context" | "viaS3">): void {
+  if (request.viaS3) throw new Error(`viaS3 models S3 calling KMS for an IAM principal; ${request.principal} is a service principal`);
+  for (const key of Object.keys(request.context ?? {})) {
+    const v = conditionKeyVerdict(request.principal, request.action, key);
+    if (v.kind === "documented" || v.kind === "possibly") continue;
+    const why =
+      v.kind === "not-sent"
+        ? `AWS documents it as not sent (${v.entry.source.url}: "${v.entry.source.quote}")`
+        : v.kind === "unknown-call"
+          ? "the table of documented service-principal conditions has no row for this call"
+          : `the table documents only ${v.call.keys.map((k) => k.key).join(", ") || "no key"} for this call`;
+    throw new Error(`context key ${key} cannot be put into a request of ${request.principal} for ${request.action}: ${why}`);
+  }
 }

@@ -2,6 +2,7 @@ import type { BucketInfo, FoundPolicy, KeyInfo, RoleInfo, StackInventory } from 
 import type { AccessResource } from "./request";
 import { accountOfArn } from "./scope";
 import { type SynthesizedStack, blocksOf } from "./stacks";
+import { wholeReference } from "@sse-kms/policy";
 
 /** The resource a request acts on, with the policy that governs it. */
 export interface Target {
@@ -100,6 +101,10 @@ function fromArn(inv: StackInventory, arn: string): Target {
     const topic = findTopicPolicy(inv, arn);
     if (topic) return topic;
   }
+  if (service === "sqs") {
+    const queue = findQueuePolicy(inv, arn);
+    if (queue) return queue;
+  }
   if (service === "iam") {
     const role = inv.roles.find((r) => r.arn === arn);
     if (role) return forRole(role);
@@ -159,5 +164,27 @@ function findTopicPolicy(inv: StackInventory, arn: string): Target | undefined {
     }
   }
   if (found.length > 1) throw new Error(`SNS topic ${arn} has ${found.length} aws_sns_topic_policy resources in the stacks; a topic has one policy`);
+  return found[0];
+}
+
+/**
+ * An SQS queue of the stacks (`aws_sqs_queue` whose `name` is the ARN's last part, in the ARN's
+ * account) with its `aws_sqs_queue_policy` (the one whose `queue_url` references that queue's `id` or `url`).
+ */
+function findQueuePolicy(inv: StackInventory, arn: string): Target | undefined {
+  const [, , , region, account, name] = arn.split(":");
+  const found: Target[] = [];
+  for (const stack of inv.stacks) {
+    for (const [queueName, queue] of blocksOf(stack, "resource", "aws_sqs_queue")) {
+      if (queue.name !== name) continue;
+      for (const [policyName, block] of blocksOf(stack, "resource", "aws_sqs_queue_policy")) {
+        const ref = wholeReference(block.queue_url);
+        if (ref?.address !== `aws_sqs_queue.${queueName}` || typeof block.policy !== "string") continue;
+        const address = `aws_sqs_queue_policy.${policyName}`;
+        found.push({ arn, account: account as string, region, stack, policy: inv.policyAt(stack, address, block.policy), policyLabel: `queue policy ${address}` });
+      }
+    }
+  }
+  if (found.length > 1) throw new Error(`SQS queue ${arn} has ${found.length} aws_sqs_queue_policy resources in the stacks; a queue has one policy`);
   return found[0];
 }
