@@ -17,7 +17,16 @@
  */
 import { type GeneratorCallback, type Tree, logger } from "@nx/devkit";
 import { BLUEPRINTS, BLUEPRINT_NAMES, ENVIRONMENT_SCHEMA_REF, EnvironmentSchema } from "@sse-kms/blueprint-catalog";
-import { ConfigError, DEFAULT_AWS_PROVIDER_VERSION, type EnvironmentConfigInput, type Partition, formatProblem, isKnownRegion, parseEnvironment, partitionOf } from "@sse-kms/config";
+import {
+  ConfigError,
+  DEFAULT_AWS_PROVIDER_VERSION,
+  type EnvironmentConfigInput,
+  type Partition,
+  formatProblem,
+  isKnownRegion,
+  parseEnvironment,
+  partitionOf,
+} from "@sse-kms/config";
 
 /** The generator's options (schema.json). CLI values may arrive as numbers: Nx parses `--account 123456789012` as one. */
 export interface EnvironmentGeneratorOptions {
@@ -242,7 +251,9 @@ export function fleetAwsProviderVersion(tree: Tree, schemaDefault: string): stri
 export async function environmentGenerator(tree: Tree, options: EnvironmentGeneratorOptions): Promise<GeneratorCallback> {
   const given = normalizeOptions(options);
   const o: NormalizedOptions =
-    given.awsProviderVersion !== undefined ? given : { ...given, ...optional("awsProviderVersion", fleetAwsProviderVersion(tree, DEFAULT_AWS_PROVIDER_VERSION)) };
+    given.awsProviderVersion !== undefined
+      ? given
+      : { ...given, ...optional("awsProviderVersion", fleetAwsProviderVersion(tree, DEFAULT_AWS_PROVIDER_VERSION)) };
   const config = buildEnvironmentConfig(o);
   validateEnvironmentConfig(config, o.name);
   // The name passed the schema: it is a safe single path segment.
