@@ -1,4 +1,4 @@
-import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { type App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { type Construct } from "constructs";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { Project } from "@cdktf/provider-tfe/lib/project";

@@ -13,6 +13,9 @@ import { runRoleStatements } from "./permissions";
 
 jest.setTimeout(600_000);
 
+/** A synthesized stack, read loosely (tests index into it). */
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const root = findRepoRoot(__dirname);
 const config = parseHcpConfig(readFileSync(join(__dirname, "hcp.example.json"), "utf8"), "tools/hcp/hcp.example.json");
 const environments = loadEnvironments(root);
@@ -24,7 +27,7 @@ const shipped = createApp(root)
   .map((s) => s.node.id)
   .sort();
 
-function synthBootstrap(): Map<string, Record<string, any>> {
+function synthBootstrap(): Map<string, Json> {
   const outdir = mkdtempSync(join(tmpdir(), "sse-kms-hcp-"));
   try {
     const app = new App({ outdir, stackTraces: false });
@@ -40,7 +43,7 @@ const accounts = [...new Set(environments.map((e) => e.account))].sort();
 
 describe("HCP Terraform bootstrap: workspaces", () => {
   const tfe = out.get(WORKSPACES_STACK)!;
-  const workspaces = Object.values(tfe.resource.tfe_workspace) as Array<Record<string, any>>;
+  const workspaces = Object.values(tfe.resource.tfe_workspace) as Json[];
 
   it("has one CLI-driven tfe_workspace per shipped stack, with no working directory", () => {
     expect(workspaces.map((w) => w.name).sort()).toEqual(shipped.map((s) => `sse-kms-${s}`));
@@ -50,7 +53,7 @@ describe("HCP Terraform bootstrap: workspaces", () => {
       expect(w.organization).toBe("acme-platform");
       expect(w.project_id).toBe("${tfe_project.project.id}");
     }
-    expect(Object.values(tfe.resource.tfe_workspace_settings).every((s: any) => s.execution_mode === "remote")).toBe(true);
+    expect((Object.values(tfe.resource.tfe_workspace_settings) as Json[]).every((s) => s.execution_mode === "remote")).toBe(true);
   });
 
   it("tags each workspace by environment and blueprint", () => {

@@ -1,5 +1,4 @@
-import { type Environment } from "@sse-kms/config";
-import { synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { type Environment, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import type { BootstrapStack } from "./bootstrap";
 import type { HcpConfig } from "./config";
 

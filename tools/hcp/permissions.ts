@@ -262,14 +262,14 @@ export function runRoleStatements(stack: string, json: string): PolicyStatement[
 }
 
 /** `${aws_s3_bucket.<x>.id}` / `.bucket` -> the literal name of that bucket in the stack. */
-function referenced(doc: StackDoc, type: string, value: string | undefined): string | undefined {
+function referenced(type: string, value: string | undefined): string | undefined {
   const m = value === undefined ? null : new RegExp(`^\\$\\{${type}\\.([A-Za-z0-9_-]+)\\.(id|bucket|name|arn)\\}$`).exec(value);
   return m ? m[1] : undefined;
 }
 
 function bucketArns(doc: StackDoc, type: string, address: string, r: Resource, at: string): string[] {
   const buckets = doc.resource?.aws_s3_bucket ?? {};
-  const name = type === "aws_s3_bucket" ? r.bucket : buckets[referenced(doc, "aws_s3_bucket", r.bucket) ?? ""]?.bucket;
+  const name = type === "aws_s3_bucket" ? r.bucket : buckets[referenced("aws_s3_bucket", r.bucket) ?? ""]?.bucket;
   void address;
   return name && !name.includes("${") ? [`arn:${at}s3:::${name}`] : [];
 }
@@ -280,20 +280,20 @@ function roleArns(doc: StackDoc, type: string, r: Resource & { role?: string }, 
     type === "aws_iam_role"
       ? r.name
       : type === "aws_iam_role_policy"
-        ? roles[referenced(doc, "aws_iam_role", r.role) ?? ""]?.name
-        : roles[referenced(doc, "aws_iam_role", r.role) ?? ""]?.name;
+        ? roles[referenced("aws_iam_role", r.role) ?? ""]?.name
+        : roles[referenced("aws_iam_role", r.role) ?? ""]?.name;
   return name && !name.includes("${") ? [`arn:${at}iam::${account}:role/${name}`] : [];
 }
 
 function topicArns(doc: StackDoc, type: string, r: Resource & { arn?: string }, at: string, region: string, account: string): string[] {
   const topics = doc.resource?.aws_sns_topic ?? {};
   if (type !== "aws_sns_topic" && r.arn !== undefined && /^arn:[^$]+$/.test(r.arn)) return [r.arn];
-  const name = type === "aws_sns_topic" ? r.name : topics[referenced(doc, "aws_sns_topic", r.arn) ?? ""]?.name;
+  const name = type === "aws_sns_topic" ? r.name : topics[referenced("aws_sns_topic", r.arn) ?? ""]?.name;
   return name && !name.includes("${") ? [`arn:${at}sns:${region}:${account}:${name}`] : [];
 }
 
 function ruleArns(doc: StackDoc, type: string, r: Resource, at: string, region: string, account: string): string[] {
   const rules = doc.resource?.aws_cloudwatch_event_rule ?? {};
-  const name = type === "aws_cloudwatch_event_rule" ? r.name : rules[referenced(doc, "aws_cloudwatch_event_rule", r.rule) ?? ""]?.name;
+  const name = type === "aws_cloudwatch_event_rule" ? r.name : rules[referenced("aws_cloudwatch_event_rule", r.rule) ?? ""]?.name;
   return name && !name.includes("${") ? [`arn:${at}events:${region}:${account}:rule/${name}`] : [];
 }
