@@ -22,8 +22,8 @@ writeFileSync(
     "#!/bin/sh",
     `echo "$@" >> ${JSON.stringify(log)}`,
     "v=$(node -e 'console.log(require(\"./main.tf.json\").terraform.required_providers.aws.version)')",
-    'mkdir -p "$3/registry.terraform.io/hashicorp/aws"',
-    'touch "$3/registry.terraform.io/hashicorp/aws/terraform-provider-aws_${v}_$(echo "$2" | cut -d= -f2).zip"',
+    'mkdir -p "$4/registry.terraform.io/hashicorp/aws"',
+    'touch "$4/registry.terraform.io/hashicorp/aws/terraform-provider-aws_${v}_$(echo "$3" | cut -d= -f2).zip"',
     "",
   ].join("\n"),
 );
