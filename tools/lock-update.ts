@@ -56,13 +56,22 @@ async function main(args: readonly string[]): Promise<number> {
         : "";
     console.log(`  ${line}${note}`);
   }
-  const destroyed = cmp.destroyed.map((d) => `${d.stack}: ${d.address}`);
+  const orphaned = cmp.destroyed.filter((d) => d.orphaned).map((d) => `${d.stack}: ${d.address}`);
+  if (orphaned.length > 0) {
+    console.log(
+      `\nWARNING: ${orphaned.length === 1 ? "this resource belongs" : "these resources belong"} to stacks synth no longer writes: no apply will run for them, so they are ORPHANED (left in AWS and in their state, unmanaged), not destroyed:\n` +
+        orphaned.map((d) => `  ${d}`).join("\n") +
+        "\nDestroy such a stack before its configuration goes (cd cdktf.out/stacks/<stack> && terraform destroy, from the synth that still writes it),\n" +
+        "or keep its resources on purpose with removed blocks (lifecycle { destroy = false }) applied once.",
+    );
+  }
+  const destroyed = cmp.destroyed.filter((d) => !d.orphaned).map((d) => `${d.stack}: ${d.address}`);
   if (destroyed.length > 0) {
     console.log(
       `\nWARNING: terraform apply will DESTROY ${destroyed.length === 1 ? "this resource" : "these resources"} (no moved block covers ${destroyed.length === 1 ? "it" : "them"}):\n` +
         destroyed.map((d) => `  ${d}`).join("\n") +
         "\nA destroyed key is scheduled for deletion and every object encrypted under it becomes unreadable. If this is a rename, add\n" +
-        'moveFrom(resource, "<old address>") from @sse-kms/guardrails instead, and keep the lock as it is.',
+        'moveFrom(resource, "<old address>") from @sse-kms/construct-kit instead (or key.previousNames in environment.json), and keep the lock as it is.',
     );
   }
   if (check) {

@@ -182,9 +182,10 @@ test("fork a blueprint: one command, only the expected files change, npm test gr
   commit("enable fork");
 });
 
-test("remove an environment: lock:update prints what is destroyed; refresh and npm test green", () => {
+test("remove an environment: lock:update prints what is orphaned (no apply runs for a removed stack); refresh and npm test green", () => {
   const out = run("remove-environment");
-  expect(out).toContain("WARNING: terraform apply will DESTROY");
+  expect(out).toContain("are ORPHANED (left in AWS and in their state, unmanaged), not destroyed");
+  expect(out).not.toContain("WARNING: terraform apply will DESTROY");
   expect(out).toContain(`${NAME}-customer-managed: aws_kms_key.records`);
   expect(Object.keys(lock()).filter((s) => s.startsWith(`${NAME}-`))).toEqual([]);
   expect(existsSync(join(clone, "docs/access", `${NAME}.md`))).toBe(false);

@@ -17,6 +17,7 @@ import {
   actionOf,
   describeFailure,
   findChanges,
+  findTerraform,
   priorStateFromConfig,
   terraformAvailability,
 } from "@sse-kms/testing";
@@ -34,6 +35,7 @@ import {
   configuredReferences,
   configuredResource,
   importBlocks,
+  MIRROR_COMMAND,
   runTier,
   summarize,
   tierLine,
@@ -75,7 +77,12 @@ function plannedKmsMasterKeyId(after: unknown): unknown {
 }
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-if (!availability.available) {
+if (!availability.available && findTerraform() !== undefined) {
+  // Terraform is here but no mirror: every stack would go unplanned. A failure with the command, not a skip.
+  test("terraform is on PATH but no provider mirror holds hashicorp/aws: run npm run providers:mirror", () => {
+    throw new Error(`real terraform: ${availability.reason}: run \`${MIRROR_COMMAND}\` (with network, once) to mirror every pinned version`);
+  });
+} else if (!availability.available) {
   test("the tier is skipped, one visible line per stack", () => {
     for (const s of stacks) say(`skipped: real terraform for ${s.name}: ${availability.reason}`);
     say(`real-terraform tier: 0 stacks ran, ${stacks.length} skipped`);
@@ -114,7 +121,10 @@ if (!availability.available) {
     );
     results = new Map(list.map((r) => [r.name, r]));
     for (const r of list) say(tierLine(r));
-    say(`real-terraform tier: ${list.filter((r) => !("skipped" in r)).length} stacks ran, ${list.filter((r) => "skipped" in r).length} skipped`);
+    const missing = list.filter((r) => "missing" in r).length;
+    say(
+      `real-terraform tier: ${list.length - missing} stacks ran, 0 skipped${missing > 0 ? `, ${missing} FAILED (the mirror lacks their pinned version: npm run providers:mirror)` : ""}`,
+    );
     renameRun = list.find((r): r is Extract<TierResult, { run: unknown }> => "run" in r && r.run.stacks.includes(without))?.run;
   });
 
@@ -122,7 +132,7 @@ if (!availability.available) {
 
   const ran = (name: string) => {
     const r = results.get(name);
-    if (r === undefined || "skipped" in r) return undefined;
+    if (r === undefined || "missing" in r) return undefined;
     if (!r.run.ok) throw new Error(describeFailure(r.run));
     return r;
   };
@@ -130,7 +140,7 @@ if (!availability.available) {
   describe.each(stacks.map((s) => [s.name, s] as const))("real terraform: %s", (name, stack) => {
     test("validate and an offline plan of the synthesized stack succeed", () => {
       const r = results.get(name)!;
-      if ("skipped" in r) return; // printed above, with the version the mirror lacks
+      if ("missing" in r) throw new Error(tierLine(r)); // the mirror lacks the pinned version: a failure, with the command
       expect(r.run.ok ? "ok" : describeFailure(r.run)).toBe("ok");
     });
 
@@ -256,11 +266,11 @@ if (!availability.available) {
     return Testing.synth(stack!);
   }
 
-  test("a stack pinning a hashicorp/aws version the mirror lacks is skipped with a line naming both (never a silent pass)", async () => {
+  test("a stack pinning a hashicorp/aws version the mirror lacks fails with a line naming both and the mirror command (never a skip)", async () => {
     const lacking = ["6.25.0", "6.0.0", "6.1.0"].find((v) => !availability.mirror.awsVersions.includes(v))!;
     const [r] = await runTier(session, [{ name: "tier-customer-managed", json: synthFixture("data", undefined, lacking) }]);
     expect(tierLine(r!)).toBe(
-      `skipped: real terraform for tier-customer-managed: the stack pins hashicorp/aws ${lacking}; the mirror ${availability.mirror.path} holds ${availability.mirror.awsVersions.join(", ")}`,
+      `FAILED: real terraform for tier-customer-managed: the stack pins hashicorp/aws ${lacking}; the mirror ${availability.mirror.path} holds ${availability.mirror.awsVersions.join(", ")}: run \`npm run providers:mirror\` (with network, once; it mirrors every pinned version)`,
     );
   });
 

@@ -30,9 +30,16 @@ export interface TierStack {
   readonly priorState?: readonly unknown[];
 }
 
-/** One stack's outcome: planned (in a combined run, with its part of the plan), or skipped with a reason. */
+/** The command that adds every pinned hashicorp/aws version to the provider mirror (network, once, cached). */
+export const MIRROR_COMMAND = "npm run providers:mirror";
+
+/**
+ * One stack's outcome: planned (in a combined run, with its part of the plan), or `missing`: terraform
+ * and a mirror exist but the mirror lacks the version the stack pins. That is a failure, never a
+ * skip: the message names both versions and {@link MIRROR_COMMAND}.
+ */
 export type TierResult =
-  | { readonly name: string; readonly skipped: string }
+  | { readonly name: string; readonly missing: string }
   | {
       readonly name: string;
       readonly run: CombinedPlanRun;
@@ -136,7 +143,7 @@ export function testPlanOf(stdout: string, source: string): TerraformPlan | unde
 
 /** The line `npm test` prints for a stack (`.ci/run` counts them). */
 export function tierLine(result: TierResult): string {
-  if ("skipped" in result) return `skipped: real terraform for ${result.name}: ${result.skipped}`;
+  if ("missing" in result) return `FAILED: real terraform for ${result.name}: ${result.missing}`;
   const { run, plan, test, adoption } = result;
   const step = (command: string): StepResult | undefined => run.steps.find((s) => s.command.startsWith(`terraform ${command}`));
   const verdict = (s: StepResult | undefined): string => (s === undefined ? "not run" : s.ok ? "ok" : "FAILED");
@@ -267,8 +274,8 @@ export function replicationTestFile(stackJson: string): string {
 }
 
 /**
- * The tier over `stacks`: stacks whose pinned hashicorp/aws version the mirror lacks are skipped
- * (the reason names both); the others are planned together, one combined run per pinned version
+ * The tier over `stacks`: stacks whose pinned hashicorp/aws version the mirror lacks fail
+ * (`missing`: the message names both and the command that mirrors it); the others are planned together, one combined run per pinned version
  * (`TerraformSession.planTogether`), and cross-account replication stacks also run `terraform test`
  * with mocked providers in their own copy. `alongside` stacks are planned in the same runs (fixtures
  * of other tests, such as a rename against a prior state) but get no result of their own: their
@@ -282,7 +289,7 @@ export async function runTier(session: TerraformSession, stacks: readonly TierSt
     if (pinned === undefined || !session.mirror.awsVersions.includes(pinned)) {
       results.set(s.name, {
         name: s.name,
-        skipped: `the stack pins hashicorp/aws ${pinned ?? "(no version)"}; the mirror ${session.mirror.path} holds ${session.mirror.awsVersions.join(", ")}`,
+        missing: `the stack pins hashicorp/aws ${pinned ?? "(no version)"}; the mirror ${session.mirror.path} holds ${session.mirror.awsVersions.join(", ")}: run \`${MIRROR_COMMAND}\` (with network, once; it mirrors every pinned version)`,
       });
       continue;
     }

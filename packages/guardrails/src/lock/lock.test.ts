@@ -46,8 +46,9 @@ describe("the stateful-resources lock", () => {
     expect(cmp.untracked).toEqual([{ stack: "prod-customer-managed", address: "aws_kms_key.data_key" }]);
     const message = formatLockFailure(cmp);
     expect(message).toContain("  - prod-customer-managed: aws_kms_key.data");
-    expect(message).toContain("terraform apply would DESTROY them");
-    expect(message).toContain('moveFrom(key.resource, "<old address>")');
+    expect(message).toContain("terraform apply of their stack would DESTROY 1.");
+    expect(message).not.toContain("ORPHANED");
+    expect(message).toContain('moveFrom(key.resource, "<old address>")   // from @sse-kms/construct-kit');
     expect(message).toContain("run `npm run lock:update` and commit stateful-resources.lock.json");
     expect(message).toContain("  + prod-customer-managed: aws_kms_key.data_key");
   });
@@ -87,6 +88,13 @@ describe("the stateful-resources lock", () => {
     const cmp = compareLock(LOCK, []);
     expect(cmp.destroyed.map((d) => d.address)).toEqual(LOCK["prod-customer-managed"]);
     expect(cmp.destroyed[0]?.note).toContain("the whole stack is no longer synthesized");
+    expect(cmp.destroyed.every((d) => d.orphaned)).toBe(true);
+    const message = formatLockFailure(cmp);
+    expect(message).toContain(
+      "belong to stacks synth no longer writes: no apply runs for those, they would be ORPHANED (left in AWS, unmanaged), not destroyed.",
+    );
+    expect(message).not.toContain("would DESTROY");
+    expect(message).toContain("destroy it BEFORE its configuration goes");
   });
 
   test("a new stack or a new bucket fails until the lock is updated", () => {

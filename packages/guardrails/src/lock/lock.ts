@@ -102,6 +102,11 @@ export interface DestroyedAddress {
   readonly address: string;
   /** Set when a moved block exists but points nowhere useful, or the whole stack is gone. */
   readonly note?: string;
+  /**
+   * The whole stack is no longer synthesized: no apply will ever run for it (synth removes its
+   * folder), so its resources are not destroyed but orphaned: still in AWS and in its state, unmanaged.
+   */
+  readonly orphaned?: boolean;
 }
 
 /** The outcome of comparing the lock with a synth. */
@@ -133,7 +138,8 @@ export function compareLock(lock: StatefulLock, stacks: readonly LockInput[]): L
         destroyed.push({
           stack,
           address,
-          note: "the whole stack is no longer synthesized (moved blocks cannot cross stacks: move state with terraform state mv or import + removed)",
+          orphaned: true,
+          note: "the whole stack is no longer synthesized: no apply will run for it, so this resource is ORPHANED (left in AWS and in the stack's state, unmanaged), not destroyed",
         });
       }
       continue;
@@ -166,16 +172,31 @@ export function compareLock(lock: StatefulLock, stacks: readonly LockInput[]): L
 export function formatLockFailure(cmp: LockComparison, lockFile = LOCK_FILE): string {
   const lines: string[] = [];
   if (cmp.destroyed.length > 0) {
-    lines.push(`${cmp.destroyed.length} locked KMS key/bucket address(es) disappeared from synth: terraform apply would DESTROY them.`);
+    const orphaned = cmp.destroyed.filter((d) => d.orphaned);
+    const gone = cmp.destroyed.length - orphaned.length;
+    lines.push(
+      `${cmp.destroyed.length} locked KMS key/bucket address(es) disappeared from synth:` +
+        (gone > 0 ? ` terraform apply of their stack would DESTROY ${gone}` : "") +
+        (orphaned.length > 0
+          ? `${gone > 0 ? ";" : ""} ${orphaned.length} belong to stacks synth no longer writes: no apply runs for those, they would be ORPHANED (left in AWS, unmanaged), not destroyed`
+          : "") +
+        ".",
+    );
     for (const d of cmp.destroyed) lines.push(`  - ${d.stack}: ${d.address}${d.note ? ` (${d.note})` : ""}`);
     lines.push(
       "",
       "A destroyed KMS key is scheduled for deletion and every object encrypted under it becomes unreadable; a destroyed bucket loses its data.",
+      ...(orphaned.length > 0
+        ? [
+            "A removed stack: destroy it BEFORE its configuration goes (from the old synth: cd cdktf.out/stacks/<stack> && terraform destroy),",
+            "or keep its resources on purpose (a removed block with lifecycle { destroy = false } per resource, applied once), then remove it.",
+          ]
+        : []),
       "Two ways out:",
       "  1. It is a rename: keep the resource and tell Terraform it moved. A renamed key (key.name in environment.json):",
       '       add its old name to key.previousNames, e.g. "previousNames": ["data"] (each becomes a moved block).',
       "     In code, where the resource is now created:",
-      '       moveFrom(key.resource, "<old address>")   // from @sse-kms/config, e.g. "aws_kms_key.data"',
+      '       moveFrom(key.resource, "<old address>")   // from @sse-kms/construct-kit, e.g. "aws_kms_key.data"',
       '     which renders "moved": [{"from": "<old address>", "to": "<new address>"}] in cdk.tf.json. cdktf\'s own',
       '     key.resource.moveFromId("<old address>") renders the same block but makes `npm run synth` need a Terraform binary.',
       "     Better still, pin the old address (EncryptionKey / EncryptedBucket terraformName) so nothing moves at all.",

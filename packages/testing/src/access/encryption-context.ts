@@ -14,6 +14,24 @@ export function isEncryptionContextKey(key: string): boolean {
   return key.toLowerCase().startsWith(ENCRYPTION_CONTEXT_PREFIX.toLowerCase()) && key.length > ENCRYPTION_CONTEXT_PREFIX.length;
 }
 
+/**
+ * Web identity federation keys, `<provider>:aud`, `<provider>:sub`, `<provider>:amr`, `<provider>:azp`
+ * and `<provider>:oaud`, where `<provider>` is the OIDC provider's host (and path), e.g.
+ * `app.terraform.io:sub`. STS evaluates them on `sts:AssumeRoleWithWebIdentity` (IAM User Guide,
+ * "Available keys for AWS OIDC federation",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif).
+ * The simulator (0.1.173) drops them as unknown keys of the action, like the encryption-context keys,
+ * so this layer evaluates them the same way.
+ */
+export function isWebIdentityKey(key: string): boolean {
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[^:]*)?:(aud|sub|amr|azp|oaud)$/i.test(key);
+}
+
+/** Keys this layer evaluates itself (the simulator drops them): encryption context and web identity federation keys. */
+export function isSelfEvaluatedKey(key: string): boolean {
+  return isEncryptionContextKey(key) || isWebIdentityKey(key);
+}
+
 /** What the layer did with one statement. */
 export interface EncryptionContextNote {
   /** Which policy, e.g. `key policy aws_kms_key.data`. */
@@ -88,7 +106,7 @@ function splitCondition(condition: Conditions | undefined): {
   const rest: Record<string, Record<string, ConditionValue>> = {};
   for (const [op, block] of Object.entries(condition ?? {})) {
     for (const [key, value] of Object.entries(block)) {
-      if (isEncryptionContextKey(key)) encryptionContext.push([op, key, value]);
+      if (isSelfEvaluatedKey(key)) encryptionContext.push([op, key, value]);
       else (rest[op] ??= {})[key] = value;
     }
   }

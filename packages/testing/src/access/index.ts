@@ -11,6 +11,8 @@ export { evaluateCondition, parseOperator, type ConditionOutcome, type RequestCo
 export {
   applyEncryptionContextConditions,
   isEncryptionContextKey,
+  isSelfEvaluatedKey,
+  isWebIdentityKey,
   ENCRYPTION_CONTEXT_PREFIX,
   type EncryptionContextNote,
   type PreparedPolicy,

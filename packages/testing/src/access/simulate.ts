@@ -1,6 +1,6 @@
 import { type RequestAnalysis, type SimulationIdentityPolicy, anonymousPrincipal, runSimulation } from "@cloud-copilot/iam-simulate";
 import { buildContext, principalArnOf } from "./context";
-import { type PreparedPolicy, applyEncryptionContextConditions, isEncryptionContextKey } from "./encryption-context";
+import { type PreparedPolicy, applyEncryptionContextConditions, isSelfEvaluatedKey } from "./encryption-context";
 import { explain } from "./explain";
 import { StackInventory } from "./inventory";
 import { type IamPolicyDocument, conditionKeyVerdict, isServicePrincipal } from "@sse-kms/policy";
@@ -94,7 +94,7 @@ export async function simulateAccess(stacks: StackInput | StackInventory, reques
   }
   if (response.resultType !== "single") throw new Error(`iam-simulate ran a wildcard simulation for ${target.arn}; name one resource`);
   const ignored = (response.result.ignoredContextKeys ?? []).filter(
-    (k) => !isEncryptionContextKey(k) && Object.keys(request.context ?? {}).some((c) => c.toLowerCase() === k.toLowerCase()),
+    (k) => !isSelfEvaluatedKey(k) && Object.keys(request.context ?? {}).some((c) => c.toLowerCase() === k.toLowerCase()),
   );
   if (ignored.length > 0) {
     throw new Error(`context keys ${ignored.join(", ")} do not apply to ${request.action} (the simulator ignores them): check the spelling or drop them`);

@@ -30,13 +30,23 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | un
   return undefined;
 }
 
-/** The `hashicorp/aws` versions a mirror holds for this platform, oldest first. */
+/**
+ * The `hashicorp/aws` versions a mirror holds for this platform, oldest first, in either layout a
+ * filesystem mirror may use (Terraform CLI docs, "Provider Installation"): unpacked
+ * `<version>/<os>_<arch>/` folders, or packed `terraform-provider-aws_<version>_<os>_<arch>.zip`
+ * files, which `terraform providers mirror` (and so `npm run providers:mirror`) writes.
+ */
 export function mirrorAwsVersions(mirror: string): string[] {
   const dir = join(mirror, "registry.terraform.io", "hashicorp", "aws");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((v) => existsSync(join(dir, v, terraformPlatform())))
-    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  const platform = terraformPlatform();
+  const versions = new Set<string>();
+  for (const entry of readdirSync(dir)) {
+    if (existsSync(join(dir, entry, platform))) versions.add(entry);
+    const packed = /^terraform-provider-aws_(.+)_([a-z0-9]+_[a-z0-9]+)\.zip$/.exec(entry);
+    if (packed && packed[2] === platform) versions.add(packed[1]);
+  }
+  return [...versions].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
 /**

@@ -264,6 +264,29 @@ describe("refusals: the lines of npm run validate", () => {
 });
 
 describe("refusals: what the schema cannot see", () => {
+  test("pins the hashicorp/aws version the other environments pin (one fleet, one provider version)", async () => {
+    tree.write("apps/dev/environment.json", JSON.stringify({ name: "dev", awsProviderVersion: "5.100.0" }));
+    tree.write("apps/prod/environment.json", JSON.stringify({ name: "prod", awsProviderVersion: "5.100.0" }));
+    await environmentGenerator(tree, base);
+    expect(readJson("apps/qa/environment.json").awsProviderVersion).toBe("5.100.0");
+  });
+
+  test("--aws-provider-version overrides the fleet's; without environments the schema's default applies", async () => {
+    await environmentGenerator(tree, { ...base, name: "first" });
+    expect(readJson("apps/first/environment.json")).not.toHaveProperty("awsProviderVersion");
+    tree.write("apps/dev/environment.json", JSON.stringify({ name: "dev", awsProviderVersion: "5.100.0" }));
+    await environmentGenerator(tree, { ...base, awsProviderVersion: "6.25.0" });
+    expect(readJson("apps/qa/environment.json").awsProviderVersion).toBe("6.25.0");
+  });
+
+  test("environments that disagree: the version must be chosen", async () => {
+    tree.write("apps/dev/environment.json", JSON.stringify({ name: "dev", awsProviderVersion: "5.100.0" }));
+    tree.write("apps/prod/environment.json", JSON.stringify({ name: "prod" }));
+    expect(await refusal(base)).toEqual([
+      "the environments pin several hashicorp/aws versions (5.100.0: apps/dev/environment.json; 6.25.0: apps/prod/environment.json): pass --aws-provider-version <version>: nothing was generated",
+    ]);
+  });
+
   test("an existing apps/<name>", async () => {
     tree.write("apps/qa/README.md", "someone's folder");
     expect(await refusal(base)).toEqual(["apps/qa already exists: nothing was generated. Choose another --name, or edit apps/qa/environment.json by hand."]);

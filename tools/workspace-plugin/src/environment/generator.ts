@@ -17,7 +17,16 @@
  */
 import { type GeneratorCallback, type Tree, logger } from "@nx/devkit";
 import { BLUEPRINTS, BLUEPRINT_NAMES, ENVIRONMENT_SCHEMA_REF, EnvironmentSchema } from "@sse-kms/blueprint-catalog";
-import { ConfigError, type EnvironmentConfigInput, type Partition, formatProblem, isKnownRegion, parseEnvironment, partitionOf } from "@sse-kms/config";
+import {
+  ConfigError,
+  DEFAULT_AWS_PROVIDER_VERSION,
+  type EnvironmentConfigInput,
+  type Partition,
+  formatProblem,
+  isKnownRegion,
+  parseEnvironment,
+  partitionOf,
+} from "@sse-kms/config";
 
 /** The generator's options (schema.json). CLI values may arrive as numbers: Nx parses `--account 123456789012` as one. */
 export interface EnvironmentGeneratorOptions {
@@ -29,6 +38,8 @@ export interface EnvironmentGeneratorOptions {
   /** Options of individual blueprints' starters (e.g. cross-account-replication's destination). */
   destinationAccount?: string | number;
   destinationRegion?: string;
+  /** The exact hashicorp/aws version to pin. @default the one version every existing environment pins (one fleet, one provider version) */
+  awsProviderVersion?: string;
   [option: string]: unknown;
 }
 
@@ -38,6 +49,8 @@ export interface NormalizedOptions {
   account: string;
   region: string;
   blueprints: string[];
+  /** The hashicorp/aws version to pin; undefined: the schema's default. */
+  awsProviderVersion?: string;
   /** The starter options given (camelCase name -> value). */
   starterOptions: Record<string, string | undefined>;
 }
@@ -45,7 +58,7 @@ export interface NormalizedOptions {
 export const DEFAULT_BLUEPRINTS: readonly string[] = ["customer-managed"];
 
 /** Options of the generator itself; every other option belongs to some blueprint's starter. */
-const OWN_OPTIONS = new Set(["name", "account", "region", "blueprints"]);
+const OWN_OPTIONS = new Set(["name", "account", "region", "blueprints", "awsProviderVersion"]);
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
 const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -87,7 +100,15 @@ export function normalizeOptions(options: EnvironmentGeneratorOptions): Normaliz
     }
     starterOptions[option] = str(value);
   }
-  return { name: str(options.name) ?? "", account: str(options.account) ?? "", region: str(options.region) ?? "", blueprints, starterOptions };
+  const awsProviderVersion = str(options.awsProviderVersion);
+  return {
+    name: str(options.name) ?? "",
+    account: str(options.account) ?? "",
+    region: str(options.region) ?? "",
+    blueprints,
+    ...(awsProviderVersion === undefined ? {} : { awsProviderVersion }),
+    starterOptions,
+  };
 }
 
 /** The environment.json the options describe (not yet validated): each selected blueprint's starter configuration. */
@@ -109,6 +130,7 @@ export function buildEnvironmentConfig(o: NormalizedOptions): EnvironmentConfigI
     name,
     account,
     region: o.region,
+    ...(o.awsProviderVersion === undefined ? {} : { awsProviderVersion: o.awsProviderVersion }),
     production: false,
     tags: { environment: name, owner: "platform-team" },
     backend: { type: "local" },
@@ -117,7 +139,7 @@ export function buildEnvironmentConfig(o: NormalizedOptions): EnvironmentConfigI
 }
 
 /** Fields whose value comes straight from an option: a problem there is the cause of any other. */
-const OPTION_PATHS = new Set(["name", "account", "region", "blueprints"]);
+const OPTION_PATHS = new Set(["name", "account", "region", "blueprints", "awsProviderVersion"]);
 
 /**
  * Validates the config exactly as `npm run validate -- apps/<name>/environment.json` would and
@@ -165,6 +187,9 @@ export function environmentFiles(name: string, config: unknown): Record<string, 
   };
 }
 
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+
 /** The environment names already used by apps/<env>/environment.json files in the tree. */
 function existingEnvironmentNames(tree: Tree): Map<string, string> {
   const names = new Map<string, string>();
@@ -196,8 +221,39 @@ export function nextSteps(o: NormalizedOptions): string {
   ].join("\n");
 }
 
+/**
+ * The hashicorp/aws version the existing environments pin (`awsProviderVersion`; a file without it
+ * pins the schema's default): one fleet, one provider version, so a new environment plans from the
+ * same provider mirror as the others. Undefined when there is no environment yet; throws when they
+ * disagree (then the version must be chosen: --aws-provider-version).
+ */
+export function fleetAwsProviderVersion(tree: Tree, schemaDefault: string): string | undefined {
+  const pinned = new Map<string, string[]>();
+  if (!tree.exists("apps") || tree.isFile("apps")) return undefined;
+  for (const child of tree.children("apps").sort()) {
+    const file = `apps/${child}/environment.json`;
+    if (!tree.exists(file)) continue;
+    let version: unknown;
+    try {
+      version = (JSON.parse(tree.read(file, "utf-8") ?? "") as { awsProviderVersion?: unknown }).awsProviderVersion ?? schemaDefault;
+    } catch {
+      continue; // validate's business
+    }
+    if (typeof version === "string") pinned.set(version, [...(pinned.get(version) ?? []), file]);
+  }
+  if (pinned.size > 1)
+    throw new Error(
+      `the environments pin several hashicorp/aws versions (${[...pinned].map(([v, files]) => `${v}: ${files.join(", ")}`).join("; ")}): pass --aws-provider-version <version>: nothing was generated`,
+    );
+  return [...pinned.keys()][0];
+}
+
 export async function environmentGenerator(tree: Tree, options: EnvironmentGeneratorOptions): Promise<GeneratorCallback> {
-  const o = normalizeOptions(options);
+  const given = normalizeOptions(options);
+  const o: NormalizedOptions =
+    given.awsProviderVersion !== undefined
+      ? given
+      : { ...given, ...optional("awsProviderVersion", fleetAwsProviderVersion(tree, DEFAULT_AWS_PROVIDER_VERSION)) };
   const config = buildEnvironmentConfig(o);
   validateEnvironmentConfig(config, o.name);
   // The name passed the schema: it is a safe single path segment.
