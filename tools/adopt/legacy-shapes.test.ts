@@ -22,7 +22,7 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketOwnershipControlsCommand,
@@ -34,12 +34,12 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
-import { AdoptSchema } from "@sse-kms/config";
-import { newTestStack } from "@sse-kms/construct-kit/testing";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AWS_PROVIDER_VERSION_CONTEXT, AdoptSchema } from "@sse-kms/config";
 import { EncryptionKey } from "@sse-kms/key";
 import { MOTO_CREDENTIALS, type MotoServer, findMotoServer, motoOverride, startMotoServer } from "@sse-kms/testing/moto";
 import { TerraformSession, terraformAvailability } from "@sse-kms/testing/terraform";
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { type BucketInspection, adoptBlock, inspectBucket, reencryptionClasses } from "./inspect";
 
 const ACCOUNT = "123456789012";
@@ -51,6 +51,7 @@ else if (!tf.available) console.log(`skipped: terraform apply of the adoption ag
 const describeMoto = motoBinary ? describe : describe.skip;
 jest.setTimeout(240_000);
 
+const DEFAULT_TAGS = { "sse-kms-blueprints:stack": "adopt" };
 const bucketArn = (b: string) => `arn:aws:s3:::${b}`;
 const AUDIT_STATEMENT = {
   Sid: "AllowAuditRead",
@@ -107,22 +108,22 @@ const SHAPES: Record<string, (s3: S3Client, bucket: string) => Promise<void>> = 
   },
 };
 
-/** What each object is before the apply: ETag and encryption, to prove the apply leaves them. */
-async function objectsOf(s3: S3Client, Bucket: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const list = await s3.send(new ListObjectsV2Command({ Bucket }));
-  for (const o of list.Contents ?? []) {
-    const h = await s3.send(new HeadObjectCommand({ Bucket, Key: o.Key! }));
-    out[o.Key!] = `${h.ETag} ${h.ServerSideEncryption ?? "none"} ${h.SSEKMSKeyId ?? ""}`.trim();
-  }
-  return out;
+/**
+ * Every object version, by key: version id, ETag, size and last-modified. A re-encryption or any other
+ * rewrite would add a version (versioned buckets) or change the ETag or last-modified time.
+ * (HeadObject cannot be asked after the apply: the adopted bucket's policy denies plain HTTP, and
+ * moto evaluates bucket policies on object requests, so the test endpoint's http:// is refused.)
+ */
+async function objectsOf(s3: S3Client, Bucket: string): Promise<string[]> {
+  const list = await s3.send(new ListObjectVersionsCommand({ Bucket }));
+  return (list.Versions ?? []).map((v) => `${v.Key} ${v.VersionId} ${v.ETag} ${v.Size} ${v.LastModified?.toISOString()}`).sort();
 }
 
 describeMoto("legacy bucket shapes in moto: the inspector, then a real terraform apply of the adoption", () => {
   let moto: MotoServer;
   let s3: S3Client;
   const inspections: Record<string, BucketInspection> = {};
-  const before: Record<string, Record<string, string>> = {};
+  const before: Record<string, string[]> = {};
 
   beforeAll(async () => {
     moto = await startMotoServer({ accountId: ACCOUNT });
@@ -198,7 +199,13 @@ describeMoto("legacy bucket shapes in moto: the inspector, then a real terraform
 
   /** A stack adopting `adopt` per bucket: one key of the stack, one EncryptedBucket per shape. */
   function adoptionStack(adopt: Record<string, unknown>): string {
-    const stack = newTestStack(REGION);
+    if (!tf.available) throw new Error("no terraform");
+    const version = [...tf.mirror.awsVersions].sort((a, b) => a.localeCompare(b, "en", { numeric: true })).at(-1)!;
+    const stack = new TerraformStack(Testing.app(), "adopt");
+    // As EnvironmentStack does: the provider version the mirror has, default tags on every resource.
+    stack.node.setContext(AWS_PROVIDER_VERSION_CONTEXT, version);
+    new AwsProvider(stack, "aws", { region: REGION, defaultTags: [{ tags: DEFAULT_TAGS }] });
+    stack.addOverride("terraform.required_providers.aws.version", version);
     const key = new EncryptionKey(stack, "Key", { name: "adopt", account: ACCOUNT, region: REGION });
     for (const [bucketName, value] of Object.entries(adopt)) {
       // Through the environment schema: what the inspector prints is what an environment file takes.
@@ -253,22 +260,26 @@ describeMoto("legacy bucket shapes in moto: the inspector, then a real terraform
       expect(plan.stdout).toMatch(/-\s+Action\s+=\s+"s3:ListBucket"/);
       const apply = await session.run(work.dir, ["apply", "-input=false", "-no-color", "-lock=false", "adopt.tfplan"]);
       expect(apply.ok ? "ok" : `${apply.stdout.slice(-3000)}\n${apply.stderr}`).toBe("ok");
+      console.log(`adoption against moto: init ${init.seconds.toFixed(1)} s, plan ${plan.seconds.toFixed(1)} s, apply ${apply.seconds.toFixed(1)} s`);
     } finally {
       session.dispose();
     }
 
     for (const Bucket of Object.keys(SHAPES)) {
       const i = inspections[Bucket]!;
-      // Objects untouched: same ETag and encryption as before the apply.
+      // Objects untouched: the same versions, ETags and times as before the apply.
       expect([Bucket, await objectsOf(s3, Bucket)]).toEqual([Bucket, before[Bucket]]);
       const tags = await s3.send(new GetBucketTaggingCommand({ Bucket }));
-      expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({ ...i.tags, environment: "legacy" });
+      expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({ ...i.tags, ...DEFAULT_TAGS, environment: "legacy" });
       const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
       expect(enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("aws:kms");
       expect((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status).toBe("Enabled");
       const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy!) as { Statement: { Sid: string }[] };
       expect(policy.Statement.map((s) => s.Sid)).toContain("DenyInsecureTransport");
     }
+    expect(before["legacy-tagged"]).toHaveLength(3);
+    // The enforcement policy is live: a plain-HTTP read is refused (moto evaluates the bucket policy on object requests).
+    await expect(s3.send(new HeadObjectCommand({ Bucket: "legacy-tagged", Key: "a.csv" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
     const rules = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: "legacy-tagged" }));
     expect(rules.Rules).toEqual([expect.objectContaining({ ID: "expire-tmp", Status: "Enabled", Expiration: expect.objectContaining({ Days: 30 }) })]);
     const kept = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: "legacy-policy" }))).Policy!) as { Statement: { Sid: string }[] };

@@ -1,6 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { type Json, newTestStack as newStack, synthJson } from "@sse-kms/construct-kit/testing";
-import { AWS_PROVIDER_VERSION_CONTEXT } from "@sse-kms/config";
+import { AWS_PROVIDER_VERSION_CONTEXT, AdoptSchema } from "@sse-kms/config";
 import { ConstructPropError } from "@sse-kms/construct-kit";
 import { EncryptionKey } from "@sse-kms/key";
 import type { PolicyStatement } from "@sse-kms/policy";
@@ -563,7 +563,17 @@ describe("adopt (import an existing bucket)", () => {
       },
     );
     expect(b.adopted).toBe(true);
-    expect(importsOf(synth(stack))).toHaveLength(6);
+    expect(importsOf(synth(stack))).toHaveLength(3);
+  });
+
+  it("bucketFromSettings passes an adoption object through (parsed by the environment schema)", () => {
+    const stack = newStack();
+    const adopt = AdoptSchema.parse({ existing: ["ownershipControls"], tags: { owner: "data team" } });
+    const b = bucketFromSettings(stack, { name: BUCKET, versioning: true, requireEncryptionHeader: false, forceDestroy: false, adopt }, { region: "eu-west-1", encryptionKey: new FakeKey() });
+    expect(b.adoption).toEqual({ existing: ["ownershipControls"], tags: { owner: "data team" }, keepPolicyStatements: [] });
+    const json = synth(stack);
+    expect(importsOf(json).map((i) => i.to.split(".")[0])).toContain("aws_s3_bucket_ownership_controls");
+    expect(json.resource.aws_s3_bucket.prod_data_bucket.tags).toEqual({ owner: "data team" });
   });
 });
 
