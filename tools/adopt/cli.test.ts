@@ -42,7 +42,12 @@ function run(args: string[], env: NodeJS.ProcessEnv = bareEnv()): Promise<{ stat
         status,
         stdout,
         // The SDK's Node-version notice is a warning of the runtime, not the CLI's output.
-        stderr: stderr.split("\n").filter((l) => l !== "" && !/NodeVersionSupportWarning|node >=22|versions published|upgrade to node|a\.co\/|trace-warnings|continue receiving|^\s*$/.test(l)),
+        stderr: stderr
+          .split("\n")
+          .filter(
+            (l) =>
+              l !== "" && !/NodeVersionSupportWarning|node >=22|versions published|upgrade to node|a\.co\/|trace-warnings|continue receiving|^\s*$/.test(l),
+          ),
       }),
     );
   });
@@ -59,8 +64,14 @@ test.each<[string[], RegExp]>([
   [["--region", "eu-west-1"], /^adopt:inspect: --bucket is required/],
   [["--bucket", "Acme_Data", "--region", "eu-west-1"], /^adopt:inspect: --bucket .*\(got "Acme_Data"\)/],
   [["--bucket", "acme-data", "--region", "eu-west-1a"], /^adopt:inspect: --region must be a known AWS region .*\(got "eu-west-1a"\)/],
-  [["--bucket", "acme-data", "--region", "eu-west-1", "--endpoint-url", "http://169.254.169.254"], /^adopt:inspect: --endpoint-url must be http\(s\) on loopback/],
-  [["--bucket", "acme-data", "--region", "eu-west-1", "--endpoint-url", "https://s3.eu-west-1.amazonaws.com"], /^adopt:inspect: --endpoint-url must be http\(s\) on loopback/],
+  [
+    ["--bucket", "acme-data", "--region", "eu-west-1", "--endpoint-url", "http://169.254.169.254"],
+    /^adopt:inspect: --endpoint-url must be http\(s\) on loopback/,
+  ],
+  [
+    ["--bucket", "acme-data", "--region", "eu-west-1", "--endpoint-url", "https://s3.eu-west-1.amazonaws.com"],
+    /^adopt:inspect: --endpoint-url must be http\(s\) on loopback/,
+  ],
   [["--bucket", "acme-data", "--region", "eu-west-1", "--sample", "-1"], /^adopt:inspect: option --sample needs a value/],
   [["--bucket", "acme-data", "--region", "eu-west-1", "--verbose"], /^adopt:inspect: unknown option --verbose/],
 ])("%j: one line, exit 2", async (args, message) => {
@@ -88,7 +99,9 @@ describe("without credentials", () => {
     const port = typeof address === "object" && address ? address.port : 0;
     // If the SDK asked IMDS, it would ask this recorder (AWS_EC2_METADATA_SERVICE_ENDPOINT), not 169.254.169.254.
     const r = await run(["--bucket", "acme-data", "--region", "eu-west-1"], bareEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}` }));
-    expect(r.stderr).toEqual([expect.stringMatching(/^adopt:inspect: error: no AWS credentials found: set AWS_PROFILE .* the instance metadata service is not asked$/)]);
+    expect(r.stderr).toEqual([
+      expect.stringMatching(/^adopt:inspect: error: no AWS credentials found: set AWS_PROFILE .* the instance metadata service is not asked$/),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(hits).toEqual([]);

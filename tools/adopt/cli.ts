@@ -101,10 +101,12 @@ async function main(args: readonly string[]): Promise<number> {
       `  public access block: ${has("publicAccessBlock") ? "present: imported (the plan shows the change to all four blocks on)" : "none (created: all four blocks on)"}`,
       `  tags: ${Object.keys(i.tags).length === 0 ? "none" : `${Object.keys(i.tags).length}, kept by adopt.tags`}`,
       `  lifecycle rules: ${i.lifecycleRules.length === 0 ? "none" : `${i.lifecycleRules.map((r) => `${r.id} (${r.status})`).join(", ")}: not managed by the blueprints, left as they are`}`,
-      `  objects: ${i.objects.listed}${i.objects.truncated ? "+ (list limit reached)" : ""} listed; HeadObject on ${i.objects.sampled}: ${Object.entries(i.objects.mix)
-        .filter(([, n]) => n > 0)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(", ") || "none"}${i.objects.kmsKeys.length > 0 ? ` (KMS keys: ${i.objects.kmsKeys.join(", ")})` : ""}; the first apply does not touch them`,
+      `  objects: ${i.objects.listed}${i.objects.truncated ? "+ (list limit reached)" : ""} listed; HeadObject on ${i.objects.sampled}: ${
+        Object.entries(i.objects.mix)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(", ") || "none"
+      }${i.objects.kmsKeys.length > 0 ? ` (KMS keys: ${i.objects.kmsKeys.join(", ")})` : ""}; the first apply does not touch them`,
     ];
     console.log(lines.join("\n"));
     for (const c of costs) {

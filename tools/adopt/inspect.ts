@@ -190,7 +190,7 @@ export function adoptBlock(i: BucketInspection): true | AdoptDetails {
 export function reencryptionClasses(i: BucketInspection): { sourceEncryption: "none" | "sse-s3" | "sse-kms"; objects: number }[] {
   const { listed, sampled, mix } = i.objects;
   if (listed === 0 || sampled === 0) return [];
-  const classes: [("none" | "sse-s3" | "sse-kms"), number][] = [
+  const classes: ["none" | "sse-s3" | "sse-kms", number][] = [
     ["sse-s3", mix["sse-s3"]],
     // DSSE-KMS objects also cost a Decrypt on copy: the cost model's sse-kms.
     ["sse-kms", mix["sse-kms"] + mix["dsse-kms"]],

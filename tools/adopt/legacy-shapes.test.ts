@@ -81,7 +81,12 @@ const AUDIT_STATEMENT = {
   Action: "s3:GetObject",
   Resource: `${bucketArn("legacy-policy")}/*`,
 };
-const UNNAMED_STATEMENT = { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/old-batch` }, Action: "s3:ListBucket", Resource: bucketArn("legacy-policy") };
+const UNNAMED_STATEMENT = {
+  Effect: "Allow",
+  Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/old-batch` },
+  Action: "s3:ListBucket",
+  Resource: bucketArn("legacy-policy"),
+};
 const LIFECYCLE_RULE = { ID: "expire-tmp", Status: "Enabled" as const, Filter: { Prefix: "tmp/" }, Expiration: { Days: 30 } };
 
 /**
@@ -95,7 +100,17 @@ const LIFECYCLE_RULE = { ID: "expire-tmp", Status: "Enabled" as const, Filter: {
 const SHAPES: Record<string, (s3: S3Client, bucket: string) => Promise<void>> = {
   "legacy-bare": async () => undefined,
   "legacy-tagged": async (s3, Bucket) => {
-    await s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: "cost-center", Value: "cc-42" }, { Key: "owner", Value: "data team" }] } }));
+    await s3.send(
+      new PutBucketTaggingCommand({
+        Bucket,
+        Tagging: {
+          TagSet: [
+            { Key: "cost-center", Value: "cc-42" },
+            { Key: "owner", Value: "data team" },
+          ],
+        },
+      }),
+    );
     await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [LIFECYCLE_RULE] } }));
     for (const Key of ["a.csv", "tmp/b.csv", "c.json"]) await s3.send(new PutObjectCommand({ Bucket, Key, Body: `object ${Key}` }));
   },
@@ -115,7 +130,9 @@ const SHAPES: Record<string, (s3: S3Client, bucket: string) => Promise<void>> = 
   "legacy-kms": async (s3, Bucket) => {
     await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }));
     for (const Key of ["k1", "k2"])
-      await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key, ServerSideEncryption: "aws:kms", SSEKMSKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/old-key` }));
+      await s3.send(
+        new PutObjectCommand({ Bucket, Key, Body: Key, ServerSideEncryption: "aws:kms", SSEKMSKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/old-key` }),
+      );
     await s3.send(new PutObjectCommand({ Bucket, Key: "k3", Body: "k3" }));
   },
   "legacy-modern": async (s3, Bucket) => {
@@ -157,7 +174,12 @@ describeMoto("legacy bucket shapes in moto: the inspector, then a real terraform
     for (const [Bucket, create] of Object.entries(SHAPES)) {
       await s3.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
       // AWS's default since January 2023 (moto gap: see the file's comment).
-      await s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] } }));
+      await s3.send(
+        new PutBucketEncryptionCommand({
+          Bucket,
+          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+        }),
+      );
       await create(s3, Bucket);
       inspections[Bucket] = await inspectBucket(s3, Bucket, { sample: 10 });
       before[Bucket] = await objectsOf(s3, Bucket);
@@ -222,17 +244,23 @@ describeMoto("legacy bucket shapes in moto: the inspector, then a real terraform
     expect(built.status === 0 ? "built" : built.stderr).toBe("built");
     const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.access_key, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secret_key };
     delete env.AWS_PROFILE;
-    const r = spawnSync(process.execPath, [join(root, "dist/adopt-inspect.js"), "--bucket", "legacy-tagged", "--region", REGION, "--endpoint-url", moto.endpoint], {
-      cwd: root,
-      encoding: "utf8",
-      env,
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, "dist/adopt-inspect.js"), "--bucket", "legacy-tagged", "--region", REGION, "--endpoint-url", moto.endpoint],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env,
+        timeout: 60_000,
+      },
+    );
     expect(r.status === 0 ? "exit 0" : r.stderr).toBe("exit 0");
     expect(r.stdout).toContain("lifecycle rules: expire-tmp (Enabled): not managed by the blueprints, left as they are");
     expect(r.stdout).toContain("objects: 3 listed; HeadObject on 3: 3 sse-s3");
     const cost = estimateReencryption({ objects: 3, sourceEncryption: "sse-s3", jobs: 1 }, PRICES, parseReencryptionPrices(RAW_PRICES, "prices.json"));
-    expect(r.stdout).toContain(`S3 Batch Operations USD ${cost.methods[0].totalWithBucketKey.toFixed(2)}, aws s3 cp USD ${cost.methods[1].totalWithBucketKey.toFixed(2)}`);
+    expect(r.stdout).toContain(
+      `S3 Batch Operations USD ${cost.methods[0].totalWithBucketKey.toFixed(2)}, aws s3 cp USD ${cost.methods[1].totalWithBucketKey.toFixed(2)}`,
+    );
     const block = JSON.parse(r.stdout.slice(r.stdout.indexOf('"adopt": ') + '"adopt": '.length)) as unknown;
     expect(block).toEqual(adoptBlock(inspections["legacy-tagged"]!));
   });
@@ -274,58 +302,61 @@ describeMoto("legacy bucket shapes in moto: the inspector, then a real terraform
     }
   });
 
-  terraformTest("terraform apply adopts every shape from the inspector's blocks: tags and lifecycle rules survive, kept statements stay, objects are untouched", async () => {
-    if (!tf.available) return;
-    const adopt: Record<string, unknown> = {};
-    for (const [b, i] of Object.entries(inspections)) adopt[b] = adoptBlock(i);
-    // The policy bucket's owner drops the unnamed statement: the plan must name it as removed.
-    const policyBlock = adopt["legacy-policy"] as { keepPolicyStatements: { Sid: string }[] };
-    policyBlock.keepPolicyStatements = policyBlock.keepPolicyStatements.filter((s) => s.Sid !== "Kept1");
-    const json = adoptionStack(adopt);
-    const imports = (JSON.parse(json) as { import: { to: string }[] }).import.map((i) => i.to);
-    // adopt true: the bucket, its default encryption and its versioning state only.
-    expect(imports.filter((t) => t.endsWith(".legacy-bare") || t.endsWith(".legacy_bare")).map((t) => t.split(".")[0])).toEqual([
-      "aws_s3_bucket",
-      "aws_s3_bucket_server_side_encryption_configuration",
-      "aws_s3_bucket_versioning",
-    ]);
+  terraformTest(
+    "terraform apply adopts every shape from the inspector's blocks: tags and lifecycle rules survive, kept statements stay, objects are untouched",
+    async () => {
+      if (!tf.available) return;
+      const adopt: Record<string, unknown> = {};
+      for (const [b, i] of Object.entries(inspections)) adopt[b] = adoptBlock(i);
+      // The policy bucket's owner drops the unnamed statement: the plan must name it as removed.
+      const policyBlock = adopt["legacy-policy"] as { keepPolicyStatements: { Sid: string }[] };
+      policyBlock.keepPolicyStatements = policyBlock.keepPolicyStatements.filter((s) => s.Sid !== "Kept1");
+      const json = adoptionStack(adopt);
+      const imports = (JSON.parse(json) as { import: { to: string }[] }).import.map((i) => i.to);
+      // adopt true: the bucket, its default encryption and its versioning state only.
+      expect(imports.filter((t) => t.endsWith(".legacy-bare") || t.endsWith(".legacy_bare")).map((t) => t.split(".")[0])).toEqual([
+        "aws_s3_bucket",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+      ]);
 
-    const session = new TerraformSession(tf.terraform, tf.mirror, { jobs: 1 });
-    try {
-      const work = session.workdir("adopt", json, {}, motoOverride(json, moto.endpoint));
-      const init = await session.init(work.dir);
-      expect(init.ok ? "ok" : init.stderr).toBe("ok");
-      const plan = await session.run(work.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=adopt.tfplan"]);
-      expect(plan.ok ? "ok" : plan.stderr).toBe("ok");
-      expect(plan.stdout).toMatch(/Plan: 20 to import, \d+ to add, \d+ to change, 0 to destroy\./);
-      // The dropped statement is named on a removal line of the policy's diff.
-      expect(plan.stdout).toMatch(/-\s+Action\s+=\s+"s3:ListBucket"/);
-      const apply = await session.run(work.dir, ["apply", "-input=false", "-no-color", "-lock=false", "adopt.tfplan"]);
-      expect(apply.ok ? "ok" : `${apply.stdout.slice(-3000)}\n${apply.stderr}`).toBe("ok");
-      console.log(`adoption against moto: init ${init.seconds.toFixed(1)} s, plan ${plan.seconds.toFixed(1)} s, apply ${apply.seconds.toFixed(1)} s`);
-    } finally {
-      session.dispose();
-    }
+      const session = new TerraformSession(tf.terraform, tf.mirror, { jobs: 1 });
+      try {
+        const work = session.workdir("adopt", json, {}, motoOverride(json, moto.endpoint));
+        const init = await session.init(work.dir);
+        expect(init.ok ? "ok" : init.stderr).toBe("ok");
+        const plan = await session.run(work.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=adopt.tfplan"]);
+        expect(plan.ok ? "ok" : plan.stderr).toBe("ok");
+        expect(plan.stdout).toMatch(/Plan: 20 to import, \d+ to add, \d+ to change, 0 to destroy\./);
+        // The dropped statement is named on a removal line of the policy's diff.
+        expect(plan.stdout).toMatch(/-\s+Action\s+=\s+"s3:ListBucket"/);
+        const apply = await session.run(work.dir, ["apply", "-input=false", "-no-color", "-lock=false", "adopt.tfplan"]);
+        expect(apply.ok ? "ok" : `${apply.stdout.slice(-3000)}\n${apply.stderr}`).toBe("ok");
+        console.log(`adoption against moto: init ${init.seconds.toFixed(1)} s, plan ${plan.seconds.toFixed(1)} s, apply ${apply.seconds.toFixed(1)} s`);
+      } finally {
+        session.dispose();
+      }
 
-    for (const Bucket of Object.keys(SHAPES)) {
-      const i = inspections[Bucket]!;
-      // Objects untouched: the same versions, ETags and times as before the apply.
-      expect([Bucket, await objectsOf(s3, Bucket)]).toEqual([Bucket, before[Bucket]]);
-      const tags = await s3.send(new GetBucketTaggingCommand({ Bucket }));
-      expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({ ...i.tags, ...DEFAULT_TAGS, environment: "legacy" });
-      const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
-      expect(enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("aws:kms");
-      expect((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status).toBe("Enabled");
-      const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy!) as { Statement: { Sid: string }[] };
-      expect(policy.Statement.map((s) => s.Sid)).toContain("DenyInsecureTransport");
-    }
-    expect(before["legacy-tagged"]).toHaveLength(3);
-    // The enforcement policy is live: a plain-HTTP read is refused (moto evaluates the bucket policy on object requests).
-    await expect(s3.send(new HeadObjectCommand({ Bucket: "legacy-tagged", Key: "a.csv" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
-    const rules = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: "legacy-tagged" }));
-    expect(rules.Rules).toEqual([expect.objectContaining({ ID: "expire-tmp", Status: "Enabled", Expiration: expect.objectContaining({ Days: 30 }) })]);
-    const kept = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: "legacy-policy" }))).Policy!) as { Statement: { Sid: string }[] };
-    expect(kept.Statement.map((s) => s.Sid)).toContain("AllowAuditRead");
-    expect(kept.Statement.map((s) => s.Sid)).not.toContain("Kept1");
-  });
+      for (const Bucket of Object.keys(SHAPES)) {
+        const i = inspections[Bucket]!;
+        // Objects untouched: the same versions, ETags and times as before the apply.
+        expect([Bucket, await objectsOf(s3, Bucket)]).toEqual([Bucket, before[Bucket]]);
+        const tags = await s3.send(new GetBucketTaggingCommand({ Bucket }));
+        expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({ ...i.tags, ...DEFAULT_TAGS, environment: "legacy" });
+        const enc = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
+        expect(enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("aws:kms");
+        expect((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status).toBe("Enabled");
+        const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy!) as { Statement: { Sid: string }[] };
+        expect(policy.Statement.map((s) => s.Sid)).toContain("DenyInsecureTransport");
+      }
+      expect(before["legacy-tagged"]).toHaveLength(3);
+      // The enforcement policy is live: a plain-HTTP read is refused (moto evaluates the bucket policy on object requests).
+      await expect(s3.send(new HeadObjectCommand({ Bucket: "legacy-tagged", Key: "a.csv" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+      const rules = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: "legacy-tagged" }));
+      expect(rules.Rules).toEqual([expect.objectContaining({ ID: "expire-tmp", Status: "Enabled", Expiration: expect.objectContaining({ Days: 30 }) })]);
+      const kept = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: "legacy-policy" }))).Policy!) as { Statement: { Sid: string }[] };
+      expect(kept.Statement.map((s) => s.Sid)).toContain("AllowAuditRead");
+      expect(kept.Statement.map((s) => s.Sid)).not.toContain("Kept1");
+    },
+  );
 });

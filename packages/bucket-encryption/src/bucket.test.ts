@@ -519,7 +519,9 @@ describe("adopt (import an existing bucket)", () => {
 
   it("refuses a kept statement whose Sid is one of the enforcement statements', naming the field and the fix", () => {
     const kept = { Sid: "DenyInsecureTransport", Effect: "Deny" as const, Principal: "*" as const, Action: "s3:*", Resource: BUCKET_ARN };
-    expect(() => build({ adopt: { keepPolicyStatements: [kept] } })).toThrow(/adopt\.keepPolicyStatements.*DenyInsecureTransport.*rename the kept statement's Sid/s);
+    expect(() => build({ adopt: { keepPolicyStatements: [kept] } })).toThrow(
+      /adopt\.keepPolicyStatements.*DenyInsecureTransport.*rename the kept statement's Sid/s,
+    );
   });
 
   it("without versioning there is nothing to import for it", () => {
@@ -569,7 +571,11 @@ describe("adopt (import an existing bucket)", () => {
   it("bucketFromSettings passes an adoption object through (parsed by the environment schema)", () => {
     const stack = newStack();
     const adopt = AdoptSchema.parse({ existing: ["ownershipControls"], tags: { owner: "data team" } });
-    const b = bucketFromSettings(stack, { name: BUCKET, versioning: true, requireEncryptionHeader: false, forceDestroy: false, adopt }, { region: "eu-west-1", encryptionKey: new FakeKey() });
+    const b = bucketFromSettings(
+      stack,
+      { name: BUCKET, versioning: true, requireEncryptionHeader: false, forceDestroy: false, adopt },
+      { region: "eu-west-1", encryptionKey: new FakeKey() },
+    );
     expect(b.adoption).toEqual({ existing: ["ownershipControls"], tags: { owner: "data team" }, keepPolicyStatements: [] });
     const json = synth(stack);
     expect(importsOf(json).map((i) => i.to.split(".")[0])).toContain("aws_s3_bucket_ownership_controls");

@@ -1,6 +1,7 @@
 import { BucketName, type BucketSettings, type OptionalBucketConfiguration, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
 import { importFrom, pinLogicalId, requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
 import {
+  type IamStatement,
   type PolicyDocument,
   type PolicyStatement,
   bucketArn as bucketArnOf,
@@ -60,7 +61,7 @@ export interface BucketAdoption {
    * (https://docs.aws.amazon.com/sdkfornet/latest/apidocs/items/TS3PutBucketPolicyRequestNET45.html):
    * a statement not listed is removed (with `existing: ["policy"]` the plan's policy diff names it). @default []
    */
-  readonly keepPolicyStatements?: readonly PolicyStatement[];
+  readonly keepPolicyStatements?: readonly IamStatement[];
 }
 
 /**
@@ -314,7 +315,8 @@ export class EncryptedBucket extends Construct {
         keyArn: kms ? this.props.encryptionKey?.keyArn : undefined,
         requireEncryptionHeader: this.props.requireEncryptionHeader ?? false,
       }),
-      ...(this.adoption?.keepPolicyStatements ?? []),
+      // Each has a Sid: validate() refuses one without.
+      ...((this.adoption?.keepPolicyStatements ?? []) as readonly PolicyStatement[]),
       ...this.extraStatements,
     ]);
   }
@@ -322,15 +324,13 @@ export class EncryptedBucket extends Construct {
   private validate(p: EncryptedBucketProps): void {
     const path = this.node.path;
     if (typeof p.adopt === "object") {
-      const reserved = new Set(
-        bucketEnforcementStatements({ bucketArn: "arn:aws:s3:::x", keyArn: "k", requireEncryptionHeader: true }).map((s) => s.Sid),
-      );
-      const kept = (p.adopt.keepPolicyStatements ?? []).map((s) => s.Sid);
-      const clash = kept.filter((sid, i) => reserved.has(sid) || kept.indexOf(sid) !== i);
+      const reserved = new Set(bucketEnforcementStatements({ bucketArn: "arn:aws:s3:::x", keyArn: "k", requireEncryptionHeader: true }).map((s) => s.Sid));
+      const kept = (p.adopt.keepPolicyStatements ?? []).map((s) => s.Sid ?? "");
+      const clash = kept.filter((sid, i) => sid === "" || reserved.has(sid) || kept.indexOf(sid) !== i);
       requireProp(clash.length === 0, {
         constructPath: path,
         prop: "adopt.keepPolicyStatements",
-        rule: `Sids must be unique and differ from the enforcement statements' (${[...reserved].join(", ")})`,
+        rule: `every kept statement needs a Sid, unique and different from the enforcement statements' (${[...reserved].join(", ")})`,
         received: clash,
         fix: "rename the kept statement's Sid (a Sid is only a label)",
       });

@@ -15,19 +15,34 @@ const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(
 const principal = z.union([z.literal("*"), z.partialRecord(z.enum(["AWS", "Service", "Federated", "CanonicalUser"]), stringOrList)]);
 
 /** One statement of an existing bucket policy to keep (as `npm run adopt:inspect` prints it). */
-export const KeptPolicyStatementSchema = z.strictObject({
-  Sid: z
-    .string({ error: "every kept statement needs a Sid (the inspector names unnamed ones Kept1, Kept2, ...)" })
-    .regex(/^[A-Za-z0-9]{1,100}$/, { error: "a Sid is 1-100 letters and digits" }),
-  Effect: z.enum(["Allow", "Deny"], { error: "must be Allow or Deny" }),
-  Principal: principal.optional(),
-  NotPrincipal: principal.optional(),
-  Action: stringOrList.optional(),
-  NotAction: stringOrList.optional(),
-  Resource: stringOrList.optional(),
-  NotResource: stringOrList.optional(),
-  Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.union([z.string(), z.boolean(), z.number()]))]))).optional(),
-});
+export const KeptPolicyStatementSchema = z
+  .strictObject({
+    // Optional to the parser only so that a missing Sid is reported on this field (the union of adopt
+    // would otherwise report "must be true, false or an object"): the refinement below requires it.
+    Sid: z
+      .string({ error: "must be a string" })
+      .regex(/^[A-Za-z0-9]{1,100}$/, { error: "a Sid is 1-100 letters and digits" })
+      .optional(),
+    Effect: z.enum(["Allow", "Deny"], { error: "must be Allow or Deny" }),
+    Principal: principal.optional(),
+    NotPrincipal: principal.optional(),
+    Action: stringOrList.optional(),
+    NotAction: stringOrList.optional(),
+    Resource: stringOrList.optional(),
+    NotResource: stringOrList.optional(),
+    Condition: z
+      .record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.union([z.string(), z.boolean(), z.number()]))])))
+      .optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.Sid === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["Sid"],
+        input: undefined,
+        message: "every kept statement needs a Sid (the inspector names unnamed ones Kept1, Kept2, ...)",
+      });
+  });
 
 /** What the configuration says about an existing bucket (`buckets[].adopt` as an object). */
 export const AdoptDetailsSchema = z.strictObject({
@@ -49,6 +64,7 @@ export const AdoptDetailsSchema = z.strictObject({
       "Statements of the existing bucket policy to keep, merged after the blueprint's enforcement statements (PutBucketPolicy replaces the whole policy: any statement not listed is removed, as the plan shows when existing lists policy).",
     ),
 });
+/** The parsed adoption object (the schema refuses a kept statement without a Sid). */
 export type AdoptDetails = z.output<typeof AdoptDetailsSchema>;
 
 /** `buckets[].adopt`: `false`, `true` (import only what every bucket has) or the details of the existing bucket. */
