@@ -48,9 +48,10 @@ async function main(args: readonly string[]): Promise<number> {
       throw new UsageError(`--endpoint-url must be http(s) on loopback (127.0.0.1, localhost, [::1]) for an emulator (got ${JSON.stringify(endpoint)})`);
   }
 
-  // The standard chain without the instance metadata service: "AWS_EC2_METADATA_DISABLED ... If set
-  // to true, the SDK will not attempt to load credentials or configuration from IMDS"
-  // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-imds-client.html). Set before the SDK loads.
+  // The standard chain without the instance metadata service: AWS_EC2_METADATA_DISABLED, "Whether or
+  // not to attempt to use Amazon EC2 Instance Metadata Service (IMDS) to obtain credentials ... true –
+  // Do not use IMDS to obtain credentials." (https://docs.aws.amazon.com/sdkref/latest/guide/feature-imds-credentials.html).
+  // Set before the SDK loads; tools/adopt/cli.test.ts proves no IMDS request is made.
   process.env.AWS_EC2_METADATA_DISABLED = "true";
   const { S3Client } = await import("@aws-sdk/client-s3");
   const s3 = new S3Client({
