@@ -30,9 +30,7 @@ export const KeptPolicyStatementSchema = z
     NotAction: stringOrList.optional(),
     Resource: stringOrList.optional(),
     NotResource: stringOrList.optional(),
-    Condition: z
-      .record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.union([z.string(), z.boolean(), z.number()]))])))
-      .optional(),
+    Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.string())]))).optional(),
   })
   .superRefine((s, ctx) => {
     if (s.Sid === undefined)
