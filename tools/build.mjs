@@ -17,6 +17,7 @@ export const ENTRIES = {
   app: ["apps/main.ts", "dist/app.js"],
   validate: ["apps/catalog/src/validate-cli.ts", "dist/validate.js"],
   cost: ["tools/cost/cli.ts", "dist/cost.js"],
+  "adopt-inspect": ["tools/adopt/cli.ts", "dist/adopt-inspect.js"],
   "lock-update": ["tools/lock-update.ts", "dist/lock-update.js"],
   plan: ["tools/plan/plan-cli.ts", "dist/plan.js"],
   "synth-hcl": ["tools/hcl/synth-hcl.ts", "dist/synth-hcl.js"],

@@ -26,6 +26,22 @@ export function synthEnvironment(env: Environment): SynthesizedStack[] {
   });
 }
 
+/** `<bucket> <configuration>` for every optional configuration an `adopt` object of the environment lists. */
+export function adoptedConfigurations(config: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") {
+      const o = v as { name?: unknown; adopt?: unknown };
+      if (typeof o.name === "string" && o.adopt !== null && typeof o.adopt === "object")
+        for (const c of (o.adopt as { existing?: string[] }).existing ?? []) out.push(`${o.name} ${c}`);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(config);
+  return out;
+}
+
 /** The folder of an environment's committed stack snapshots, relative to its app folder. */
 export const SNAPSHOT_DIR = "snapshots";
 
@@ -56,6 +72,23 @@ export function environmentSuite(appDir: string): void {
       "%s equals its committed snapshot",
       (stack, path, text) => {
         expectCurrent(root, path, text, `the normalised synth of stack ${stack}`);
+      },
+    );
+    // Targeted beside the snapshots: an adopted bucket's policy, ownership controls and public access
+    // block are imported only when its adopt object lists them (`adopt: true` imports none of them:
+    // a bucket without one would fail the import, docs/re-encryption.md).
+    test.each([...snapshots.entries()].map(([path, text]) => [basename(path, ".json"), text] as const))(
+      "%s: imports only the optional bucket configurations its adopt blocks list",
+      (_stack, text) => {
+        const listed = new Set(adoptedConfigurations(env));
+        const OPTIONAL: Record<string, string> = {
+          aws_s3_bucket_policy: "policy",
+          aws_s3_bucket_ownership_controls: "ownershipControls",
+          aws_s3_bucket_public_access_block: "publicAccessBlock",
+        };
+        const imports = (JSON.parse(text) as { import?: { to: string; id: string }[] }).import ?? [];
+        const optional = imports.filter((i) => OPTIONAL[i.to.split(".")[0]!] !== undefined).map((i) => `${i.id} ${OPTIONAL[i.to.split(".")[0]!]}`);
+        expect(optional.filter((o) => !listed.has(o))).toEqual([]);
       },
     );
     const topic = env.monitoring?.topic;

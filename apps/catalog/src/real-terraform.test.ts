@@ -315,16 +315,36 @@ describe("adoption helpers (no Terraform needed)", () => {
       blueprints: {
         "customer-managed": {
           key: { name: "data", alias: "alias/adopt-data", administrators: ["arn:aws:iam::123456789012:role/admin"] },
-          buckets: [{ name: "acme-adopt-existing-123456789012", adopt: true }, { name: "acme-adopt-new-123456789012" }],
+          buckets: [
+            { name: "acme-adopt-existing-123456789012", adopt: true },
+            { name: "acme-adopt-legacy-123456789012", adopt: { existing: ["publicAccessBlock"], tags: { owner: "data team" } } },
+            { name: "acme-adopt-new-123456789012" },
+          ],
         },
       },
     }),
   );
   const adopting = { name: fixtureStack!.node.id, json: Testing.synth(fixtureStack!) };
 
-  test("an adopted bucket's stack imports that bucket (and its configuration resources) only", () => {
-    expect(new Set(importBlocks(adopting.json).map((i) => i.id))).toEqual(new Set(["acme-adopt-existing-123456789012"]));
-    expect(importBlocks(adopting.json).length).toBeGreaterThan(1);
+  test("an adopted bucket's stack imports those buckets (and what they have) only", () => {
+    expect(new Set(importBlocks(adopting.json).map((i) => i.id))).toEqual(new Set(["acme-adopt-existing-123456789012", "acme-adopt-legacy-123456789012"]));
+    const typesOf = (id: string) =>
+      importBlocks(adopting.json)
+        .filter((i) => i.id === id)
+        .map((i) => i.to.split(".")[0]);
+    // adopt true: what every bucket has; no import of a policy, ownership controls or public access block.
+    expect(typesOf("acme-adopt-existing-123456789012")).toEqual([
+      "aws_s3_bucket",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_versioning",
+    ]);
+    // An adoption object adds what it lists.
+    expect(typesOf("acme-adopt-legacy-123456789012")).toEqual([
+      "aws_s3_bucket",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_versioning",
+      "aws_s3_bucket_public_access_block",
+    ]);
   });
 
   test("withoutImports removes only the import blocks", () => {

@@ -1,6 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { type Json, newTestStack as newStack, synthJson } from "@sse-kms/construct-kit/testing";
-import { AWS_PROVIDER_VERSION_CONTEXT } from "@sse-kms/config";
+import { AWS_PROVIDER_VERSION_CONTEXT, AdoptSchema } from "@sse-kms/config";
 import { ConstructPropError } from "@sse-kms/construct-kit";
 import { EncryptionKey } from "@sse-kms/key";
 import type { PolicyStatement } from "@sse-kms/policy";
@@ -470,31 +470,64 @@ describe("adopt (import an existing bucket)", () => {
     expect(bucket.adopted).toBe(false);
   });
 
-  it("imports the bucket and each of its five configuration resources by the bucket name, and still declares them", () => {
+  it("adopt true imports only what every bucket has (the bucket, its default encryption, its versioning state) and still declares the rest", () => {
     const { json, bucket } = build({ adopt: true });
     expect(bucket.adopted).toBe(true);
     expect(importsOf(json)).toEqual([
       { to: "aws_s3_bucket.prod_data_bucket", id: BUCKET },
       { to: "aws_s3_bucket_server_side_encryption_configuration.prod_data_bucket", id: BUCKET },
-      { to: "aws_s3_bucket_public_access_block.prod_data_bucket", id: BUCKET },
-      { to: "aws_s3_bucket_ownership_controls.prod_data_bucket", id: BUCKET },
       { to: "aws_s3_bucket_versioning.prod_data_bucket", id: BUCKET },
-      { to: "aws_s3_bucket_policy.prod_data_bucket", id: BUCKET },
     ]);
-    // Every resource the construct manages is imported, none twice; the configuration is unchanged.
-    const managed = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName as object).map((n) => `${type}.${n}`));
+    // No import block for what a legacy bucket may lack: its import would fail the first apply.
+    for (const type of ["aws_s3_bucket_policy", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_public_access_block"])
+      expect(importsOf(json).map((i) => i.to)).not.toContain(`${type}.prod_data_bucket`);
+    // The configuration is unchanged: the policy, ownership controls and public access block are created.
+    expect(json.resource).toEqual(build().json.resource);
+  });
+
+  it("an adoption object imports the optional configurations it lists, and those only", () => {
+    const { json } = build({ adopt: { existing: ["policy", "publicAccessBlock"] } });
+    expect(importsOf(json).map((i) => i.to.split(".")[0])).toEqual([
+      "aws_s3_bucket",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_versioning",
+      "aws_s3_bucket_public_access_block",
+      "aws_s3_bucket_policy",
+    ]);
+    const all = build({ adopt: { existing: ["policy", "ownershipControls", "publicAccessBlock"] } });
+    const managed = Object.entries(all.json.resource).flatMap(([type, byName]) => Object.keys(byName as object).map((n) => `${type}.${n}`));
     expect(
-      importsOf(json)
+      importsOf(all.json)
         .map((i) => i.to)
         .sort(),
     ).toEqual(managed.sort());
-    expect(json.resource).toEqual(build().json.resource);
+  });
+
+  it("keeps the existing tags under the bucket's own tags (those win on a clash)", () => {
+    const { json } = build({ adopt: { tags: { owner: "data team", environment: "old" } }, tags: { environment: "prod" } });
+    expect(json.resource.aws_s3_bucket.prod_data_bucket.tags).toEqual({ owner: "data team", environment: "prod" });
+    expect(build({ adopt: true }).json.resource.aws_s3_bucket.prod_data_bucket).not.toHaveProperty("tags");
+  });
+
+  it("merges the kept policy statements after the enforcement statements", () => {
+    const kept = { Sid: "AllowAuditRead", Effect: "Allow" as const, Principal: { AWS: APP }, Action: "s3:GetObject", Resource: `${BUCKET_ARN}/*` };
+    const { json } = build({ adopt: { existing: ["policy"], keepPolicyStatements: [kept] } });
+    const policy = bucketPolicy(json);
+    expect(sids(policy)).toEqual([...sids(bucketPolicy(build().json)), "AllowAuditRead"]);
+    expect(policy.Statement.at(-1)).toEqual(kept);
+  });
+
+  it("refuses a kept statement whose Sid is one of the enforcement statements', naming the field and the fix", () => {
+    const kept = { Sid: "DenyInsecureTransport", Effect: "Deny" as const, Principal: "*" as const, Action: "s3:*", Resource: BUCKET_ARN };
+    expect(() => build({ adopt: { keepPolicyStatements: [kept] } })).toThrow(
+      /adopt\.keepPolicyStatements.*DenyInsecureTransport.*rename the kept statement's Sid/s,
+    );
   });
 
   it("without versioning there is nothing to import for it", () => {
     const { json } = build({ adopt: true, versioned: false });
     expect(importsOf(json).map((i) => i.to)).not.toContain("aws_s3_bucket_versioning.prod_data_bucket");
-    expect(importsOf(json)).toHaveLength(5);
+    expect(importsOf(json)).toHaveLength(2);
   });
 
   it("follows an explicit terraformName and keeps prevent_destroy", () => {
@@ -508,7 +541,7 @@ describe("adopt (import an existing bucket)", () => {
     const other = new AwsProvider(stack, "destination", { region: "eu-west-1", alias: "destination" });
     new EncryptedBucket(stack, "B", { bucketName: BUCKET, region: "eu-west-1", encryptionKey: new FakeKey(), provider: other, adopt: true });
     const imports = importsOf(synth(stack));
-    expect(imports).toHaveLength(6);
+    expect(imports).toHaveLength(3);
     for (const i of imports) expect(i).toEqual({ to: expect.stringMatching(/\.prod_data_bucket$/), id: BUCKET, provider: "aws.destination" });
   });
 
@@ -532,7 +565,21 @@ describe("adopt (import an existing bucket)", () => {
       },
     );
     expect(b.adopted).toBe(true);
-    expect(importsOf(synth(stack))).toHaveLength(6);
+    expect(importsOf(synth(stack))).toHaveLength(3);
+  });
+
+  it("bucketFromSettings passes an adoption object through (parsed by the environment schema)", () => {
+    const stack = newStack();
+    const adopt = AdoptSchema.parse({ existing: ["ownershipControls"], tags: { owner: "data team" } });
+    const b = bucketFromSettings(
+      stack,
+      { name: BUCKET, versioning: true, requireEncryptionHeader: false, forceDestroy: false, adopt },
+      { region: "eu-west-1", encryptionKey: new FakeKey() },
+    );
+    expect(b.adoption).toEqual({ existing: ["ownershipControls"], tags: { owner: "data team" }, keepPolicyStatements: [] });
+    const json = synth(stack);
+    expect(importsOf(json).map((i) => i.to.split(".")[0])).toContain("aws_s3_bucket_ownership_controls");
+    expect(json.resource.aws_s3_bucket.prod_data_bucket.tags).toEqual({ owner: "data team" });
   });
 });
 

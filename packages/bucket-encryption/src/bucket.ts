@@ -1,6 +1,7 @@
-import { BucketName, type BucketSettings, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
+import { BucketName, type BucketSettings, type OptionalBucketConfiguration, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
 import { importFrom, pinLogicalId, requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
 import {
+  type IamStatement,
   type PolicyDocument,
   type PolicyStatement,
   bucketArn as bucketArnOf,
@@ -29,6 +30,38 @@ export interface IBucketKey {
    * A key without it cannot take per-bucket readers or writers (the bucket refuses them).
    */
   grantBucketAccess?(access: { readonly bucketArn: string; readonly readers?: readonly string[]; readonly writers?: readonly string[] }): void;
+}
+
+/**
+ * What is known about an existing bucket that {@link EncryptedBucket} adopts (`npm run adopt:inspect`
+ * prints it for a bucket). `adopt: true` is the same as `{}`: a bucket without any optional configuration.
+ */
+export interface BucketAdoption {
+  /**
+   * The optional configurations the bucket has today: each is imported, so the plan shows how the
+   * first apply changes it. One the bucket lacks must not be listed: the AWS provider's import then
+   * fails ("Cannot import non-existent remote object"). One it has but that is not listed is
+   * created, and the create replaces it unseen (PutBucketPolicy, PutBucketOwnershipControls and
+   * PutPublicAccessBlock each replace the whole configuration). @default []
+   */
+  readonly existing?: readonly OptionalBucketConfiguration[];
+  /**
+   * The bucket's existing tags to keep: merged under the bucket's `tags` (those win on a clash).
+   * The provider writes the bucket's whole tag set, and PutBucketTagging "When this operation sets the
+   * tags for a bucket, it will overwrite any current tags the bucket already has. You cannot use this
+   * operation to add tags to an existing list of tags."
+   * (https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/s3/aws.sdk.kotlin.services.s3/put-bucket-tagging.html):
+   * a tag named nowhere is removed (the plan lists it). @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Statements of the existing bucket policy to keep, after the enforcement statements. Sids must not
+   * clash. PutBucketPolicy "Replaces a policy on a bucket. If the bucket already has a policy, the one in
+   * this request completely replaces it."
+   * (https://docs.aws.amazon.com/sdkfornet/latest/apidocs/items/TS3PutBucketPolicyRequestNET45.html):
+   * a statement not listed is removed (with `existing: ["policy"]` the plan's policy diff names it). @default []
+   */
+  readonly keepPolicyStatements?: readonly IamStatement[];
 }
 
 /**
@@ -73,14 +106,17 @@ export interface EncryptedBucketProps {
   /** `lifecycle.prevent_destroy` on the bucket. @default false */
   readonly preventDestroy?: boolean;
   /**
-   * The bucket already exists: write a Terraform `import` block (Terraform >= 1.5) for the bucket
-   * and each configuration resource this construct manages ({@link EncryptedBucket.adoptedResources}),
-   * each imported by the bucket name, so the first apply takes them into state instead of failing
-   * with BucketAlreadyOwnedByYou. Terraform ignores an import block whose address is already in
-   * state, so it is harmless after that apply (and can then be removed). Existing objects keep
-   * the encryption they were written with: see docs/re-encryption.md. @default false
+   * The bucket already exists: write a Terraform `import` block (Terraform >= 1.5) for each resource
+   * of {@link EncryptedBucket.adoptedResources}, each imported by the bucket name, so the first apply
+   * takes them into state instead of failing with BucketAlreadyOwnedByYou. `true` imports only what
+   * every bucket has (the bucket, its default encryption, its versioning state) and creates the
+   * bucket policy, ownership controls and public access block; a {@link BucketAdoption} names the
+   * optional configurations the bucket has (imported too), the tags and the policy statements to
+   * keep. Terraform ignores an import block whose address is already in state, so the block can
+   * stay. Existing objects keep the encryption they were written with: see docs/re-encryption.md.
+   * @default false
    */
-  readonly adopt?: boolean;
+  readonly adopt?: boolean | BucketAdoption;
   /** Terraform resource name shared by the bucket and its configuration resources. @default derived from the bucket name */
   readonly terraformName?: string;
   /** @default the stack's default provider */
@@ -109,6 +145,8 @@ export class EncryptedBucket extends Construct {
   readonly encryptionKey?: IBucketKey;
   /** Whether the bucket is adopted (imported) rather than created. */
   readonly adopted: boolean;
+  /** What the configuration says about the adopted bucket (`{}` for `adopt: true`); undefined when not adopted. */
+  readonly adoption?: BucketAdoption;
   private readonly props: EncryptedBucketProps;
   private readonly extraStatements: PolicyStatement[] = [];
 
@@ -128,12 +166,16 @@ export class EncryptedBucket extends Construct {
       "choose another bucket name, or set terraformName explicitly",
     );
     const provider = props.provider;
+    this.adopted = props.adopt !== undefined && props.adopt !== false;
+    this.adoption = this.adopted ? (props.adopt === true ? {} : (props.adopt as BucketAdoption)) : undefined;
+    // Existing tags first: the environment's tags win on a clash (the plan shows the change).
+    const tags = { ...(this.adoption?.tags ?? {}), ...(props.tags ?? {}) };
 
     this.resource = new S3Bucket(this, "Resource", {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
       provider,
-      tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
+      tags: Object.keys(tags).length > 0 ? tags : undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.resource.overrideLogicalId(name);
@@ -194,7 +236,6 @@ export class EncryptedBucket extends Construct {
     });
     this.policy.overrideLogicalId(name);
 
-    this.adopted = props.adopt ?? false;
     if (this.adopted) for (const r of this.adoptedResources) importFrom(r, props.bucketName);
 
     if (kms) props.encryptionKey?.scopeUseToBucket(this.bucketArn);
@@ -215,20 +256,43 @@ export class EncryptedBucket extends Construct {
   }
 
   /**
-   * Every resource this construct manages for the bucket, the bucket first: what `adopt` imports.
-   * Each one's import ID is the bucket name (the AWS provider's documented format when the bucket
-   * belongs to the provider's account; `<bucket>,<owner>` is only for `expected_bucket_owner`).
+   * What `adopt` imports, the bucket first: the resources for what every bucket has, and the optional
+   * configurations {@link BucketAdoption.existing} names. Each one's import ID is the bucket name (the
+   * AWS provider's documented format when the bucket belongs to the provider's account;
+   * `<bucket>,<owner>` is only for `expected_bucket_owner`). Empty when the bucket is not adopted.
+   *
+   * What every bucket has, so its import cannot fail:
+   * - default encryption: "Amazon S3 now applies server-side encryption with Amazon S3 managed keys
+   *   (SSE-S3) as the base level of encryption for every bucket in Amazon S3. Starting January 5, 2023,
+   *   all new object uploads to Amazon S3 are automatically encrypted"
+   *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html), and
+   *   GetBucketEncryption: "By default, all buckets have a default encryption configuration that uses
+   *   server-side encryption with Amazon S3 managed keys (SSE-S3)"
+   *   (https://docs.aws.amazon.com/sdkfornet/v4/apidocs/items/S3/MS3GetBucketEncryptionGetBucketEncryptionRequest.html). The provider's
+   *   read (internal/service/s3/bucket_server_side_encryption_configuration.go,
+   *   findServerSideEncryptionConfiguration) fails only on ServerSideEncryptionConfigurationNotFoundError.
+   * - versioning state: GetBucketVersioning of a never-versioned bucket answers without a Status, and
+   *   the provider reads that as "Disabled" (internal/service/s3/bucket_versioning.go,
+   *   statusBucketVersioning: `if output.Status == "" { return output, bucketVersioningStatusDisabled, nil }`),
+   *   so the import succeeds and the plan shows Disabled -> Enabled.
+   *
+   * What a bucket may lack, imported only when listed: the provider's reads of the bucket policy,
+   * ownership controls and public access block turn NoSuchBucketPolicy, OwnershipControlsNotFoundError
+   * and NoSuchPublicAccessBlockConfiguration into "not found", and Terraform then stops the apply
+   * with "Cannot import non-existent remote object" (proven against moto in tools/adopt).
    */
   get adoptedResources(): ReadonlyArray<
     S3Bucket | S3BucketServerSideEncryptionConfigurationA | S3BucketPublicAccessBlock | S3BucketOwnershipControls | S3BucketVersioningA | S3BucketPolicy
   > {
+    if (!this.adopted) return [];
+    const existing = new Set(this.adoption?.existing ?? []);
     return [
       this.resource,
       this.encryptionConfiguration,
-      this.publicAccessBlock,
-      this.ownershipControls,
       ...(this.versioning ? [this.versioning] : []),
-      this.policy,
+      ...(existing.has("publicAccessBlock") ? [this.publicAccessBlock] : []),
+      ...(existing.has("ownershipControls") ? [this.ownershipControls] : []),
+      ...(existing.has("policy") ? [this.policy] : []),
     ];
   }
 
@@ -251,12 +315,26 @@ export class EncryptedBucket extends Construct {
         keyArn: kms ? this.props.encryptionKey?.keyArn : undefined,
         requireEncryptionHeader: this.props.requireEncryptionHeader ?? false,
       }),
+      // Each has a Sid: validate() refuses one without.
+      ...((this.adoption?.keepPolicyStatements ?? []) as readonly PolicyStatement[]),
       ...this.extraStatements,
     ]);
   }
 
   private validate(p: EncryptedBucketProps): void {
     const path = this.node.path;
+    if (typeof p.adopt === "object") {
+      const reserved = new Set(bucketEnforcementStatements({ bucketArn: "arn:aws:s3:::x", keyArn: "k", requireEncryptionHeader: true }).map((s) => s.Sid));
+      const kept = (p.adopt.keepPolicyStatements ?? []).map((s) => s.Sid ?? "");
+      const clash = kept.filter((sid, i) => sid === "" || reserved.has(sid) || kept.indexOf(sid) !== i);
+      requireProp(clash.length === 0, {
+        constructPath: path,
+        prop: "adopt.keepPolicyStatements",
+        rule: `every kept statement needs a Sid, unique and different from the enforcement statements' (${[...reserved].join(", ")})`,
+        received: clash,
+        fix: "rename the kept statement's Sid (a Sid is only a label)",
+      });
+    }
     const name = BucketName.safeParse(p.bucketName);
     requireProp(name.success, {
       constructPath: path,

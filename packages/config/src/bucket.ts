@@ -1,5 +1,77 @@
 import { z } from "zod";
-import { BucketName, BucketPrincipalArn } from "./primitives";
+import { BucketName, BucketPrincipalArn, Tags } from "./primitives";
+
+/**
+ * The optional bucket configurations an existing bucket may or may not have. Importing one the
+ * bucket lacks fails the first apply ("Cannot import non-existent remote object"): the AWS provider
+ * reads each with GetBucketPolicy, GetBucketOwnershipControls and GetPublicAccessBlock, which
+ * answer NoSuchBucketPolicy, OwnershipControlsNotFoundError and NoSuchPublicAccessBlockConfiguration
+ * for a bucket that never had it (docs/re-encryption.md, "Adopting an existing bucket").
+ */
+export const OPTIONAL_BUCKET_CONFIGURATIONS = ["policy", "ownershipControls", "publicAccessBlock"] as const;
+export type OptionalBucketConfiguration = (typeof OPTIONAL_BUCKET_CONFIGURATIONS)[number];
+
+const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const principal = z.union([z.literal("*"), z.partialRecord(z.enum(["AWS", "Service", "Federated", "CanonicalUser"]), stringOrList)]);
+
+/** One statement of an existing bucket policy to keep (as `npm run adopt:inspect` prints it). */
+export const KeptPolicyStatementSchema = z
+  .strictObject({
+    // Optional to the parser only so that a missing Sid is reported on this field (the union of adopt
+    // would otherwise report "must be true, false or an object"): the refinement below requires it.
+    Sid: z
+      .string({ error: "must be a string" })
+      .regex(/^[A-Za-z0-9]{1,100}$/, { error: "a Sid is 1-100 letters and digits" })
+      .optional(),
+    Effect: z.enum(["Allow", "Deny"], { error: "must be Allow or Deny" }),
+    Principal: principal.optional(),
+    NotPrincipal: principal.optional(),
+    Action: stringOrList.optional(),
+    NotAction: stringOrList.optional(),
+    Resource: stringOrList.optional(),
+    NotResource: stringOrList.optional(),
+    Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.string())]))).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.Sid === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["Sid"],
+        input: undefined,
+        message: "every kept statement needs a Sid (the inspector names unnamed ones Kept1, Kept2, ...)",
+      });
+  });
+
+/** What the configuration says about an existing bucket (`buckets[].adopt` as an object). */
+export const AdoptDetailsSchema = z.strictObject({
+  existing: z
+    .array(z.enum(OPTIONAL_BUCKET_CONFIGURATIONS, { error: `must be one of ${OPTIONAL_BUCKET_CONFIGURATIONS.join(", ")}` }))
+    .default([])
+    .refine((l) => new Set(l).size === l.length, { error: "must not list a configuration twice" })
+    .describe(
+      "The optional configurations the bucket has today (npm run adopt:inspect prints them): each is imported, so the plan shows how the first apply changes it. Those not listed are created, replacing whatever is there unseen: list every one the bucket has.",
+    ),
+  tags: Tags.default({}).describe(
+    "The bucket's existing tags, kept: the bucket's tag set is replaced as a whole on apply (PutBucketTagging), so tags not named here or by the environment are removed. Keep this block after the first apply, or the next plan removes them.",
+  ),
+  keepPolicyStatements: z
+    .array(KeptPolicyStatementSchema)
+    .default([])
+    .refine((l) => new Set(l.map((s) => s.Sid)).size === l.length, { error: "must not list the same Sid twice" })
+    .describe(
+      "Statements of the existing bucket policy to keep, merged after the blueprint's enforcement statements (PutBucketPolicy replaces the whole policy: any statement not listed is removed, as the plan shows when existing lists policy).",
+    ),
+});
+/** The parsed adoption object (the schema refuses a kept statement without a Sid). */
+export type AdoptDetails = z.output<typeof AdoptDetailsSchema>;
+
+/** `buckets[].adopt`: `false`, `true` (import only what every bucket has) or the details of the existing bucket. */
+export const AdoptSchema = z
+  .union([z.boolean({ error: "must be true, false or an object" }), AdoptDetailsSchema])
+  .default(false)
+  .describe(
+    "The bucket already exists: Terraform import blocks take it into state on the first apply instead of failing. true imports only what every bucket has (the bucket, its default encryption, its versioning state) and creates the bucket policy, ownership controls and public access block, replacing any the bucket has; an object names the optional configurations the bucket has (imported, so the plan shows their change), the tags to keep and the policy statements to keep (npm run adopt:inspect prints it). Existing objects are not re-encrypted (docs/re-encryption.md).",
+  );
 
 /** One encrypted bucket. Its Terraform address derives from its name. */
 export const BucketSettingsSchema = z.strictObject({
@@ -12,12 +84,7 @@ export const BucketSettingsSchema = z.strictObject({
       "Strict mode: deny PutObject without an explicit x-amz-server-side-encryption: aws:kms header. Uploads that rely on default encryption (aws s3 cp without --sse) then fail.",
     ),
   forceDestroy: z.boolean({ error: "must be true or false" }).default(false).describe("Let terraform destroy delete a non-empty bucket. Never in production."),
-  adopt: z
-    .boolean({ error: "must be true or false" })
-    .default(false)
-    .describe(
-      "The bucket already exists: Terraform import blocks take it and the sub-resources the blueprint manages (versioning, SSE-KMS default encryption, public access block, ownership controls, bucket policy) into state on the first apply instead of failing. Existing objects are not re-encrypted (docs/re-encryption.md). Remove the field once that apply is done.",
-    ),
+  adopt: AdoptSchema,
 });
 
 const uniqueArns = (list: readonly string[]) => new Set(list).size === list.length;
