@@ -22,6 +22,8 @@ export const ENTRIES = {
   "synth-hcl": ["tools/hcl/synth-hcl.ts", "dist/synth-hcl.js"],
   docs: ["tools/docs/generate.ts", "dist/docs.js"],
   refresh: ["tools/refresh.ts", "dist/refresh.js"],
+  verify: ["tools/live/verify-cli.ts", "dist/verify.js"],
+  "test-live": ["tools/live/live-cli.ts", "dist/test-live.js"],
   "key-material": ["packages/key-material/src/cli.ts", "packages/key-material/dist/cli.js"],
   "workspace-plugin": ["tools/workspace-plugin/src/environment/generator.ts", "tools/workspace-plugin/dist/environment/generator.js"],
   "blueprint-generator": ["tools/workspace-plugin/src/blueprint/generator.ts", "tools/workspace-plugin/dist/blueprint/generator.js"],

@@ -80,7 +80,7 @@ export interface MotoStackRun {
   readonly ok: boolean;
   /** The static keys the providers used (the default provider's account). */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** `terraform plan -detailed-exitcode`: exit 0 when nothing would change, 2 when something would. */
+  /** `terraform plan -detailed-exitcode -out=replan.tfplan`: exit 0 when nothing would change, 2 when something would. */
   plan(): Promise<StepResult>;
   /** `terraform destroy -auto-approve`. */
   destroy(): Promise<StepResult>;
@@ -111,7 +111,7 @@ export async function applyStackAgainstMoto(stackJson: string, options: MotoAppl
     steps,
     ok: steps.length === 2 && steps.every((s) => s.ok),
     credentials,
-    plan: () => run(["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]),
+    plan: () => run(["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", "-out=replan.tfplan"]),
     destroy: () => run(["destroy", "-auto-approve", "-input=false", "-no-color", "-lock=false"]),
     state: () => run(["show", "-json"]),
   };

@@ -100,6 +100,12 @@ export function terraformAvailability(env: NodeJS.ProcessEnv = process.env): Ava
 export interface SessionOptions {
   /** How many Terraform commands run at once. @default os.availableParallelism() */
   readonly jobs?: number;
+  /**
+   * Keep this process's `AWS_*` variables (profile, keys) for Terraform: only for a deliberate run
+   * against the user's own account (`npm run test:live -- --aws`). Instance metadata stays off.
+   * @default false (every `AWS_*` variable is removed)
+   */
+  readonly passAwsEnvironment?: boolean;
 }
 
 /** One stack's temporary working copy. */
@@ -133,7 +139,7 @@ export class TerraformSession {
     writeFileSync(cliConfig, cliConfiguration(mirror.path));
     const env: NodeJS.ProcessEnv = { ...process.env };
     // No credentials from the environment, no instance metadata, no version check (network).
-    for (const k of Object.keys(env)) if (/^AWS_/.test(k)) delete env[k];
+    if (!options.passAwsEnvironment) for (const k of Object.keys(env)) if (/^AWS_/.test(k)) delete env[k];
     Object.assign(env, {
       TF_CLI_CONFIG_FILE: cliConfig,
       AWS_EC2_METADATA_DISABLED: "true",
