@@ -35,12 +35,12 @@ async function main(argv: readonly string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
+  const credentials = credentialChain();
+  // Refuse before anything else when the chain has nothing (one line naming credentials).
+  await credentials();
   const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
   const file = join(findRepoRoot(process.cwd()), "cdktf.out", "stacks", stack, "cdk.tf.json");
   if (!existsSync(file)) throw new CliError(`no synthesized stack ${stack}: ${file} does not exist (run npm run synth first)`);
-  const credentials = credentialChain();
-  // Refuse before any request when the chain has nothing (one line naming credentials).
-  await credentials();
   const { verifyStack } = await import("./verify");
   const { formatFinding } = await import("./compare");
   console.log(`verify ${stack}: ${endpoint ? `against ${endpoint} (moto or another loopback emulator, plain http; moto gaps of tools/live/moto-gaps.ts tolerated)` : "against AWS over TLS"}`);

@@ -191,7 +191,7 @@ async function eventPatterns(ctx: CompareContext, bindings: Bindings): Promise<F
     const pattern = JSON.parse(patternText) as Record<string, unknown>;
     const events = ctx.clients.get(r.alias ?? "")?.events;
     const detailTypes = (pattern["detail-type"] as string[] | undefined) ?? [];
-    const keyArn = /arn:aws[\w-]*:kms:[^"]+:key\/[0-9a-f-]+/.exec(patternText)?.[0];
+    const keyArn = /arn:aws[\w-]*:kms:[^"]+:key\/[\w-]+/.exec(patternText)?.[0];
     for (const dt of detailTypes) {
       const sample = EVENT_SAMPLES.find((s) => s.name === dt);
       if (!sample) {
