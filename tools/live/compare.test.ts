@@ -12,7 +12,9 @@ const ACCOUNT = "111111111111";
 const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/k-1`;
 const KEY_POLICY = {
   Version: "2012-10-17",
-  Statement: [{ Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy"], Resource: "*" }],
+  Statement: [
+    { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy"], Resource: "*" },
+  ],
 };
 const bucketPolicy = (keyArn: string) => ({
   Version: "2012-10-17",
@@ -29,7 +31,10 @@ const bucketPolicy = (keyArn: string) => ({
 });
 const PATTERN = (arn: string) => ({ source: ["aws.kms"], "detail-type": ["KMS CMK Deletion"], resources: [arn] });
 const TOPIC = `arn:aws:sns:eu-west-1:${ACCOUNT}:t-events`;
-const TOPIC_POLICY = { Version: "2012-10-17", Statement: [{ Sid: "Events", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: TOPIC }] };
+const TOPIC_POLICY = {
+  Version: "2012-10-17",
+  Statement: [{ Sid: "Events", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: TOPIC }],
+};
 const DLQ = `arn:aws:sqs:eu-west-1:${ACCOUNT}:t-dlq`;
 
 const STACK = JSON.stringify({
@@ -49,14 +54,25 @@ const STACK = JSON.stringify({
     aws_kms_alias: { data: { name: "alias/t-data", target_key_id: "${aws_kms_key.data.id}" } },
     aws_s3_bucket: { b: { bucket: "b-1" } },
     aws_s3_bucket_server_side_encryption_configuration: {
-      b: { bucket: "${aws_s3_bucket.b.id}", rule: [{ apply_server_side_encryption_by_default: { kms_master_key_id: "${aws_kms_key.data.arn}", sse_algorithm: "aws:kms" }, bucket_key_enabled: true }] },
+      b: {
+        bucket: "${aws_s3_bucket.b.id}",
+        rule: [
+          { apply_server_side_encryption_by_default: { kms_master_key_id: "${aws_kms_key.data.arn}", sse_algorithm: "aws:kms" }, bucket_key_enabled: true },
+        ],
+      },
     },
     aws_s3_bucket_policy: { b: { bucket: "${aws_s3_bucket.b.id}", policy: JSON.stringify(bucketPolicy("${aws_kms_key.data.arn}")) } },
-    aws_s3_bucket_public_access_block: { b: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } },
+    aws_s3_bucket_public_access_block: {
+      b: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+    },
     aws_s3_bucket_ownership_controls: { b: { bucket: "${aws_s3_bucket.b.id}", rule: { object_ownership: "BucketOwnerEnforced" } } },
     aws_s3_bucket_versioning: { b: { bucket: "${aws_s3_bucket.b.id}", versioning_configuration: { status: "Enabled" } } },
-    aws_cloudwatch_event_rule: { events: { name: "t-key-events", description: "key events", event_pattern: JSON.stringify(PATTERN("${aws_kms_key.data.arn}")) } },
-    aws_cloudwatch_event_target: { events: { rule: "${aws_cloudwatch_event_rule.events.name}", target_id: "sns", arn: TOPIC, dead_letter_config: { arn: DLQ } } },
+    aws_cloudwatch_event_rule: {
+      events: { name: "t-key-events", description: "key events", event_pattern: JSON.stringify(PATTERN("${aws_kms_key.data.arn}")) },
+    },
+    aws_cloudwatch_event_target: {
+      events: { rule: "${aws_cloudwatch_event_rule.events.name}", target_id: "sns", arn: TOPIC, dead_letter_config: { arn: DLQ } },
+    },
     aws_sns_topic: { events: { name: "t-events", kms_master_key_id: "${aws_kms_key.data.arn}" } },
     aws_sns_topic_policy: { events: { arn: TOPIC, policy: JSON.stringify(TOPIC_POLICY) } },
   },
@@ -65,7 +81,16 @@ const STACK = JSON.stringify({
 /** A fake account holding exactly what STACK declares (with the key bound to k-1). */
 function world() {
   return {
-    key: { KeyId: "k-1", Arn: KEY_ARN, Description: "t data key", KeyState: "Enabled", MultiRegion: false, KeySpec: "SYMMETRIC_DEFAULT", KeyUsage: "ENCRYPT_DECRYPT", KeyManager: "CUSTOMER" },
+    key: {
+      KeyId: "k-1",
+      Arn: KEY_ARN,
+      Description: "t data key",
+      KeyState: "Enabled",
+      MultiRegion: false,
+      KeySpec: "SYMMETRIC_DEFAULT",
+      KeyUsage: "ENCRYPT_DECRYPT",
+      KeyManager: "CUSTOMER",
+    },
     // Same policy, other key order and a one-element array: equal as IAM reads it.
     keyPolicy: JSON.stringify({ Statement: [{ ...KEY_POLICY.Statement[0], Action: ["kms:PutKeyPolicy", "kms:DescribeKey"] }], Version: "2012-10-17" }),
     rotation: { KeyRotationEnabled: true, RotationPeriodInDays: 365 } as { KeyRotationEnabled: boolean; RotationPeriodInDays?: number },
@@ -93,7 +118,12 @@ function fakeClients(w: World): Clients {
     HeadBucketCommand: () => ({}),
     GetBucketEncryptionCommand: () => ({
       ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: w.encryption.SSEAlgorithm, KMSMasterKeyID: w.encryption.KMSMasterKeyID }, BucketKeyEnabled: w.encryption.BucketKeyEnabled }],
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: w.encryption.SSEAlgorithm, KMSMasterKeyID: w.encryption.KMSMasterKeyID },
+            BucketKeyEnabled: w.encryption.BucketKeyEnabled,
+          },
+        ],
       },
     }),
     GetBucketPolicyCommand: () => ({ Policy: w.bucketPolicy }),
@@ -132,15 +162,34 @@ test.each<[string, (w: World) => void, string]>([
   ["key policy with another principal", (w) => (w.keyPolicy = w.keyPolicy.replace(":root", ":role/x")), "aws_kms_key.data: key policy"],
   ["rotation off", (w) => (w.rotation.KeyRotationEnabled = false), "aws_kms_key.data: rotation"],
   ["rotation period", (w) => (w.rotation.RotationPeriodInDays = 90), "aws_kms_key.data: rotation period (days)"],
-  ["alias on another key", (w) => (w.aliases = [...w.aliases, { AliasName: "alias/x", TargetKeyId: "k-1" }].map((a) => (a.AliasName === "alias/t-data" ? { ...a, TargetKeyId: "k-2" } : a))), ""],
-  ["SSE-S3 default encryption", (w) => (w.encryption.SSEAlgorithm = "AES256"), "aws_s3_bucket_server_side_encryption_configuration.b: default encryption algorithm"],
-  ["default encryption with another key", (w) => (w.encryption.KMSMasterKeyID = "k-2"), "aws_s3_bucket_server_side_encryption_configuration.b: default encryption key"],
+  [
+    "alias on another key",
+    (w) =>
+      (w.aliases = [...w.aliases, { AliasName: "alias/x", TargetKeyId: "k-1" }].map((a) =>
+        a.AliasName === "alias/t-data" ? { ...a, TargetKeyId: "k-2" } : a,
+      )),
+    "",
+  ],
+  [
+    "SSE-S3 default encryption",
+    (w) => (w.encryption.SSEAlgorithm = "AES256"),
+    "aws_s3_bucket_server_side_encryption_configuration.b: default encryption algorithm",
+  ],
+  [
+    "default encryption with another key",
+    (w) => (w.encryption.KMSMasterKeyID = "k-2"),
+    "aws_s3_bucket_server_side_encryption_configuration.b: default encryption key",
+  ],
   ["no Bucket Key", (w) => (w.encryption.BucketKeyEnabled = false), "aws_s3_bucket_server_side_encryption_configuration.b: Bucket Key"],
   ["bucket policy naming another key", (w) => (w.bucketPolicy = w.bucketPolicy.replace("key/k-1", "key/k-2")), "aws_s3_bucket_policy.b: bucket policy"],
   ["public policy not blocked", (w) => (w.pab.BlockPublicPolicy = false), "aws_s3_bucket_public_access_block.b: BlockPublicPolicy"],
   ["ACLs enabled", (w) => (w.ownership = "ObjectWriter"), "aws_s3_bucket_ownership_controls.b: object ownership"],
   ["versioning suspended", (w) => (w.versioning = "Suspended"), "aws_s3_bucket_versioning.b: versioning"],
-  ["event pattern on another key", (w) => (w.rule.EventPattern = w.rule.EventPattern.replace("key/k-1", "key/k-2")), "aws_cloudwatch_event_rule.events: event pattern"],
+  [
+    "event pattern on another key",
+    (w) => (w.rule.EventPattern = w.rule.EventPattern.replace("key/k-1", "key/k-2")),
+    "aws_cloudwatch_event_rule.events: event pattern",
+  ],
   ["rule disabled", (w) => (w.rule.State = "DISABLED"), "aws_cloudwatch_event_rule.events: state"],
   ["target without dead-letter queue", (w) => delete w.target.DeadLetterConfig, "aws_cloudwatch_event_target.events: dead-letter queue"],
   ["topic unencrypted", (w) => (w.topic.KmsMasterKeyId = ""), "aws_sns_topic.events: encryption key"],
@@ -174,7 +223,9 @@ test("a resource type without a comparer is a difference, not silence", async ()
   const stack = JSON.parse(STACK) as { resource: Record<string, unknown> };
   stack.resource.aws_lambda_function = { f: { function_name: "x" } };
   const { findings } = await compareStack({ stack: readStack(JSON.stringify(stack)), clients: new Map([["", fakeClients(world())]]), moto: true });
-  expect(findings.filter((f) => f.kind === "difference").map(formatFinding)).toEqual([expect.stringMatching(/^difference: aws_lambda_function\.f: type: no comparer for aws_lambda_function/)]);
+  expect(findings.filter((f) => f.kind === "difference").map(formatFinding)).toEqual([
+    expect.stringMatching(/^difference: aws_lambda_function\.f: type: no comparer for aws_lambda_function/),
+  ]);
 });
 
 test("the round trip and the event-pattern test run through the same clients (S3 put/head/delete, TestEventPattern)", async () => {
@@ -196,7 +247,10 @@ test("the round trip and the event-pattern test run through the same clients (S3
         case "ListObjectVersionsCommand":
           return { Versions: (objects.get(command.input.Prefix) ?? []).map((v) => ({ Key: command.input.Prefix, VersionId: v })) };
         case "DeleteObjectCommand":
-          objects.set(command.input.Key, (objects.get(command.input.Key) ?? []).filter((v) => v !== command.input.VersionId));
+          objects.set(
+            command.input.Key,
+            (objects.get(command.input.Key) ?? []).filter((v) => v !== command.input.VersionId),
+          );
           return {};
         case "TestEventPatternCommand": {
           const event = JSON.parse(command.input.Event) as { resources: string[] };
@@ -223,11 +277,19 @@ test("canonical policies: key order, action order and one-element arrays do not 
 test("re-plan changes: only the listed moto gaps are tolerated, by resource type, path and values", () => {
   const plan = JSON.stringify({
     resource_changes: [
-      { address: "aws_kms_key.k", type: "aws_kms_key", change: { actions: ["update"], before: { rotation_period_in_days: 0, x: 1 }, after: { rotation_period_in_days: 365, x: 1 } } },
+      {
+        address: "aws_kms_key.k",
+        type: "aws_kms_key",
+        change: { actions: ["update"], before: { rotation_period_in_days: 0, x: 1 }, after: { rotation_period_in_days: 365, x: 1 } },
+      },
       {
         address: "aws_s3_bucket_replication_configuration.r",
         type: "aws_s3_bucket_replication_configuration",
-        change: { actions: ["update"], before: { rule: [{ source_selection_criteria: [], priority: 1 }] }, after: { rule: [{ source_selection_criteria: [{ sse_kms_encrypted_objects: [{ status: "Enabled" }] }], priority: 2 }] } },
+        change: {
+          actions: ["update"],
+          before: { rule: [{ source_selection_criteria: [], priority: 1 }] },
+          after: { rule: [{ source_selection_criteria: [{ sse_kms_encrypted_objects: [{ status: "Enabled" }] }], priority: 2 }] },
+        },
       },
       { address: "aws_s3_bucket.b", type: "aws_s3_bucket", change: { actions: ["no-op"], before: {}, after: {} } },
     ],

@@ -225,7 +225,8 @@ export const COMPARERS: Readonly<Record<string, Comparer>> = {
     r.expect("encryption key", r.config.kms_master_key_id, live?.KmsMasterKeyId, keyEqual);
     const num = (v: unknown) => (v === undefined ? undefined : String(v));
     r.expect("message retention (s)", num(r.config.message_retention_seconds), live?.MessageRetentionPeriod);
-    if (r.config.sqs_managed_sse_enabled !== undefined) r.expect("SQS-managed SSE", String(r.config.sqs_managed_sse_enabled), live?.SqsManagedSseEnabled ?? "false");
+    if (r.config.sqs_managed_sse_enabled !== undefined)
+      r.expect("SQS-managed SSE", String(r.config.sqs_managed_sse_enabled), live?.SqsManagedSseEnabled ?? "false");
   },
   async aws_sqs_queue_policy(r) {
     const live = (await maybe(r.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: String(r.config.queue_url), AttributeNames: ["Policy"] }))))
@@ -334,7 +335,8 @@ export async function bind(ctx: CompareContext, findings: Finding[]): Promise<Bi
           const candidates: string[] = [];
           for (const k of (await c.kms.send(new ListKeysCommand({}))).Keys ?? []) {
             const m = (await c.kms.send(new DescribeKeyCommand({ KeyId: k.KeyId }))).KeyMetadata ?? {};
-            if (m.Description === cfg.description && m.KeyManager === "CUSTOMER" && !/Pending(Replica)?Deletion/.test(m.KeyState ?? "")) candidates.push(m.KeyId);
+            if (m.Description === cfg.description && m.KeyManager === "CUSTOMER" && !/Pending(Replica)?Deletion/.test(m.KeyState ?? ""))
+              candidates.push(m.KeyId);
           }
           if (candidates.length === 1) keyId = candidates[0];
           else {
@@ -408,7 +410,12 @@ export async function compareStack(ctx: CompareContext): Promise<{ readonly find
     try {
       await comparer(check);
     } catch (e) {
-      findings.push({ address: resource.address, property: "read", kind: "difference", message: `cannot read it: ${(e as Error).name}: ${(e as Error).message}` });
+      findings.push({
+        address: resource.address,
+        property: "read",
+        kind: "difference",
+        message: `cannot read it: ${(e as Error).name}: ${(e as Error).message}`,
+      });
     }
   }
   return { findings, bindings };

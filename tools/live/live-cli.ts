@@ -14,6 +14,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { CliError, UsageError, parseCliArgs, runCli, wholeNumber } from "@sse-kms/config/args";
+import type { StepResult, TerraformSession } from "@sse-kms/testing/terraform";
 
 process.env.AWS_EC2_METADATA_DISABLED = "true";
 
@@ -36,7 +37,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const jobs = args.strings.jobs === undefined ? 2 : wholeNumber("jobs", args.strings.jobs, { min: 1, max: 16 });
   const timeoutMs = (args.strings.timeout === undefined ? 600 : wholeNumber("timeout", args.strings.timeout, { min: 10, max: 7200 })) * 1000;
   const aws = args.flags.has("aws");
-  for (const s of args.positionals) if (!/^[a-z0-9][a-z0-9-]{0,99}$/.test(s)) throw new UsageError(`a stack must be a folder name of cdktf.out/stacks (got ${JSON.stringify(s)})`);
+  for (const s of args.positionals)
+    if (!/^[a-z0-9][a-z0-9-]{0,99}$/.test(s)) throw new UsageError(`a stack must be a folder name of cdktf.out/stacks (got ${JSON.stringify(s)})`);
   const { findRepoRoot } = await import("@sse-kms/blueprint-catalog");
   const root = findRepoRoot(process.cwd());
   const stacksDir = join(root, "cdktf.out", "stacks");
@@ -58,7 +60,10 @@ async function main(argv: readonly string[]): Promise<number> {
       const env = s.split("-")[0];
       const file = join(root, "apps", env, "environment.json");
       const production = existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as { production?: boolean }).production === true;
-      if (production) throw new CliError(`--aws refuses stack ${s}: environment ${env} has "production": true (apps/${env}/environment.json); run it against a sandbox environment only`);
+      if (production)
+        throw new CliError(
+          `--aws refuses stack ${s}: environment ${env} has "production": true (apps/${env}/environment.json); run it against a sandbox environment only`,
+        );
     }
     const { credentialChain } = await import("./credentials");
     await credentialChain()();
@@ -68,7 +73,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const session = new TerraformSession(availability.terraform, availability.mirror, { jobs, passAwsEnvironment: aws });
   const started = Date.now();
-  console.log(`test:live: ${stacks.length} stacks ${aws ? "against your AWS account (standard credential chain, TLS)" : "against moto_server on loopback (http, fake static keys)"}, ${jobs} at once, each terraform command limited to ${timeoutMs / 1000} s`);
+  console.log(
+    `test:live: ${stacks.length} stacks ${aws ? "against your AWS account (standard credential chain, TLS)" : "against moto_server on loopback (http, fake static keys)"}, ${jobs} at once, each terraform command limited to ${timeoutMs / 1000} s`,
+  );
   const outcomes: StackOutcome[] = [];
   let next = 0;
   const worker = async () => {
@@ -93,8 +100,19 @@ async function main(argv: readonly string[]): Promise<number> {
   return failed.length > 0 ? 1 : 0;
 }
 
-type Session = import("@sse-kms/testing/terraform").TerraformSession;
-type Step = import("@sse-kms/testing/terraform").StepResult;
+type Session = TerraformSession;
+type Step = StepResult;
+
+/** The slowest resources of an apply or destroy (`aws_kms_key.data: Creation complete after 1m2s`), for the timing line. */
+export function slowest(stdout: string, count = 3): string {
+  const seconds = (t: string) => [...t.matchAll(/(\d+)([hms])/g)].reduce((n, m) => n + Number(m[1]) * (m[2] === "h" ? 3600 : m[2] === "m" ? 60 : 1), 0);
+  const done = [...stdout.matchAll(/^(\S+): (?:Creation|Destruction|Modifications) complete after (\w+)/gm)].map((m) => ({ address: m[1], s: seconds(m[2]) }));
+  return done
+    .sort((a, b) => b.s - a.s)
+    .slice(0, count)
+    .map((d) => `${d.address} ${d.s} s`)
+    .join(", ");
+}
 
 const tail = (s: Step) =>
   (s.stderr.trim() || s.stdout.trim())
@@ -111,10 +129,15 @@ async function lifecycleMoto(stack: string, json: string, session: Session, time
   let ok = true;
   const options = motoServerOptionsFor(json);
   const moto = await startMotoServer(options);
-  lines.push(`moto_server ${moto.endpoint} as ${options.multiAccount ? `accounts by access key (multi-account; stack account ${options.accountId})` : `account ${moto.accountId}`}`);
+  lines.push(
+    `moto_server ${moto.endpoint} as ${options.multiAccount ? `accounts by access key (multi-account; stack account ${options.accountId})` : `account ${moto.accountId}`}`,
+  );
   try {
     const run = await applyStackAgainstMoto(json, { moto, session, name: stack, timeoutMs });
-    for (const s of run.steps) lines.push(`${s.command.split(" ").slice(0, 2).join(" ")}: exit ${s.exitCode} (${s.seconds.toFixed(0)} s)${s.ok ? "" : `\n${tail(s)}`}`);
+    for (const s of run.steps)
+      lines.push(
+        `${s.command.split(" ").slice(0, 2).join(" ")}: exit ${s.exitCode} (${s.seconds.toFixed(0)} s${s.command.includes(" apply") && slowest(s.stdout) ? `; slowest: ${slowest(s.stdout)}` : ""})${s.ok ? "" : `\n${tail(s)}`}`,
+      );
     const applied = run.steps.length === 2;
     if (!run.ok) ok = false;
     if (run.ok) {
@@ -124,7 +147,13 @@ async function lifecycleMoto(stack: string, json: string, session: Session, time
       const credentials = async () => run.credentials;
       try {
         const result = await verifyStack(json, { credentials, endpoint: moto.endpoint });
-        for (const f of result.findings) if (f.kind !== "note") lines.push(`verify ${formatFinding(f)}`);
+        for (const f of result.findings) if (f.kind === "difference") lines.push(`verify ${formatFinding(f)}`);
+        const byGap = new Map<string, number>();
+        for (const f of result.findings.filter((x) => x.kind === "tolerated")) {
+          const id = /moto gap ([\w-]+)/.exec(f.message)?.[1] ?? "?";
+          byGap.set(id, (byGap.get(id) ?? 0) + 1);
+        }
+        for (const [id, n] of byGap) lines.push(`verify tolerated: moto gap ${id} (${n} finding${n === 1 ? "" : "s"})`);
         lines.push(
           `verify: ${result.differences} difference(s), ${result.findings.filter((f) => f.kind === "tolerated").length} tolerated moto gap(s), ${result.findings.filter((f) => f.kind === "note").length} note(s) (${((Date.now() - v0) / 1000).toFixed(0)} s)`,
         );
@@ -155,7 +184,9 @@ async function lifecycleMoto(stack: string, json: string, session: Session, time
     }
     if (applied) {
       const d = await run.destroy();
-      lines.push(`terraform destroy: exit ${d.exitCode} (${d.seconds.toFixed(0)} s)${d.ok ? "" : `\n${tail(d)}`}`);
+      lines.push(
+        `terraform destroy: exit ${d.exitCode} (${d.seconds.toFixed(0)} s${slowest(d.stdout) ? `; slowest: ${slowest(d.stdout)}` : ""})${d.ok ? "" : `\n${tail(d)}`}`,
+      );
       if (!d.ok) ok = false;
     }
   } catch (e) {

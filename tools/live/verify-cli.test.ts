@@ -40,7 +40,12 @@ function run(args: string[]) {
   writeFileSync(log, "");
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, USERPROFILE: home, NET_LOG: log, NODE_OPTIONS: `--require ${join(dir, "net-hook.js")}` };
   const r = spawnSync(process.execPath, [join(root, "dist", "verify.js"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000, env });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.split("\n").filter((l) => l !== ""), connections: readFileSync(log, "utf8").split("\n").filter(Boolean) };
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr.split("\n").filter((l) => l !== ""),
+    connections: readFileSync(log, "utf8").split("\n").filter(Boolean),
+  };
 }
 
 test("without credentials: one line naming credentials, exit 1, no connection (never the instance metadata address)", () => {

@@ -25,7 +25,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const stack = args.positionals[0];
   if (!/^[a-z0-9][a-z0-9-]{0,99}$/.test(stack)) throw new UsageError(`the stack must be a folder name of cdktf.out/stacks (got ${JSON.stringify(stack)})`);
   const region = args.strings.region;
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new UsageError(`--region must be an AWS region such as eu-west-1 (got ${JSON.stringify(region)})`);
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new UsageError(`--region must be an AWS region such as eu-west-1 (got ${JSON.stringify(region)})`);
   const { loopbackEndpoint, credentialChain } = await import("./credentials");
   let endpoint: string | undefined;
   if (args.strings["endpoint-url"] !== undefined) {
@@ -43,10 +44,14 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!existsSync(file)) throw new CliError(`no synthesized stack ${stack}: ${file} does not exist (run npm run synth first)`);
   const { verifyStack } = await import("./verify");
   const { formatFinding } = await import("./compare");
-  console.log(`verify ${stack}: ${endpoint ? `against ${endpoint} (moto or another loopback emulator, plain http; moto gaps of tools/live/moto-gaps.ts tolerated)` : "against AWS over TLS"}`);
+  console.log(
+    `verify ${stack}: ${endpoint ? `against ${endpoint} (moto or another loopback emulator, plain http; moto gaps of tools/live/moto-gaps.ts tolerated)` : "against AWS over TLS"}`,
+  );
   const result = await verifyStack(readFileSync(file, "utf8"), { credentials, ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) });
   for (const f of result.findings) console.log(formatFinding(f));
-  console.log(`verify ${stack}: ${result.differences} difference(s), ${result.findings.filter((f) => f.kind === "tolerated").length} tolerated moto gap(s), ${result.findings.filter((f) => f.kind === "note").length} note(s)`);
+  console.log(
+    `verify ${stack}: ${result.differences} difference(s), ${result.findings.filter((f) => f.kind === "tolerated").length} tolerated moto gap(s), ${result.findings.filter((f) => f.kind === "note").length} note(s)`,
+  );
   return result.differences > 0 ? 1 : 0;
 }
 

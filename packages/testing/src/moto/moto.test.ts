@@ -35,8 +35,13 @@ describe("motoOverride", () => {
       ...JSON.parse(stack),
       resource: { aws_kms_key: { k: { lifecycle: { prevent_destroy: true } }, other: {} }, aws_s3_bucket: { b: { lifecycle: { prevent_destroy: true } } } },
     });
-    const doc = JSON.parse(motoOverride(withResources, "http://127.0.0.1:5000", { allowDestroy: true, credentials: { accessKeyId: "AKIAMOTO", secretAccessKey: "s" } }));
-    expect(doc.resource).toEqual({ aws_kms_key: { k: { lifecycle: { prevent_destroy: false } } }, aws_s3_bucket: { b: { lifecycle: { prevent_destroy: false } } } });
+    const doc = JSON.parse(
+      motoOverride(withResources, "http://127.0.0.1:5000", { allowDestroy: true, credentials: { accessKeyId: "AKIAMOTO", secretAccessKey: "s" } }),
+    );
+    expect(doc.resource).toEqual({
+      aws_kms_key: { k: { lifecycle: { prevent_destroy: false } } },
+      aws_s3_bucket: { b: { lifecycle: { prevent_destroy: false } } },
+    });
     expect(doc.provider.aws.map((p: { access_key: string }) => p.access_key)).toEqual(["AKIAMOTO", "AKIAMOTO"]);
     expect(JSON.parse(motoOverride(withResources, "http://127.0.0.1:5000"))).not.toHaveProperty("resource");
   });
@@ -47,12 +52,22 @@ describe("motoOverride", () => {
       provider: {
         aws: [
           { region: "us-east-1", allowed_account_ids: ["333333333333"] },
-          { alias: "destination", region: "us-west-2", allowed_account_ids: ["444444444444"], assume_role: [{ role_arn: "arn:aws:iam::444444444444:role/deploy" }] },
+          {
+            alias: "destination",
+            region: "us-west-2",
+            allowed_account_ids: ["444444444444"],
+            assume_role: [{ role_arn: "arn:aws:iam::444444444444:role/deploy" }],
+          },
         ],
       },
     });
     expect(motoServerOptionsFor(cross)).toEqual({ accountId: "333333333333", multiAccount: true });
-    expect(stackProviders(cross)[1]).toEqual({ alias: "destination", region: "us-west-2", accountId: "444444444444", roleArn: "arn:aws:iam::444444444444:role/deploy" });
+    expect(stackProviders(cross)[1]).toEqual({
+      alias: "destination",
+      region: "us-west-2",
+      accountId: "444444444444",
+      roleArn: "arn:aws:iam::444444444444:role/deploy",
+    });
   });
 
   it("refuses an endpoint off loopback", () => {

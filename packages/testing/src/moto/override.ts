@@ -51,6 +51,10 @@ export function motoOverride(stackJson: string, endpoint: string, options: MotoO
     for (const [type, byName] of Object.entries(doc.resource ?? {}))
       for (const [name, body] of Object.entries(byName))
         if (body.lifecycle?.prevent_destroy === true) (resource[type] ??= {})[name] = { lifecycle: { prevent_destroy: false } };
-  const out = { terraform: { backend: { local: { path: "terraform.tfstate" } } }, provider: { aws: providers }, ...(Object.keys(resource).length ? { resource } : {}) };
+  const out = {
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+    provider: { aws: providers },
+    ...(Object.keys(resource).length ? { resource } : {}),
+  };
   return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -283,19 +283,24 @@ export class TerraformSession {
     return new Promise((resolve) => {
       let timedOut = false;
       let hardKill: NodeJS.Timeout | undefined;
-      const child = execFile(this.terraform, [...args], { cwd: dir, env: this.env, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-        clearTimeout(timer);
-        clearTimeout(hardKill);
-        const exitCode = timedOut ? 124 : error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({
-          command: `terraform ${args.join(" ")}`,
-          ok: exitCode === 0,
-          exitCode,
-          stdout,
-          stderr: timedOut ? `${stderr}\nterraform ${args[0]} timed out after ${Math.round((timeoutMs ?? 0) / 1000)} s (stopped)` : stderr,
-          seconds: Number(process.hrtime.bigint() - started) / 1e9,
-        });
-      });
+      const child = execFile(
+        this.terraform,
+        [...args],
+        { cwd: dir, env: this.env, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" },
+        (error, stdout, stderr) => {
+          clearTimeout(timer);
+          clearTimeout(hardKill);
+          const exitCode = timedOut ? 124 : error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          resolve({
+            command: `terraform ${args.join(" ")}`,
+            ok: exitCode === 0,
+            exitCode,
+            stdout,
+            stderr: timedOut ? `${stderr}\nterraform ${args[0]} timed out after ${Math.round((timeoutMs ?? 0) / 1000)} s (stopped)` : stderr,
+            seconds: Number(process.hrtime.bigint() - started) / 1e9,
+          });
+        },
+      );
       const timer =
         timeoutMs === undefined
           ? undefined
