@@ -6,7 +6,7 @@
 import { type Clients, type Sender, compareStack, formatFinding } from "./compare";
 import { MOTO_GAPS, motoPlanGap, planChanges } from "./moto-gaps";
 import { canonicalJson, readStack } from "./stack-model";
-import { verifyStack } from "./verify";
+import { matchesPattern, verifyStack } from "./verify";
 
 const ACCOUNT = "111111111111";
 const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/k-1`;
@@ -308,4 +308,40 @@ test("every moto gap cites moto's source and says what is still checked", () => 
     expect(g.source).toMatch(/moto\/[a-z0-9_]+\/[a-z_]+\.py .*https:\/\/github\.com\/getmoto\/moto\/blob\/5\.2\.1\//);
     expect(g.why.length).toBeGreaterThan(40);
   }
+});
+
+test("a 403 on the round trip's PutObject is the tolerated moto gap only against moto; against AWS it is a difference", async () => {
+  const base = fakeClients(world()).kms;
+  const sender: Sender = {
+    async send(command: { constructor: { name: string } }) {
+      if (command.constructor.name === "PutObjectCommand")
+        throw Object.assign(new Error("UnknownError"), { name: "Unknown", $metadata: { httpStatusCode: 403 } });
+      if (command.constructor.name === "TestEventPatternCommand") return {};
+      return base.send(command);
+    },
+  };
+  const clients: Clients = { kms: sender, s3: sender, iam: sender, events: sender, sns: sender, sqs: sender, cloudwatch: sender, sts: sender };
+  const credentials = async () => ({ accessKeyId: "x", secretAccessKey: "y" });
+  const aws = await verifyStack(STACK, { credentials, clients: new Map([["", clients]]) });
+  expect(aws.findings.filter((f) => f.kind === "difference").map((f) => `${f.address}: ${f.property}`)).toEqual([
+    "s3://b-1: round trip",
+    // Against AWS an empty TestEventPattern answer is a difference too (the stack's key and the documentation's).
+    "aws_cloudwatch_event_rule.events: TestEventPattern",
+    "aws_cloudwatch_event_rule.events: TestEventPattern",
+  ]);
+  const moto = await verifyStack(STACK, { credentials, clients: new Map([["", clients]]), endpoint: "http://127.0.0.1:5000" });
+  expect(moto.differences).toBe(0);
+  expect(moto.findings.filter((f) => f.kind === "tolerated").map((f) => /moto gap ([\w-]+)/.exec(f.message)?.[1])).toEqual([
+    "s3-policy-without-context",
+    "events-test-event-pattern",
+    "events-test-event-pattern",
+  ]);
+});
+
+test("the local pattern matcher: exact values, nested fields, arrays in events; operators refused", () => {
+  const pattern = { source: ["aws.kms"], detail: { eventName: ["DisableKey"], resources: { ARN: ["arn:k"] } } };
+  expect(matchesPattern(pattern, { source: "aws.kms", detail: { eventName: "DisableKey", resources: [{ ARN: "arn:x" }, { ARN: "arn:k" }] } })).toBe(true);
+  expect(matchesPattern(pattern, { source: "aws.kms", detail: { eventName: "EnableKey", resources: [{ ARN: "arn:k" }] } })).toBe(false);
+  expect(matchesPattern(pattern, { source: "aws.kms", detail: { eventName: "DisableKey" } })).toBe(false);
+  expect(() => matchesPattern({ source: [{ prefix: "aws." }] }, { source: "aws.kms" })).toThrow(/not supported/);
 });
