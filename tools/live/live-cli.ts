@@ -47,20 +47,19 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const s of stacks) if (!all.includes(s)) throw new CliError(`no synthesized stack ${s} under cdktf.out/stacks (run npm run synth first)`);
   if (stacks.length === 0) throw new CliError("no synthesized stacks under cdktf.out/stacks (run npm run synth first)");
 
-  const { terraformAvailability, TerraformSession } = await import("@sse-kms/testing/terraform");
-  const availability = terraformAvailability();
-  if (!availability.available) {
-    console.log(`skipped: test:live: ${availability.reason}`);
-    return 0;
-  }
   const { findMotoServer } = await import("@sse-kms/testing/moto");
   if (aws) {
-    // A production environment is never a sandbox.
+    // A production environment is never a sandbox: the stack's environment is its providers'
+    // `environment` default tag (written by the stack from apps/<env>/environment.json).
     for (const s of stacks) {
-      const env = s.split("-")[0];
-      const file = join(root, "apps", env, "environment.json");
-      const production = existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as { production?: boolean }).production === true;
-      if (production)
+      const doc = JSON.parse(readFileSync(join(stacksDir, s, "cdk.tf.json"), "utf8")) as {
+        provider?: { aws?: Array<{ default_tags?: Array<{ tags?: Record<string, string> }> }> };
+      };
+      const env = doc.provider?.aws?.[0]?.default_tags?.[0]?.tags?.environment;
+      const file = env === undefined ? undefined : join(root, "apps", env, "environment.json");
+      if (file === undefined || !existsSync(file))
+        throw new CliError(`--aws refuses stack ${s}: cannot tell its environment (no "environment" default tag naming a folder of apps/)`);
+      if ((JSON.parse(readFileSync(file, "utf8")) as { production?: boolean }).production === true)
         throw new CliError(
           `--aws refuses stack ${s}: environment ${env} has "production": true (apps/${env}/environment.json); run it against a sandbox environment only`,
         );
@@ -69,6 +68,12 @@ async function main(argv: readonly string[]): Promise<number> {
     await credentialChain()();
   } else if (findMotoServer() === undefined) {
     console.log("skipped: test:live: no moto_server on PATH (or SSE_KMS_MOTO_SERVER): the lifecycle against moto did not run");
+    return 0;
+  }
+  const { terraformAvailability, TerraformSession } = await import("@sse-kms/testing/terraform");
+  const availability = terraformAvailability();
+  if (!availability.available) {
+    console.log(`skipped: test:live: ${availability.reason}`);
     return 0;
   }
   const session = new TerraformSession(availability.terraform, availability.mirror, { jobs, passAwsEnvironment: aws });
