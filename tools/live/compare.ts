@@ -171,6 +171,7 @@ export const COMPARERS: Readonly<Record<string, Comparer>> = {
       r.expect(`${p}: owner translation`, obj(d.access_control_translation).owner, l.Destination?.AccessControlTranslation?.Owner);
       r.expect(`${p}: replica key`, obj(d.encryption_configuration).replica_kms_key_id, l.Destination?.EncryptionConfiguration?.ReplicaKmsKeyID, keyEqual);
       r.expect(`${p}: metrics`, obj(d.metrics).status, l.Destination?.Metrics?.Status);
+      r.expect(`${p}: filter prefix`, obj(rule.filter).prefix, l.Filter?.Prefix ?? l.Filter?.And?.Prefix ?? l.Prefix);
       r.expect(`${p}: delete marker replication`, obj(rule.delete_marker_replication).status, l.DeleteMarkerReplication?.Status);
       r.expect(
         `${p}: SSE-KMS objects`,

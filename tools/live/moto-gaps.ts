@@ -61,15 +61,16 @@ export const MOTO_GAPS: readonly MotoGap[] = [
   {
     id: "s3-replication-read",
     resourceType: "aws_s3_bucket_replication_configuration",
-    property: /^replication rule .*: (SSE-KMS objects|delete marker replication)$/,
-    what: 'GetBucketReplication answers each rule with a fixed `DeleteMarkerReplication: Disabled` and `Filter: {Prefix: ""}` and without SourceSelectionCriteria, whatever was put; the re-plan then shows `+ source_selection_criteria` and, for a rule that replicates delete markers, `delete_marker_replication.status: Disabled -> Enabled`',
+    property: /^replication rule .*: (SSE-KMS objects|delete marker replication|filter prefix)$/,
+    what: 'GetBucketReplication answers each rule with a fixed `DeleteMarkerReplication: Disabled` and `Filter: {Prefix: ""}` and without SourceSelectionCriteria, whatever was put; the re-plan then shows `+ source_selection_criteria`, for a rule that replicates delete markers `delete_marker_replication.status: Disabled -> Enabled`, and for a rule with a prefix filter `filter.prefix: "" -> <prefix>`',
     why: "both are documented fields of a replication rule (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationRule.html) that moto drops on read; the rule's id, status, priority, destination bucket, account, owner translation, replica key and metrics are still checked",
     source:
       'moto/s3/responses.py get_bucket_replication: `"DeleteMarkerReplication": {"Status": "Disabled"}, "Filter": {"Prefix": ""}` and no SourceSelectionCriteria (https://github.com/getmoto/moto/blob/5.2.1/moto/s3/responses.py)',
-    matches: (expected, live) => live === undefined || (expected === "Enabled" && live === "Disabled"),
+    matches: (expected, live) => live === undefined || (expected === "Enabled" && live === "Disabled") || (live === "" && typeof expected === "string"),
     planChange: {
-      path: /^rule\[\d+\]\.(source_selection_criteria|delete_marker_replication\[0\]\.status)$/,
-      matches: (before, after) => (Array.isArray(before) && before.length === 0) || (before === "Disabled" && after === "Enabled"),
+      path: /^rule\[\d+\]\.(source_selection_criteria|delete_marker_replication\[0\]\.status|filter\[0\]\.prefix)$/,
+      matches: (before, after) =>
+        (Array.isArray(before) && before.length === 0) || (before === "Disabled" && after === "Enabled") || (before === "" && typeof after === "string"),
     },
   },
 ];
