@@ -25,6 +25,8 @@ export const ENTRIES = {
   refresh: ["tools/refresh.ts", "dist/refresh.js"],
   "hcp-synth": ["tools/hcp/cli.ts", "dist/hcp-synth.js"],
   "providers-mirror": ["tools/providers-mirror.ts", "dist/providers-mirror.js"],
+  verify: ["tools/live/verify-cli.ts", "dist/verify.js"],
+  "test-live": ["tools/live/live-cli.ts", "dist/test-live.js"],
   "key-material": ["packages/key-material/src/cli.ts", "packages/key-material/dist/cli.js"],
   "workspace-plugin": ["tools/workspace-plugin/src/environment/generator.ts", "tools/workspace-plugin/dist/environment/generator.js"],
   "blueprint-generator": ["tools/workspace-plugin/src/blueprint/generator.ts", "tools/workspace-plugin/dist/blueprint/generator.js"],

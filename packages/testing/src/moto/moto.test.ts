@@ -1,4 +1,4 @@
-import { findMotoServer, motoOverride, startMotoServer } from "./index";
+import { findMotoServer, motoOverride, motoServerOptionsFor, stackProviders, startMotoServer } from "./index";
 
 const binary = findMotoServer();
 const describeMoto = binary ? describe : describe.skip;
@@ -30,6 +30,46 @@ describe("motoOverride", () => {
     expect(doc.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
   });
 
+  it("lifts prevent_destroy only where the stack sets it, and takes the given keys", () => {
+    const withResources = JSON.stringify({
+      ...JSON.parse(stack),
+      resource: { aws_kms_key: { k: { lifecycle: { prevent_destroy: true } }, other: {} }, aws_s3_bucket: { b: { lifecycle: { prevent_destroy: true } } } },
+    });
+    const doc = JSON.parse(
+      motoOverride(withResources, "http://127.0.0.1:5000", { allowDestroy: true, credentials: { accessKeyId: "AKIAMOTO", secretAccessKey: "s" } }),
+    );
+    expect(doc.resource).toEqual({
+      aws_kms_key: { k: { lifecycle: { prevent_destroy: false } } },
+      aws_s3_bucket: { b: { lifecycle: { prevent_destroy: false } } },
+    });
+    expect(doc.provider.aws.map((p: { access_key: string }) => p.access_key)).toEqual(["AKIAMOTO", "AKIAMOTO"]);
+    expect(JSON.parse(motoOverride(withResources, "http://127.0.0.1:5000"))).not.toHaveProperty("resource");
+  });
+
+  it("starts moto as the stack's account, multi-account when a provider assumes a role in another account", () => {
+    expect(motoServerOptionsFor(stack)).toEqual({ accountId: "111111111111", multiAccount: false });
+    const cross = JSON.stringify({
+      provider: {
+        aws: [
+          { region: "us-east-1", allowed_account_ids: ["333333333333"] },
+          {
+            alias: "destination",
+            region: "us-west-2",
+            allowed_account_ids: ["444444444444"],
+            assume_role: [{ role_arn: "arn:aws:iam::444444444444:role/deploy" }],
+          },
+        ],
+      },
+    });
+    expect(motoServerOptionsFor(cross)).toEqual({ accountId: "333333333333", multiAccount: true });
+    expect(stackProviders(cross)[1]).toEqual({
+      alias: "destination",
+      region: "us-west-2",
+      accountId: "444444444444",
+      roleArn: "arn:aws:iam::444444444444:role/deploy",
+    });
+  });
+
   it("refuses an endpoint off loopback", () => {
     expect(() => motoOverride(stack, "https://kms.eu-west-1.amazonaws.com")).toThrow(/loopback/);
     expect(() => motoOverride(stack, "http://169.254.169.254")).toThrow(/loopback/);
@@ -55,6 +95,24 @@ describeMoto("startMotoServer", () => {
       await moto.stop();
     }
     await expect(fetch(`${moto.endpoint}/moto-api/`)).rejects.toThrow();
+  }, 90_000);
+
+  it("in multi-account mode, keys minted for an account make requests land in that account", async () => {
+    const moto = await startMotoServer({ accountId: "333333333333", multiAccount: true });
+    try {
+      const keys = await moto.accessKeyFor("444444444444");
+      const res = await fetch(moto.endpoint, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `AWS4-HMAC-SHA256 Credential=${keys.accessKeyId}/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: "Action=GetCallerIdentity&Version=2011-06-15",
+      });
+      expect(await res.text()).toContain("<Account>444444444444</Account>");
+    } finally {
+      await moto.stop();
+    }
   }, 90_000);
 
   it("refuses a malformed account id in one line", async () => {

@@ -31,6 +31,16 @@ export function findMotoServer(env: NodeJS.ProcessEnv = process.env): string | u
 export interface MotoServerOptions {
   /** The account moto's resources belong to (`MOTO_ACCOUNT_ID`). @default "123456789012" (moto's own default) */
   readonly accountId?: string;
+  /**
+   * Leave `MOTO_ACCOUNT_ID` unset so that moto picks each request's account from its access key:
+   * moto docs, "Multi-Account support": "Moto will only look at the access credentials if the
+   * environment variable and request header is not set", and for `sts:AssumeRole`: "Passing in a role
+   * that belongs to a different account will return a set of credentials that give access to that
+   * account" (https://docs.getmoto.org/en/latest/docs/multi_account.html). Needed by stacks whose
+   * providers assume a role in another account; {@link MotoServer.accessKeyFor} then mints static
+   * keys that moto maps to `accountId` (moto/iam/models.py `get_account_id_from`). @default false
+   */
+  readonly multiAccount?: boolean;
   /** The binary. @default {@link findMotoServer} */
   readonly binary?: string;
   /** How long to wait for the server to answer, in milliseconds. @default 60000 */
@@ -43,6 +53,14 @@ export interface MotoServer {
   readonly endpoint: string;
   readonly port: number;
   readonly accountId: string;
+  /** Whether `MOTO_ACCOUNT_ID` is unset (see {@link MotoServerOptions.multiAccount}). */
+  readonly multiAccount: boolean;
+  /**
+   * Static keys of a new IAM user in `accountId` (created with moto's `x-moto-account-id` request
+   * header, moto/core/responses.py `get_current_account`): requests signed with them land in that
+   * account. Only in multi-account mode; in single-account mode every request is `accountId`'s anyway.
+   */
+  accessKeyFor(accountId: string): Promise<{ readonly accessKeyId: string; readonly secretAccessKey: string }>;
   /** Forgets every resource (moto's `POST /moto-api/reset`). */
   reset(): Promise<void>;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s). Idempotent. */
@@ -80,7 +98,10 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const port = await freeLoopbackPort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (/^AWS_/.test(k)) delete env[k];
-  Object.assign(env, { MOTO_ACCOUNT_ID: accountId, AWS_EC2_METADATA_DISABLED: "true", PYTHONUNBUFFERED: "1" });
+  const multiAccount = options.multiAccount ?? false;
+  Object.assign(env, { AWS_EC2_METADATA_DISABLED: "true", PYTHONUNBUFFERED: "1" });
+  delete env.MOTO_ACCOUNT_ID;
+  if (!multiAccount) env.MOTO_ACCOUNT_ID = accountId;
   const child: ChildProcess = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], { env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const keep = (chunk: Buffer) => {
@@ -125,6 +146,31 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     endpoint,
     port,
     accountId,
+    multiAccount,
+    async accessKeyFor(account: string) {
+      if (!ACCOUNT_ID.test(account)) throw new Error(`moto: accountId must be 12 digits (got ${JSON.stringify(account)})`);
+      const user = `sse-kms-live-${account}`;
+      const iam = async (body: string): Promise<string> => {
+        const res = await fetch(endpoint, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-moto-account-id": account,
+            authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
+          },
+          body: `${body}&Version=2010-05-08`,
+        });
+        const text = await res.text();
+        if (!res.ok && !/EntityAlreadyExists/.test(text)) throw new Error(`moto: IAM ${body.split("&")[0]} answered HTTP ${res.status}`);
+        return text;
+      };
+      await iam(`Action=CreateUser&UserName=${user}`);
+      const text = await iam(`Action=CreateAccessKey&UserName=${user}`);
+      const accessKeyId = /<AccessKeyId>([^<]+)</.exec(text)?.[1];
+      const secretAccessKey = /<SecretAccessKey>([^<]+)</.exec(text)?.[1];
+      if (!accessKeyId || !secretAccessKey) throw new Error("moto: CreateAccessKey returned no key");
+      return { accessKeyId, secretAccessKey };
+    },
     async reset() {
       const res = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
       if (!res.ok) throw new Error(`moto: reset answered HTTP ${res.status}`);

@@ -100,6 +100,12 @@ export function terraformAvailability(env: NodeJS.ProcessEnv = process.env): Ava
 export interface SessionOptions {
   /** How many Terraform commands run at once. @default os.availableParallelism() */
   readonly jobs?: number;
+  /**
+   * Keep this process's `AWS_*` variables (profile, keys) for Terraform: only for a deliberate run
+   * against the user's own account (`npm run test:live -- --aws`). Instance metadata stays off.
+   * @default false (every `AWS_*` variable is removed)
+   */
+  readonly passAwsEnvironment?: boolean;
 }
 
 /** One stack's temporary working copy. */
@@ -133,7 +139,7 @@ export class TerraformSession {
     writeFileSync(cliConfig, cliConfiguration(mirror.path));
     const env: NodeJS.ProcessEnv = { ...process.env };
     // No credentials from the environment, no instance metadata, no version check (network).
-    for (const k of Object.keys(env)) if (/^AWS_/.test(k)) delete env[k];
+    if (!options.passAwsEnvironment) for (const k of Object.keys(env)) if (/^AWS_/.test(k)) delete env[k];
     Object.assign(env, {
       TF_CLI_CONFIG_FILE: cliConfig,
       AWS_EC2_METADATA_DISABLED: "true",
@@ -187,11 +193,15 @@ export class TerraformSession {
     return { name: label, ok: steps.every((s) => s.ok), steps };
   }
 
-  /** Runs `terraform <args>` in `dir` within the pool; never throws for a non-zero exit. */
-  async run(dir: string, args: readonly string[]): Promise<StepResult> {
+  /**
+   * Runs `terraform <args>` in `dir` within the pool; never throws for a non-zero exit. With
+   * `timeoutMs`, a command still running then is stopped (SIGTERM, Terraform's graceful stop; SIGKILL
+   * 15 s later) and reported as failed with exit code 124 and "timed out" in its stderr.
+   */
+  async run(dir: string, args: readonly string[], options: { readonly timeoutMs?: number } = {}): Promise<StepResult> {
     await this.acquire();
     try {
-      return await this.exec(dir, args);
+      return await this.exec(dir, args, options.timeoutMs);
     } finally {
       this.release();
     }
@@ -268,20 +278,37 @@ export class TerraformSession {
     rmSync(this.root, { recursive: true, force: true });
   }
 
-  private exec(dir: string, args: readonly string[]): Promise<StepResult> {
+  private exec(dir: string, args: readonly string[], timeoutMs?: number): Promise<StepResult> {
     const started = process.hrtime.bigint();
     return new Promise((resolve) => {
-      execFile(this.terraform, [...args], { cwd: dir, env: this.env, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-        const exitCode = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({
-          command: `terraform ${args.join(" ")}`,
-          ok: exitCode === 0,
-          exitCode,
-          stdout,
-          stderr,
-          seconds: Number(process.hrtime.bigint() - started) / 1e9,
-        });
-      });
+      let timedOut = false;
+      let hardKill: NodeJS.Timeout | undefined;
+      const child = execFile(
+        this.terraform,
+        [...args],
+        { cwd: dir, env: this.env, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" },
+        (error, stdout, stderr) => {
+          clearTimeout(timer);
+          clearTimeout(hardKill);
+          const exitCode = timedOut ? 124 : error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          resolve({
+            command: `terraform ${args.join(" ")}`,
+            ok: exitCode === 0,
+            exitCode,
+            stdout,
+            stderr: timedOut ? `${stderr}\nterraform ${args[0]} timed out after ${Math.round((timeoutMs ?? 0) / 1000)} s (stopped)` : stderr,
+            seconds: Number(process.hrtime.bigint() - started) / 1e9,
+          });
+        },
+      );
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              child.kill("SIGTERM");
+              hardKill = setTimeout(() => child.kill("SIGKILL"), 15_000);
+            }, timeoutMs);
     });
   }
 
