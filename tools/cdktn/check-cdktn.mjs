@@ -682,6 +682,13 @@ function applyMove() {
 // Main
 
 async function main() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 22 || (major === 22 && minor < 19)) {
+    console.error(
+      `check:cdktn: cdktn-cli ${TARGET["cdktn-cli"]} needs Node >= 22.19 (its engines), this is ${process.version}; run it with Node 22 or 24 (.nvmrc)`,
+    );
+    return 2;
+  }
   if (APPLY) {
     try {
       return applyMove();
