@@ -32,6 +32,34 @@ export const ENTRIES = {
   "blueprint-generator": ["tools/workspace-plugin/src/blueprint/generator.ts", "tools/workspace-plugin/dist/blueprint/generator.js"],
 };
 
+/**
+ * The one warning we silence, prepended to every bundle (`banner`). cdktf 0.21.0, pinned in the root
+ * package.json and archived upstream (no fix will come), calls `util.isArray` in
+ * lib/terraform-output.js (`isITerraformAddressable`); Node 22 made that a runtime deprecation, so
+ * every synth on Node 22/24 printed "[DEP0044] DeprecationWarning: The `util.isArray` API is
+ * deprecated" on stderr, a warning the user did not cause. This drops exactly that warning: code
+ * DEP0044 AND emitted from a call inside node_modules/cdktf/lib/. Every other warning, and DEP0044
+ * from any other caller (your own code), is printed as before. `--disable-warning=DEP0044` (Node
+ * >= 20.11/21.3) would need the flag on every command that loads a bundle (`node dist/app.js`, the
+ * cdktf CLI's app command, tests) and would hide the warning for every caller. Remove this when
+ * cdktf is replaced (docs/migrating-to-cdktn.md).
+ */
+export function dropCdktfDep0044() {
+  const emit = process.emitWarning;
+  process.emitWarning = function (warning, ...rest) {
+    // emitWarning(warning, type, code, ctor) or emitWarning(warning, { type, code, ... }); util.deprecate uses the first.
+    const code = rest[0] !== null && typeof rest[0] === "object" ? rest[0].code : typeof rest[1] === "string" ? rest[1] : warning?.code;
+    if (code === "DEP0044") {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 20;
+      const stack = new Error().stack ?? "";
+      Error.stackTraceLimit = limit;
+      if (/[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]/.test(stack)) return;
+    }
+    return emit.call(this, warning, ...rest);
+  };
+}
+
 /** Every package a workspace package.json declares, except our own @sse-kms/*, as esbuild `external` patterns. */
 export function thirdPartyExternals(dir = root) {
   const rootPkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
@@ -75,7 +103,9 @@ export async function build(names = Object.keys(ENTRIES)) {
         absWorkingDir: root,
         bundle: true,
         platform: "node",
-        target: "node20",
+        target: "node22", // the oldest supported Node major (package.json engines, .nvmrc)
+        // "use strict" first: the banner goes before esbuild's own directive, which then no longer is one.
+        banner: { js: `"use strict";\n(${dropCdktfDep0044.toString()})();` },
         format: "cjs",
         sourcemap: "linked",
         sourceRoot: "",

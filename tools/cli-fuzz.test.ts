@@ -73,7 +73,7 @@ function hostileValues(): string[] {
   ];
 }
 
-// Not "--env-file": Node 20 reads it even after the script name (a node bug, see docs/security.md).
+// Not "--env-file": Node (20, 22, 24) reads it even after the script name (a node bug, see docs/security.md).
 const UNKNOWN = ["--chek", "--zz", "-q", "--PUTS", "---", "--no-such-flag=1", "--ENV"];
 
 /** A CLI under fuzz: how to run it and its flags (string flags take a value). */

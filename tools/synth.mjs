@@ -27,11 +27,12 @@ function stackFolders() {
 }
 
 const building = build(["app"]); // esbuild bundles in its own process...
-const requireFromDist = createRequire(join(root, "dist", "app.js"));
-requireFromDist("cdktf"); // ...while this one loads cdktf from node_modules, as the app would
+// Named `require` so that the move to cdktn (tools/cdktn/check-cdktn.mjs rewrites `require("cdktf")`) covers it.
+const require = createRequire(join(root, "dist", "app.js"));
+require("cdktf"); // ...while this one loads cdktf from node_modules, as the app would
 const [bundle] = await building;
 const before = stackFolders();
-requireFromDist(bundle); // synthesizes; sets process.exitCode to 1 on a bad configuration
+require(bundle); // synthesizes; sets process.exitCode to 1 on a bad configuration
 if (!process.exitCode) {
   const now = new Set(stackFolders());
   for (const folder of before.filter((f) => !now.has(f) && existsSync(join(outdir, f)))) {

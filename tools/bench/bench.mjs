@@ -235,7 +235,7 @@ async function benchBundles() {
     absWorkingDir: root,
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "cjs",
     logLevel: "warning",
     external: thirdPartyExternals(),

@@ -1,0 +1,70 @@
+/**
+ * tools/build.mjs prepends dropCdktfDep0044 to every bundle: on Node >= 22, cdktf 0.21's
+ * `util.isArray` call (lib/terraform-output.js) printed "[DEP0044] DeprecationWarning" on every
+ * synth. The filter must drop exactly that warning from exactly that package: the same deprecation
+ * from any other caller, and any other warning from cdktf, still print.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findRepoRoot } from "@sse-kms/blueprint-catalog";
+
+const root = findRepoRoot(__dirname);
+let dir: string;
+jest.setTimeout(60_000);
+
+/** util.isArray is a runtime deprecation (a printed warning) from Node 22 on; before, documentation-only. */
+const isArrayWarns = Number(process.versions.node.split(".")[0]) >= 22;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "sse-kms-build-"));
+  // A stand-in for node_modules/cdktf/lib/terraform-output.js, and a user's own module, each calling util.isArray.
+  mkdirSync(join(dir, "node_modules/cdktf/lib"), { recursive: true });
+  writeFileSync(join(dir, "node_modules/cdktf/lib/terraform-output.js"), 'module.exports = (x) => require("node:util").isArray(x);\n');
+  writeFileSync(
+    join(dir, "node_modules/cdktf/lib/other.js"),
+    'module.exports = () => process.emitWarning("something else", "DeprecationWarning", "DEP0999");\n',
+  );
+  writeFileSync(join(dir, "mine.js"), 'module.exports = (x) => require("node:util").isArray(x);\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `calls` (module paths under `dir`, each called once) in a fresh node with the filter installed first. */
+function run(...calls: string[]) {
+  const script = [
+    `import { createRequire } from "node:module";`,
+    `import { dropCdktfDep0044 } from ${JSON.stringify(join(root, "tools/build.mjs"))};`,
+    `dropCdktfDep0044();`,
+    `const require = createRequire(${JSON.stringify(join(dir, "x.js"))});`,
+    ...calls.map((c) => `require(${JSON.stringify(`./${c}`)})([]);`),
+  ].join("\n");
+  return spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8", timeout: 30_000 });
+}
+
+test("DEP0044 emitted from node_modules/cdktf/lib/ is dropped", () => {
+  const r = run("node_modules/cdktf/lib/terraform-output.js");
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+});
+
+test("DEP0044 from any other caller still prints (where this Node warns at all)", () => {
+  const r = run("mine.js");
+  expect(r.status).toBe(0);
+  if (isArrayWarns) expect(r.stderr).toContain("[DEP0044] DeprecationWarning: The `util.isArray` API is deprecated");
+  else expect(r.stderr).toBe("");
+});
+
+test("any other warning from cdktf still prints", () => {
+  const r = run("node_modules/cdktf/lib/other.js");
+  expect(r.status).toBe(0);
+  expect(r.stderr).toContain("[DEP0999] DeprecationWarning: something else");
+});
+
+test("every bundle starts with the filter", () => {
+  const built = spawnSync(process.execPath, ["tools/build.mjs", "--quiet", "app", "validate"], { cwd: root, encoding: "utf8" });
+  expect({ status: built.status, stderr: built.stderr }).toEqual({ status: 0, stderr: "" });
+  for (const bundle of ["dist/app.js", "dist/validate.js"]) {
+    const head = readFileSync(join(root, bundle), "utf8").slice(0, 2000);
+    expect({ bundle, filter: head.includes("function dropCdktfDep0044()") && head.includes('code === "DEP0044"') }).toEqual({ bundle, filter: true });
+  }
+});
