@@ -138,7 +138,14 @@ async function lifecycleMoto(stack: string, json: string, session: Session, time
     `moto_server ${moto.endpoint} as ${options.multiAccount ? `accounts by access key (multi-account; stack account ${options.accountId})` : `account ${moto.accountId}`}`,
   );
   try {
-    const run = await applyStackAgainstMoto(json, { moto, session, name: stack, timeoutMs });
+    // Buckets the stack adopts exist in a real account; in an empty moto they are created first.
+    const { adoptedBuckets, seedAdoptedBuckets } = await import("./adopted-buckets");
+    const adopted = adoptedBuckets(json);
+    if (adopted.length > 0)
+      lines.push(`adopted buckets created in moto first (legacy shape): ${adopted.map((b) => `${b.bucket} (${b.imports.join(", ")})`).join("; ")}`);
+    const prepare = (credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }) =>
+      seedAdoptedBuckets(adopted, moto.endpoint, credentials);
+    const run = await applyStackAgainstMoto(json, { moto, session, name: stack, timeoutMs, prepare });
     for (const s of run.steps)
       lines.push(
         `${s.command.split(" ").slice(0, 2).join(" ")}: exit ${s.exitCode} (${s.seconds.toFixed(0)} s${s.command.includes(" apply") && slowest(s.stdout) ? `; slowest: ${slowest(s.stdout)}` : ""})${s.ok ? "" : `\n${tail(s)}`}`,

@@ -69,6 +69,11 @@ export interface MotoApplyOptions {
   readonly timeoutMs?: number;
   /** Lift `prevent_destroy` in the copy so that {@link MotoStackRun.destroy} can run. @default true */
   readonly allowDestroy?: boolean;
+  /**
+   * Runs before `terraform init`, with the keys the providers will use: e.g. create in moto the
+   * buckets that the stack's `import` blocks adopt. @default nothing
+   */
+  readonly prepare?: (credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }) => Promise<void>;
 }
 
 /** A stack applied to moto (or as far as it got). */
@@ -103,6 +108,7 @@ export async function applyStackAgainstMoto(stackJson: string, options: MotoAppl
   const work = session.workdir(options.name, stackJson, options.files ?? {}, override);
   const run = (args: readonly string[]) => session.run(work.dir, args, { timeoutMs });
   const steps: StepResult[] = [];
+  if (options.prepare) await options.prepare(credentials);
   const init = await run(["init", "-input=false", "-no-color"]);
   steps.push(init);
   if (init.ok) steps.push(await run(["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"]));
