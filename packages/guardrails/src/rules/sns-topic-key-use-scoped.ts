@@ -38,6 +38,7 @@ export const snsTopicKeyUseScoped: GuardrailRule = {
     "A topic key is not an S3 key: the service that publishes (EventBridge) needs it, but only to encrypt messages of this topic. Scoped by the topic's encryption context and the source account, the grant cannot decrypt anything else under the key, and the publisher gets no administration of it (separation of duties).",
   fix: 'Grant only ["kms:Decrypt", "kms:GenerateDataKey*"] with "Condition": {"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": "<topic ARN>", "aws:SourceAccount": "<account>"}} (topicKeyUseByEventBridgeStatement in @sse-kms/monitoring does), or suppress with the reason.',
   appliesTo: [...KEY_POLICY_TYPES],
+  needsInStack: ["aws_sns_topic"],
   mappings: { other: ["Amazon SNS: key management for encrypted topics"] },
   check(resource, ctx) {
     const address = keyAddressOf(resource);
