@@ -28,7 +28,8 @@ function stackFolders() {
 
 const building = build(["app"]); // esbuild bundles in its own process...
 const requireFromDist = createRequire(join(root, "dist", "app.js"));
-requireFromDist("cdktf"); // ...while this one loads cdktf from node_modules, as the app would
+// ...while this one loads from node_modules what the app loads first: cdktf (with constructs) and zod.
+for (const dependency of ["cdktf", "zod"]) requireFromDist(dependency);
 const [bundle] = await building;
 const before = stackFolders();
 requireFromDist(bundle); // synthesizes; sets process.exitCode to 1 on a bad configuration
