@@ -22,5 +22,6 @@ export * from "./s3-versioning-for-replication";
 export * from "./sns-topic-customer-key";
 export * from "./sns-topic-key-use-scoped";
 export * from "./sns-topic-publish-scoped";
+export * from "./stack-references-in-stack";
 export * from "./state-no-force-destroy";
 export * from "./state-prevent-destroy";
