@@ -113,8 +113,8 @@ describe("EnvironmentStack.prepareStack", () => {
       name: "qb",
       blueprints: {
         "customer-managed": {
-          ...base.blueprints["customer-managed"],
           key: { name: "data", alias: "alias/qb-data", users: ["arn:aws:iam::123456789012:role/app"] },
+          buckets: [{ name: "qb-data-123456789012" }],
         },
       },
     });

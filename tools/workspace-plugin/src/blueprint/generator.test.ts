@@ -12,6 +12,7 @@ import * as babel from "prettier/plugins/babel";
 import * as estree from "prettier/plugins/estree";
 import * as typescript from "prettier/plugins/typescript";
 import * as prettier from "prettier/standalone";
+import type { Options as PrettierOptions } from "prettier";
 import { recordWarnings, workspaceTree } from "../test-tree";
 
 const repoRoot = resolve(__dirname, "../../../..");
@@ -112,7 +113,7 @@ test("a run prints nothing, and the copy's code is in the repository's prettier 
   await blueprintGenerator(tree, { name, from, skipInstall: true });
   expect(warnings.filter((l) => /Could not format/.test(l))).toEqual([]);
   expect(warnings).toEqual([]);
-  const options = { ...(JSON.parse(readFileSync(join(repoRoot, ".prettierrc.json"), "utf8")) as prettier.Options), plugins: [babel, estree, typescript] };
+  const options = { ...(JSON.parse(readFileSync(join(repoRoot, ".prettierrc.json"), "utf8")) as PrettierOptions), plugins: [babel, estree, typescript] };
   const code = tree
     .listChanges()
     .map((c) => c.path)

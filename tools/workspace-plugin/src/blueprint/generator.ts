@@ -21,6 +21,7 @@ import * as babel from "prettier/plugins/babel";
 import * as estree from "prettier/plugins/estree";
 import * as typescript from "prettier/plugins/typescript";
 import * as prettier from "prettier/standalone";
+import type { Options as PrettierOptions } from "prettier";
 import { BLUEPRINT_NAMES } from "@sse-kms/blueprint-catalog";
 import { BLUEPRINT_NAME, BLUEPRINT_NAME_MAX } from "@sse-kms/config";
 
@@ -134,7 +135,7 @@ const CODE = /\.(ts|js|mjs|cjs)$/;
  */
 export async function formatCode(tree: Tree, paths: readonly string[]): Promise<void> {
   const rc = tree.read(".prettierrc.json", "utf-8");
-  const options: prettier.Options = { ...(rc !== null ? (JSON.parse(rc) as prettier.Options) : {}), plugins: [babel, estree, typescript] };
+  const options: PrettierOptions = { ...(rc !== null ? (JSON.parse(rc) as PrettierOptions) : {}), plugins: [babel, estree, typescript] };
   for (const path of paths.filter((p) => CODE.test(p))) {
     const text = tree.read(path, "utf-8");
     if (text !== null) tree.write(path, await prettier.format(text, { ...options, filepath: path }));
