@@ -12,10 +12,13 @@
  *   alone exit 0.
  */
 import { ConfigError } from "@sse-kms/config";
-import { ConstructPropError } from "@sse-kms/construct-kit";
+import { ConstructPropError, skipCreationStacks } from "@sse-kms/construct-kit";
 import { type BlueprintApp, createApp, findRepoRoot, synthAndReport } from "@sse-kms/blueprint-catalog";
 
 function main(): number {
+  // Formatting cdktf's creation stacks, read only when a token fails to resolve, is about a tenth of
+  // a synth's CPU (docs/performance.md); SSE_KMS_DEBUG=1 keeps them.
+  if (process.env.SSE_KMS_DEBUG !== "1") skipCreationStacks();
   const root = findRepoRoot(__dirname);
   let app: BlueprintApp;
   try {

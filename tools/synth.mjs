@@ -29,7 +29,9 @@ function stackFolders() {
 const building = build(["app"]); // esbuild bundles in its own process...
 // Named `require` so that the move to cdktn (tools/cdktn/check-cdktn.mjs rewrites `require("cdktf")`) covers it.
 const require = createRequire(join(root, "dist", "app.js"));
-require("cdktf"); // ...while this one loads cdktf from node_modules, as the app would
+// ...while this one loads from node_modules what the app loads first: cdktf (with constructs) and zod.
+require("cdktf");
+require("zod");
 const [bundle] = await building;
 const before = stackFolders();
 require(bundle); // synthesizes; sets process.exitCode to 1 on a bad configuration

@@ -9,10 +9,12 @@ const root = findRepoRoot(__dirname);
 describe("generated docs are current (regenerate with npm run refresh)", () => {
   let pages: Map<string, string>;
   const envs = loadEnvironments(root);
-  const stacks = envs.flatMap((env) => synthEnvironment(env));
+  const synthesized = envs.map((env) => ({ env, stacks: synthEnvironment(env) }));
+  const stacks = synthesized.flatMap((e) => e.stacks);
+  // The IAM simulator over every stack: seconds, more on a loaded machine than jest's 5 s default.
   beforeAll(async () => {
-    pages = await generateDocs(root);
-  });
+    pages = await generateDocs(root, "all", synthesized);
+  }, 120_000);
 
   test("there is a blueprint page per blueprint in use and an access matrix per environment", () => {
     const paths = [...pages.keys()];

@@ -9,7 +9,7 @@
  *   SNS topic (the statements the topic's owner adds, from each stack's outputs).
  * A test (docs.test.ts) fails when a committed page differs from what this generates.
  */
-import { BLUEPRINT_NAMES, blueprintPages, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { BLUEPRINT_NAMES, type Environment, type SynthesizedStack, blueprintPages, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/access-matrix";
 import { TOPIC_HANDOVER_OUTPUTS, renderTopicHandover, topicHandoverPath } from "@sse-kms/monitoring";
 import { type DocStack, renderBlueprintDoc } from "./blueprint-doc";
@@ -20,22 +20,31 @@ export type DocSet = "all" | "access";
 /** Repo-relative folders that hold only generated pages. */
 export const GENERATED_DIRS = ["docs/blueprints", "docs/access", "docs/handover"] as const;
 
-/** Every generated page: repo-relative path -> content. */
-export async function generateDocs(root: string, set: DocSet = "all"): Promise<Map<string, string>> {
+/** An environment and its synthesized stacks. */
+export interface SynthesizedEnvironment {
+  readonly env: Environment;
+  readonly stacks: readonly SynthesizedStack[];
+}
+
+/**
+ * Every generated page: repo-relative path -> content. `synthesized`: every environment with its
+ * stacks when the caller has synthesized them already (`npm run refresh` synthesizes once);
+ * @default loads and synthesizes every environment under `root`.
+ */
+export async function generateDocs(root: string, set: DocSet = "all", synthesized?: readonly SynthesizedEnvironment[]): Promise<Map<string, string>> {
   const pages = new Map<string, string>();
-  const envs = loadEnvironments(root);
   const stacks: (DocStack & { blueprint: string })[] = [];
-  for (const env of envs) {
-    const synthesized = synthEnvironment(env);
-    stacks.push(...synthesized.map((s) => ({ name: s.name, env: env.name, blueprint: s.blueprint, json: s.json })));
+  const environments = synthesized ?? loadEnvironments(root).map((env) => ({ env, stacks: synthEnvironment(env) }));
+  for (const { env, stacks: ofEnv } of environments) {
+    stacks.push(...ofEnv.map((s) => ({ name: s.name, env: env.name, blueprint: s.blueprint, json: s.json })));
     // The synthesized JSON carries no stack name (normalized away): give each its name, so the
     // matrix titles read `prod-customer-managed`, not `stack0`. Auditors read these pages.
-    const named = synthesized.map((s) => withStackName(JSON.parse(s.json) as Record<string, unknown>, s.name));
+    const named = ofEnv.map((s) => withStackName(JSON.parse(s.json) as Record<string, unknown>, s.name));
     pages.set(`docs/access/${env.name}.md`, await renderAccessMatrix(env.name, named));
     if (set === "all") for (const [path, text] of blueprintPages(env)) pages.set(path, text);
     const topic = env.monitoring?.topic;
     if (set === "all" && topic !== undefined && "existingTopicArn" in topic) {
-      const handovers = synthesized.flatMap((s) => {
+      const handovers = ofEnv.flatMap((s) => {
         const outputs = ((JSON.parse(s.json) as { output?: Record<string, { value?: unknown }> }).output ?? {}) as Record<string, { value?: unknown }>;
         const policy = outputs[TOPIC_HANDOVER_OUTPUTS.topicPolicyStatement]?.value;
         const key = outputs[TOPIC_HANDOVER_OUTPUTS.topicKeyPolicyStatement]?.value;

@@ -36,10 +36,10 @@ function configured(env: EnvironmentConfig, stack: string): { administrators: st
 
 describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access matrix of %s", (_name, env) => {
   let matrix: AccessMatrix;
-  // Synth plus a few hundred simulations: seconds on an idle machine, more on a loaded CI runner.
+  // Synth and the IAM simulator over every stack: seconds, more on a loaded machine than jest's 5 s default.
   beforeAll(async () => {
     matrix = await computeAccessMatrix(build(env));
-  }, 60_000);
+  }, 120_000);
 
   test("has a table for every bucket of every stack, under the stack's name", () => {
     const cm = env.blueprints["customer-managed"];
@@ -124,7 +124,7 @@ describe("per-bucket readers and writers in the matrix (a fixture: two buckets u
   let matrix: AccessMatrix;
   beforeAll(async () => {
     matrix = await computeAccessMatrix(build(dev));
-  });
+  }, 120_000);
   const buckets = () => (dev.blueprints["customer-managed"]?.buckets ?? []).map((b) => ({ name: b.name, readers: b.readers, writers: b.writers }));
   const table = (bucket: string) => matrix.tables.find((t) => t.title.startsWith(`Bucket \`${bucket}\``))!;
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { Testing } from "cdktf";
 import { SynthError, annotationsOf, findRepoRoot, loadEnvironment } from "./app";
@@ -14,16 +14,22 @@ export interface SynthesizedStack {
   readonly json: string;
 }
 
-/** Synthesizes every stack of one environment in memory. */
+/** Synthesizes every stack of one environment in memory (nothing is left on disk). */
 export function synthEnvironment(env: Environment): SynthesizedStack[] {
   const app = Testing.app({ stackTraces: false });
-  return buildEnvironment(app, env).map((stack) => {
-    const json = Testing.synth(stack, true); // with cdktf's construct validations
-    // Guardrail findings are annotations: fail as `app.synth()` does, naming every error.
-    const errors = annotationsOf(stack).filter((a) => a.level === "error");
-    if (errors.length > 0) throw new SynthError(errors);
-    return { name: stack.node.id, blueprint: stack.blueprint, json };
-  });
+  try {
+    return buildEnvironment(app, env).map((stack) => {
+      const json = Testing.synth(stack, true); // with cdktf's construct validations
+      // Guardrail findings are annotations: fail as `app.synth()` does, naming every error.
+      const errors = annotationsOf(stack).filter((a) => a.level === "error");
+      if (errors.length > 0) throw new SynthError(errors);
+      return { name: stack.node.id, blueprint: stack.blueprint, json };
+    });
+  } finally {
+    // Testing.app() creates a cdktf.outdir.* folder in the system temp folder, which Testing.synth
+    // never writes to and cdktf never removes.
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
 }
 
 /** `<bucket> <configuration>` for every optional configuration an `adopt` object of the environment lists. */
@@ -45,9 +51,12 @@ export function adoptedConfigurations(config: unknown): string[] {
 /** The folder of an environment's committed stack snapshots, relative to its app folder. */
 export const SNAPSHOT_DIR = "snapshots";
 
-/** The snapshot files of an environment: `apps/<env>/snapshots/<stack>.json` (repo-relative) -> normalised stack JSON. */
-export function snapshotFiles(env: Environment, appDir = `apps/${env.name}`): Map<string, string> {
-  return new Map(synthEnvironment(env).map((s) => [`${appDir}/${SNAPSHOT_DIR}/${s.name}.json`, `${JSON.stringify(normalizeStack(s.json), null, 2)}\n`]));
+/**
+ * The snapshot files of an environment: `apps/<env>/snapshots/<stack>.json` (repo-relative) -> normalised stack JSON.
+ * `stacks`: the environment's stacks when already synthesized (refresh synthesizes once for everything).
+ */
+export function snapshotFiles(env: Environment, appDir = `apps/${env.name}`, stacks: readonly SynthesizedStack[] = synthEnvironment(env)): Map<string, string> {
+  return new Map(stacks.map((s) => [`${appDir}/${SNAPSHOT_DIR}/${s.name}.json`, `${JSON.stringify(normalizeStack(s.json), null, 2)}\n`]));
 }
 
 /**

@@ -2,3 +2,4 @@ export * from "./construct-error";
 export * from "./pin-address";
 export * from "./moved";
 export * from "./imported";
+export * from "./creation-stacks";

@@ -4,5 +4,6 @@ export * from "./policy";
 export * from "./suppressions";
 export * from "./pack";
 export * from "./rules";
+export * from "./all-rules";
 export * from "./lock";
 export * from "./docs";

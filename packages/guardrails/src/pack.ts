@@ -10,7 +10,7 @@ import { AnnotationMetadataEntryType, Annotations, type IAspect, TerraformElemen
 import { Aspects } from "cdktf";
 import type { IConstruct } from "constructs";
 import { contextFromStackJson } from "./context";
-import { ALL_RULES } from "./rules";
+import { ALL_RULES } from "./all-rules";
 import { SUPPRESSIONS_JSON_KEY, declaredOn, suppressionProblem, suppressionsFor } from "./suppressions";
 import type { Finding, FindingLevel, GuardrailRule, JsonObject, RuleContext, RuleResult, Suppression, SynthesizedResource } from "./types";
 
@@ -42,6 +42,16 @@ export interface GuardrailReport {
 /** Whether a rule looks at a block. */
 export function ruleAppliesTo(rule: GuardrailRule, resource: SynthesizedResource): boolean {
   return rule.appliesTo.includes(resource.type) || (rule.appliesTo.includes("*") && resource.kind === "resource");
+}
+
+/**
+ * Whether a rule has anything to check in a stack holding these block types (`SynthesizedResource.type`):
+ * one of its `appliesTo` types is present (any resource for `*`), and one of its `needsInStack`
+ * types when it declares them. Tests use it to expect a finding from exactly these rules.
+ */
+export function ruleIsRelevant(rule: GuardrailRule, types: ReadonlySet<string>): boolean {
+  const applies = rule.appliesTo.some((t) => (t === "*" ? [...types].some((x) => !x.startsWith("data.") && !x.startsWith("provider.")) : types.has(t)));
+  return applies && (rule.needsInStack === undefined || rule.needsInStack.length === 0 || rule.needsInStack.some((t) => types.has(t)));
 }
 
 function normalize(result: RuleResult | RuleResult["status"]): RuleResult {

@@ -13,7 +13,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { KEY_ADMIN_ACTIONS, bucketEnforcementStatements, policyDocument, renderPolicy, rootManagementStatement, type PolicyStatement } from "@sse-kms/policy";
 import { LocalBackend, TerraformStack, Testing } from "cdktf";
 import { evaluateStack } from "./pack";
-import { ALL_RULES } from "./rules";
+import { ALL_RULES } from "./all-rules";
 import type { Finding, GuardrailRule } from "./types";
 
 export const ACCOUNT = "111111111111";

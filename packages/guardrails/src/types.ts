@@ -80,6 +80,14 @@ export interface GuardrailRule {
   readonly fix: string;
   /** The `type`s of {@link SynthesizedResource} the rule checks; `*` for every resource (not data sources or providers). */
   readonly appliesTo: readonly string[];
+  /**
+   * Types the stack must also hold (any one of them) for the rule to have anything to check, e.g.
+   * `aws_s3_bucket_replication_configuration` for a rule about replicating buckets: elsewhere the
+   * rule answers `not-applicable` on every block it is given. The pack runs the rule regardless;
+   * the rule table shows it and the tests read it ({@link ruleIsRelevant}).
+   * @default [] (the rule has something to check wherever an `appliesTo` type is present)
+   */
+  readonly needsInStack?: readonly string[];
   readonly mappings: RuleMappings;
   /** Whether a finding of this rule fails synth (`error`) or is an advisory (`warning`). @default "error" */
   readonly level?: FindingLevel;

@@ -1,5 +1,6 @@
 import { BucketListSchema, type EnvironmentConfigInput, KeySettingsSchema, createEnvironmentSchema, parseEnvironment } from "@sse-kms/config";
 import { synthJson } from "@sse-kms/construct-kit/testing";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Testing } from "cdktf";
 import { z } from "zod";
 import { EnvironmentStack, stackName } from "./stack";
@@ -99,5 +100,32 @@ describe("EnvironmentStack", () => {
     const { stack, json } = synth({});
     expect(stack.tags).toEqual({ team: "platform", "sse-kms-blueprints:stack": "qa-customer-managed" });
     expect(json.provider.aws[0].default_tags).toEqual([{ tags: stack.tags }]);
+  });
+});
+
+describe("EnvironmentStack.prepareStack", () => {
+  test("wires no cross-stack reference: a reference to another stack's block fails synth with SKB-STACK-1", () => {
+    const app = Testing.app({ stackTraces: false });
+    const env = parseEnvironment(schema, base);
+    // Stack two first: cdktf synthesizes (and fails) the stacks in tree order.
+    const other = parseEnvironment(schema, {
+      ...base,
+      name: "qb",
+      blueprints: {
+        "customer-managed": {
+          key: { name: "data", alias: "alias/qb-data", users: ["arn:aws:iam::123456789012:role/app"] },
+          buckets: [{ name: "qb-data-123456789012" }],
+        },
+      },
+    });
+    const two = new EnvironmentStack(app, { env: other, blueprint: "customer-managed" });
+    const one = new EnvironmentStack(app, { env, blueprint: "customer-managed" });
+    const bucket = new S3Bucket(one, "b", { bucket: "qa-b-123456789012" });
+    new S3Bucket(two, "c", { bucket: "qb-c-123456789012", tags: { source: bucket.arn } });
+    expect(() => app.synth()).toThrow(
+      /qb-customer-managed\/c.*\[SKB-STACK-1\] aws_s3_bucket\.c: .*tags\.source refers to aws_s3_bucket\.b, which is not in this stack/,
+    );
+    // cdktf's preparing pass would have added a remote state and an output instead.
+    expect(JSON.stringify(synthJson(two))).not.toContain("terraform_remote_state");
   });
 });

@@ -91,6 +91,18 @@ export class EnvironmentStack extends TerraformStack {
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     Aspects.of(this).add(new GuardrailPack({ production: props.env.production }));
   }
+
+  /**
+   * cdktf's prepareStack() ensures the backend, then resolves every element of the stack once more
+   * before synth, only to wire cross-stack references (an output in one stack read through remote
+   * state in another). These stacks are planned and applied alone, each from its own folder,
+   * workspace and state, and never refer to each other: that pass, the costliest of the three
+   * resolutions of a synth, is skipped (docs/performance.md); the output is the same. A reference
+   * to another stack's block is then a synth error from guardrail SKB-STACK-1 (not a remote state).
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
 }
 
 /** `<env>-<blueprint>` */

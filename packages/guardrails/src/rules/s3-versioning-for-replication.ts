@@ -18,6 +18,7 @@ export const s3VersioningForReplication: GuardrailRule = {
     "S3 replication requires versioning on the source and the destination: PutBucketReplication fails without it, and suspending it later stops replication silently. Versions are also what lets a replica survive an overwrite or delete at the source.",
   fix: 'Add aws_s3_bucket_versioning with versioning_configuration.status = "Enabled" for both buckets (EncryptedBucket versioned: true, the default), and make the replication configuration depend on it.',
   appliesTo: ["aws_s3_bucket"],
+  needsInStack: ["aws_s3_bucket_replication_configuration"], // (or a bucket's deprecated inline replication_configuration)
   mappings: { checkov: ["CKV_AWS_21"], cdkNag: ["NIST.800.53.R5-S3BucketVersioningEnabled"] },
   check(bucket, ctx) {
     const roles = replicationRoles(ctx, bucket);

@@ -43,6 +43,7 @@ export const snsTopicKeyUseScoped: GuardrailRule = {
     "A topic key is not an S3 key: the service that publishes (EventBridge, CloudWatch) needs it, but only to encrypt messages of its topics. Scoped by the topic's encryption context or by the source the service documents sending, the grant covers nothing else under the key, and the publisher gets no administration of it (separation of duties).",
   fix: 'Grant only ["kms:Decrypt", "kms:GenerateDataKey*"] with a condition the service documents sending: for EventBridge {"StringEqualsIfExists": {"kms:EncryptionContext:aws:sns:topicArn": "<topic ARN>"}} (topicKeyUseByEventBridgeStatement in @sse-kms/monitoring), for CloudWatch aws:SourceAccount and aws:SourceArn (alarmTopicKeyUseByCloudWatchStatement); or suppress with the reason.',
   appliesTo: [...KEY_POLICY_TYPES],
+  needsInStack: ["aws_sns_topic"],
   mappings: { other: ["Amazon SNS: key management for encrypted topics"] },
   check(resource, ctx) {
     const address = keyAddressOf(resource);

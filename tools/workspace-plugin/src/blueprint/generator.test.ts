@@ -6,9 +6,14 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { type Tree, logger } from "@nx/devkit";
-import { createTreeWithEmptyWorkspace } from "@nx/devkit/testing";
 import { BLUEPRINT_NAMES } from "@sse-kms/blueprint-catalog";
 import { REGISTRY, blueprintGenerator, camelCase, checkOptions, pascalCase, registrationLine, renameIn } from "./generator";
+import * as babel from "prettier/plugins/babel";
+import * as estree from "prettier/plugins/estree";
+import * as typescript from "prettier/plugins/typescript";
+import * as prettier from "prettier/standalone";
+import type { Options as PrettierOptions } from "prettier";
+import { recordWarnings, workspaceTree } from "../test-tree";
 
 const repoRoot = resolve(__dirname, "../../../..");
 
@@ -27,12 +32,18 @@ function seed(tree: Tree): void {
 }
 
 let tree: Tree;
+let warnings: string[];
 beforeEach(() => {
-  tree = createTreeWithEmptyWorkspace();
+  tree = workspaceTree();
+  warnings = recordWarnings();
   seed(tree);
   jest.spyOn(logger, "info").mockImplementation(() => undefined);
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+  // The generators stay quiet: no formatter complaint (e.g. "Could not format files with oxfmt"), no warning.
+  expect(warnings).toEqual([]);
+});
 
 async function refusal(options: { name: string; from: string }): Promise<string> {
   const before = tree.listChanges().length;
@@ -94,6 +105,28 @@ describe.each(BLUEPRINT_NAMES.map((n) => [n]))("forking %s", (from) => {
     const exports = registry.split("\n").filter((l) => l.startsWith("export {"));
     expect(exports).toEqual([...exports].sort());
   });
+});
+
+test("a run prints nothing, and the copy's code is in the repository's prettier format (reflowed where renaming made lines longer)", async () => {
+  const from = "customer-managed";
+  const name = "customer-managed-with-a-much-longer-name";
+  await blueprintGenerator(tree, { name, from, skipInstall: true });
+  expect(warnings.filter((l) => /Could not format/.test(l))).toEqual([]);
+  expect(warnings).toEqual([]);
+  const options = { ...(JSON.parse(readFileSync(join(repoRoot, ".prettierrc.json"), "utf8")) as PrettierOptions), plugins: [babel, estree, typescript] };
+  const code = tree
+    .listChanges()
+    .map((c) => c.path)
+    .filter((p) => p.startsWith(`blueprints/${name}/`) && p.endsWith(".ts"));
+  expect(code.length).toBeGreaterThan(3);
+  let reflowed = 0;
+  for (const path of code) {
+    const text = tree.read(path, "utf-8")!;
+    expect([path, await prettier.format(text, { ...options, filepath: path })]).toEqual([path, text]);
+    const source = readFileSync(join(repoRoot, `blueprints/${from}`, path.slice(`blueprints/${name}/`.length).split(name).join(from)), "utf8");
+    if (renameIn(source, from, name) !== text) reflowed++;
+  }
+  expect(reflowed).toBeGreaterThan(0);
 });
 
 describe("refusals: one line, before anything is written", () => {

@@ -13,9 +13,15 @@
  *
  * Bad names, an unknown --from and an existing folder are refused with one line before anything
  * is written. Nx loads the esbuild bundle of this file (tools/build.mjs entry "blueprint-generator").
+ * It prints nothing but its summary: the copy is formatted with prettier directly (see formatCode).
  */
 import { execSync } from "node:child_process";
-import { type GeneratorCallback, type Tree, formatFiles, installPackagesTask, logger } from "@nx/devkit";
+import { type GeneratorCallback, type Tree, installPackagesTask, logger } from "@nx/devkit";
+import * as babel from "prettier/plugins/babel";
+import * as estree from "prettier/plugins/estree";
+import * as typescript from "prettier/plugins/typescript";
+import * as prettier from "prettier/standalone";
+import type { Options as PrettierOptions } from "prettier";
 import { BLUEPRINT_NAMES } from "@sse-kms/blueprint-catalog";
 import { BLUEPRINT_NAME, BLUEPRINT_NAME_MAX } from "@sse-kms/config";
 
@@ -115,13 +121,34 @@ export function register(tree: Tree, name: string): void {
   tree.write(REGISTRY, lines.join("\n"));
 }
 
+/** What `npm run format` formats (package.json): code, not data or documents (.prettierignore). */
+const CODE = /\.(ts|js|mjs|cjs)$/;
+
+/**
+ * Formats the code files among `paths` the way `npm run format` does: prettier with the
+ * repository's .prettierrc.json (read through the tree), renamed identifiers having changed line
+ * lengths; JSON and Markdown are copied as they are (.prettierignore). Prettier's standalone build
+ * is called directly, not through Nx's formatFiles(): that picks a formatter by what it detects (an
+ * `.oxfmtrc.json`, which Nx's own test trees carry, or `oxfmt` in package.json) and prints "Could
+ * not format files with ..." where it cannot load it; prettier's main entry loads itself with a
+ * dynamic import(), which jest cannot run.
+ */
+export async function formatCode(tree: Tree, paths: readonly string[]): Promise<void> {
+  const rc = tree.read(".prettierrc.json", "utf-8");
+  const options: PrettierOptions = { ...(rc !== null ? (JSON.parse(rc) as PrettierOptions) : {}), plugins: [babel, estree, typescript] };
+  for (const path of paths.filter((p) => CODE.test(p))) {
+    const text = tree.read(path, "utf-8");
+    if (text !== null) tree.write(path, await prettier.format(text, { ...options, filepath: path }));
+  }
+}
+
 export async function blueprintGenerator(tree: Tree, options: BlueprintGeneratorOptions): Promise<GeneratorCallback> {
   checkOptions(tree, options);
   const { name, from } = options;
   const written = copyBlueprint(tree, from, name);
   register(tree, name);
   // Renamed identifiers change line lengths: keep the copy in the repository's format (npm run format).
-  await formatFiles(tree);
+  await formatCode(tree, [...written, REGISTRY]);
   return () => {
     if (!options.skipInstall) {
       installPackagesTask(tree, true);

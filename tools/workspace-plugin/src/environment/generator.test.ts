@@ -6,20 +6,26 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Tree, logger } from "@nx/devkit";
-import { createTreeWithEmptyWorkspace } from "@nx/devkit/testing";
 import { BLUEPRINT_NAMES, type Environment, EnvironmentSchema } from "@sse-kms/blueprint-catalog";
 import { BucketName, ConfigError, formatProblem, parseEnvironment } from "@sse-kms/config";
 import { type EnvironmentGeneratorOptions, buildEnvironmentConfig, environmentGenerator, normalizeOptions } from "./generator";
+import { recordWarnings, workspaceTree } from "../test-tree";
 
 const repoRoot = resolve(__dirname, "../../../..");
 const ACCOUNT_LINE = 'apps/qa/environment.json: account: must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count) (got "123")';
 
 let tree: Tree;
+let warnings: string[];
 beforeEach(() => {
-  tree = createTreeWithEmptyWorkspace();
+  tree = workspaceTree();
+  warnings = recordWarnings();
   jest.spyOn(logger, "info").mockImplementation(() => undefined);
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+  // The generators stay quiet: no formatter complaint (e.g. "Could not format files with oxfmt"), no warning.
+  expect(warnings).toEqual([]);
+});
 
 const base: EnvironmentGeneratorOptions = { name: "qa", account: "123456789012", region: "eu-central-1" };
 
