@@ -33,7 +33,7 @@ export function changedStacks(base, head) {
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop())) {
   const args = process.argv.slice(2);
   if (args.includes("--help")) {
-    console.log("node tools/hcp/changed-stacks.mjs <base cdktf.out> <head cdktf.out>: prints {\"changed\": [...], \"removed\": [...]}");
+    console.log('node tools/hcp/changed-stacks.mjs <base cdktf.out> <head cdktf.out>: prints {"changed": [...], "removed": [...]}');
     process.exit(0);
   }
   if (args.length !== 2) {

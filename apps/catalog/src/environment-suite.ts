@@ -130,13 +130,19 @@ export function environmentSuite(appDir: string): void {
           expect(own.length).toBeGreaterThan(0);
           // Nothing lost silently: every target has the stack's dead-letter queue, each rule an alarm on
           // FailedInvocations and the queue one on its messages, all delivered to a topic that is not the target.
-          const queues = Object.values(resources.aws_sqs_queue ?? {}).map((q) => `arn:${partitionOf(env.region)}:sqs:${env.region}:${env.account}:${String(q.name)}`);
+          const queues = Object.values(resources.aws_sqs_queue ?? {}).map(
+            (q) => `arn:${partitionOf(env.region)}:sqs:${env.region}:${env.account}:${String(q.name)}`,
+          );
           for (const t of Object.values(resources.aws_cloudwatch_event_target ?? {})) {
             expect(queues).toContain((t.dead_letter_config as { arn?: string } | undefined)?.arn);
           }
           const alarms = Object.values(resources.aws_cloudwatch_metric_alarm ?? {});
           const failed = alarms.filter((a) => a.metric_name === "FailedInvocations").map((a) => (a.dimensions as { RuleName: string }).RuleName);
-          expect(failed.sort()).toEqual(Object.values(rules).map((r) => String(r.name)).sort());
+          expect(failed.sort()).toEqual(
+            Object.values(rules)
+              .map((r) => String(r.name))
+              .sort(),
+          );
           expect(alarms.some((a) => a.metric_name === "ApproximateNumberOfMessagesVisible")).toBe(true);
           for (const a of alarms) {
             expect(a.alarm_actions).toEqual([`arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${stack}-key-events-delivery-alarms`]);

@@ -37,16 +37,22 @@ const { stack } = monitoredStack({ topic: { create: { keyAdministrators: [ADMIN]
 const synthesized = Testing.synth(stack);
 
 describe("EventBridge and the topic key (no aws:SourceAccount/aws:SourceArn: SNS documents them as not sent)", () => {
-  test.each(["kms:GenerateDataKey", "kms:Decrypt"])("may call %s with the key-events topic's context, and without a context (works either way)", async (action) => {
-    await expect(synthesized).toAllow({ principal: EVENTS, action, resource: topicKey, context: forTopic(TOPIC) });
-    await expect(synthesized).toAllow({ principal: EVENTS, action, resource: topicKey });
-  });
+  test.each(["kms:GenerateDataKey", "kms:Decrypt"])(
+    "may call %s with the key-events topic's context, and without a context (works either way)",
+    async (action) => {
+      await expect(synthesized).toAllow({ principal: EVENTS, action, resource: topicKey, context: forTopic(TOPIC) });
+      await expect(synthesized).toAllow({ principal: EVENTS, action, resource: topicKey });
+    },
+  );
 
-  test.each(["kms:GenerateDataKey", "kms:Decrypt"])("cannot call %s with another topic's context (a topic of another account naming this key)", async (action) => {
-    for (const other of [`arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`, `arn:aws:sns:${REGION}:${OTHER_ACCOUNT}:test-stack-key-events`]) {
-      await expect(synthesized).toDeny({ principal: EVENTS, action, resource: topicKey, context: forTopic(other) }, "implicit");
-    }
-  });
+  test.each(["kms:GenerateDataKey", "kms:Decrypt"])(
+    "cannot call %s with another topic's context (a topic of another account naming this key)",
+    async (action) => {
+      for (const other of [`arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`, `arn:aws:sns:${REGION}:${OTHER_ACCOUNT}:test-stack-key-events`]) {
+        await expect(synthesized).toDeny({ principal: EVENTS, action, resource: topicKey, context: forTopic(other) }, "implicit");
+      }
+    },
+  );
 
   test.each(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant", "kms:Encrypt", "kms:ReEncryptFrom"])(
     "cannot call %s on the topic key (no administration, no other use)",
@@ -112,14 +118,23 @@ describe("who may publish to the key-events topic", () => {
   });
 
   test("not EventBridge for another rule of the account, or a rule of the same name in another account", async () => {
-    for (const other of [`arn:aws:events:${REGION}:${ACCOUNT}:rule/something-else`, `arn:aws:events:${REGION}:${OTHER_ACCOUNT}:rule/test-stack-kms-key-events`]) {
+    for (const other of [
+      `arn:aws:events:${REGION}:${ACCOUNT}:rule/something-else`,
+      `arn:aws:events:${REGION}:${OTHER_ACCOUNT}:rule/test-stack-kms-key-events`,
+    ]) {
       await expect(synthesized).toDeny({ principal: EVENTS, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceArn": other } }, "implicit");
     }
   });
 
   test("not CloudWatch, not another service, not a role of another account", async () => {
-    await expect(synthesized).toDeny({ principal: CLOUDWATCH, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceArn": ALARMS[0] as string } }, "implicit");
-    await expect(synthesized).toDeny({ principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/app`, action: "sns:Publish", resource: TOPIC, identityPolicies: [allowAll] }, "implicit");
+    await expect(synthesized).toDeny(
+      { principal: CLOUDWATCH, action: "sns:Publish", resource: TOPIC, context: { "aws:SourceArn": ALARMS[0] as string } },
+      "implicit",
+    );
+    await expect(synthesized).toDeny(
+      { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/app`, action: "sns:Publish", resource: TOPIC, identityPolicies: [allowAll] },
+      "implicit",
+    );
   });
 });
 
@@ -132,7 +147,10 @@ describe("the dead-letter queue", () => {
     const other = `arn:aws:events:${REGION}:${ACCOUNT}:rule/something-else`;
     await expect(synthesized).toDeny({ principal: EVENTS, action: "sqs:SendMessage", resource: DLQ, context: { "aws:SourceArn": other } }, "implicit");
     await expect(synthesized).toDeny({ principal: EVENTS, action: "sqs:SendMessage", resource: DLQ }, "implicit");
-    await expect(synthesized).toDeny({ principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/app`, action: "sqs:ReceiveMessage", resource: DLQ, identityPolicies: [allowAll] }, "implicit");
+    await expect(synthesized).toDeny(
+      { principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/app`, action: "sqs:ReceiveMessage", resource: DLQ, identityPolicies: [allowAll] },
+      "implicit",
+    );
   });
 });
 
@@ -151,7 +169,12 @@ describe("the delivery alarms' path (a topic and key of its own)", () => {
     const other = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:something-else`;
     await expect(synthesized).toDeny({ principal: CLOUDWATCH, action: "sns:Publish", resource: ALARM_TOPIC, context: { "aws:SourceArn": other } }, "implicit");
     await expect(synthesized).toDeny(
-      { principal: CLOUDWATCH, action: "kms:GenerateDataKey", resource: alarmKey, context: { "aws:SourceArn": ALARMS[0] as string, "aws:SourceAccount": OTHER_ACCOUNT } },
+      {
+        principal: CLOUDWATCH,
+        action: "kms:GenerateDataKey",
+        resource: alarmKey,
+        context: { "aws:SourceArn": ALARMS[0] as string, "aws:SourceAccount": OTHER_ACCOUNT },
+      },
       "implicit",
     );
   });
@@ -159,7 +182,12 @@ describe("the delivery alarms' path (a topic and key of its own)", () => {
   test("not EventBridge (the path does not depend on the one it reports on), and CloudWatch not on the key-events topic key", async () => {
     await expect(synthesized).toDeny({ principal: EVENTS, action: "sns:Publish", resource: ALARM_TOPIC, context: { "aws:SourceArn": RULE } }, "implicit");
     await expect(synthesized).toDeny(
-      { principal: CLOUDWATCH, action: "kms:GenerateDataKey", resource: topicKey, context: { "aws:SourceArn": ALARMS[0] as string, "aws:SourceAccount": ACCOUNT } },
+      {
+        principal: CLOUDWATCH,
+        action: "kms:GenerateDataKey",
+        resource: topicKey,
+        context: { "aws:SourceArn": ALARMS[0] as string, "aws:SourceAccount": ACCOUNT },
+      },
       "implicit",
     );
   });
@@ -187,11 +215,21 @@ describe("controls: the proofs above hinge on the conditions", () => {
     const open = without("aws_kms_key", "key_events", (p) => {
       for (const s of p.Statement) if (s.Sid === "TopicKeyUseByEventBridge") delete s.Condition;
     });
-    await expect(open).toAllow({ principal: EVENTS, action: "kms:Decrypt", resource: topicKey, context: forTopic(`arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`) });
+    await expect(open).toAllow({
+      principal: EVENTS,
+      action: "kms:Decrypt",
+      resource: topicKey,
+      context: forTopic(`arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`),
+    });
   });
 
   test("without aws:SourceArn in the queue policy, another rule could fill the dead-letter queue", async () => {
     const open = without("aws_sqs_queue_policy", "key_events_dlq", (p) => delete p.Statement[0]!.Condition);
-    await expect(open).toAllow({ principal: EVENTS, action: "sqs:SendMessage", resource: DLQ, context: { "aws:SourceArn": `arn:aws:events:${REGION}:${ACCOUNT}:rule/x` } });
+    await expect(open).toAllow({
+      principal: EVENTS,
+      action: "sqs:SendMessage",
+      resource: DLQ,
+      context: { "aws:SourceArn": `arn:aws:events:${REGION}:${ACCOUNT}:rule/x` },
+    });
   });
 });

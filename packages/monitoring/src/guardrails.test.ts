@@ -51,7 +51,12 @@ describe.each([false, true])("guardrails on KeyEventAlarms (production: %s)", (p
 });
 
 test("ALL_RULES holds the three SNS rules and the service-principal conditions rule", () => {
-  expect(ALL_RULES.map((r) => r.id).filter((id) => id.startsWith("SKB-SNS-") || id.startsWith("SKB-SVC-"))).toEqual(["SKB-SNS-1", "SKB-SNS-2", "SKB-SNS-3", "SKB-SVC-1"]);
+  expect(ALL_RULES.map((r) => r.id).filter((id) => id.startsWith("SKB-SNS-") || id.startsWith("SKB-SVC-"))).toEqual([
+    "SKB-SNS-1",
+    "SKB-SNS-2",
+    "SKB-SNS-3",
+    "SKB-SVC-1",
+  ]);
 });
 
 test("the guardrail fires when the topic key's EventBridge statement requires aws:SourceAccount (undocumented: the SNS guide says it is not sent)", () => {
@@ -68,7 +73,9 @@ test("the guardrail fires when the topic key's EventBridge statement requires aw
   expect(violations).toEqual([
     expect.objectContaining({
       address: "aws_kms_key.key_events",
-      detail: expect.stringContaining('"LegacyEventBridgeSourceAccount" (events.amazonaws.com, kms:GenerateDataKey*) conditions on aws:SourceAccount, which AWS documents as not sent'),
+      detail: expect.stringContaining(
+        '"LegacyEventBridgeSourceAccount" (events.amazonaws.com, kms:GenerateDataKey*) conditions on aws:SourceAccount, which AWS documents as not sent',
+      ),
     }),
   ]);
 });

@@ -35,7 +35,16 @@ describe("KeyEventAlarms with a created topic", () => {
     const pattern = JSON.parse(r.aws_cloudwatch_event_rule.kms_key_api_calls.event_pattern);
     expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
     expect(pattern.detail.eventSource).toEqual(["kms.amazonaws.com"]);
-    for (const call of ["DisableKeyRotation", "DeleteImportedKeyMaterial", "ImportKeyMaterial", "RotateKeyOnDemand", "PutKeyPolicy", "DisableKey", "ScheduleKeyDeletion", "CreateGrant"]) {
+    for (const call of [
+      "DisableKeyRotation",
+      "DeleteImportedKeyMaterial",
+      "ImportKeyMaterial",
+      "RotateKeyOnDemand",
+      "PutKeyPolicy",
+      "DisableKey",
+      "ScheduleKeyDeletion",
+      "CreateGrant",
+    ]) {
       expect([call, pattern.detail.eventName.includes(call)]).toEqual([call, true]);
     }
     expect(pattern.detail.resources).toEqual({ ARN: ["${aws_kms_key.data.arn}", "${aws_kms_key.key_events.arn}", "${aws_kms_key.key_events_delivery.arn}"] });
@@ -219,7 +228,10 @@ describe("attachKeyEventAlarms", () => {
     const provider = new AwsProvider(stack, "aws", { region: REGION, allowedAccountIds: [ACCOUNT] });
     const existing = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     new ExistingKey(stack, "Existing", { keyArn: existing, account: ACCOUNT, region: REGION });
-    const alarms = attachKeyEventAlarms({ stack, provider, account: ACCOUNT, region: REGION, preventDestroy: false }, { topic: { existingTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:t` } });
+    const alarms = attachKeyEventAlarms(
+      { stack, provider, account: ACCOUNT, region: REGION, preventDestroy: false },
+      { topic: { existingTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:t` } },
+    );
     expect(alarms).toBeDefined();
     const r = synthJson(stack).resource;
     expect(JSON.parse(r.aws_cloudwatch_event_rule.kms_key_events.event_pattern).resources).toEqual([existing, "${aws_kms_key.key_events_delivery.arn}"]);

@@ -318,7 +318,12 @@ export class KeyEventAlarms extends Construct {
     // (InvocationsFailedToBeSentToDLQ), so it alarms even when the DLQ itself is broken.
     // ApproximateNumberOfMessagesVisible stays above zero until someone drains the queue: the alarm
     // stays in ALARM while undelivered key events wait there.
-    const alarm = (id: string, name: string, description: string, metric: { namespace: string; metricName: string; statistic: string; dimensions: Record<string, string> }) => {
+    const alarm = (
+      id: string,
+      name: string,
+      description: string,
+      metric: { namespace: string; metricName: string; statistic: string; dimensions: Record<string, string> },
+    ) => {
       const a = new CloudwatchMetricAlarm(this, id, {
         alarmName: name,
         alarmDescription: description,
@@ -364,7 +369,11 @@ export class KeyEventAlarms extends Construct {
 
     const output = (name: string, value: string, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output("key_events_topic_arn", topic, "The SNS topic that receives the key-event alarms");
-    output("key_events_delivery_alarm_topic_arn", this.deliveryAlarmTopicArn, "The SNS topic that receives the alarms on failed key-event deliveries: subscribe to it too");
+    output(
+      "key_events_delivery_alarm_topic_arn",
+      this.deliveryAlarmTopicArn,
+      "The SNS topic that receives the alarms on failed key-event deliveries: subscribe to it too",
+    );
     output("key_events_dead_letter_queue_arn", this.deadLetterQueueArn, "The dead-letter queue of the key-event rules' targets");
     if ("existingTopicArn" in props.topic) {
       output(

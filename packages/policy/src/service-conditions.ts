@@ -84,7 +84,8 @@ export const SERVICE_PRINCIPAL_CALLS: readonly ServicePrincipalCall[] = [
     call: "EventBridge delivers a rule's matched event to its SNS target",
     source: {
       url: `${EB_RESOURCE_POLICIES}#eb-sns-permissions`,
-      quote: '{ "Sid": "PublishEventsToMyTopic", "Effect": "Allow", "Principal": { "Service": "events.amazonaws.com" }, "Action": "sns:Publish", "Resource": "arn:aws:sns:region:account-id:topic-name" }',
+      quote:
+        '{ "Sid": "PublishEventsToMyTopic", "Effect": "Allow", "Principal": { "Service": "events.amazonaws.com" }, "Action": "sns:Publish", "Resource": "arn:aws:sns:region:account-id:topic-name" }',
     },
     keys: [
       {
@@ -92,7 +93,8 @@ export const SERVICE_PRINCIPAL_CALLS: readonly ServicePrincipalCall[] = [
         sent: "possibly",
         source: {
           url: `${EB_RESOURCE_POLICIES}#eb-sqs-permissions`,
-          quote: '"Principal": { "Service": "events.amazonaws.com" }, "Action": "sqs:SendMessage", ... "Condition": { "ArnEquals": { "aws:SourceArn": "arn:aws:events:region:account-id:rule/bus-name/rule-name" } }',
+          quote:
+            '"Principal": { "Service": "events.amazonaws.com" }, "Action": "sqs:SendMessage", ... "Condition": { "ArnEquals": { "aws:SourceArn": "arn:aws:events:region:account-id:rule/bus-name/rule-name" } }',
         },
         note: "EventBridge documents the rule ARN as aws:SourceArn for its SQS, Lambda and API Gateway targets; its SNS example on the same page has no condition, and no AWS page says EventBridge sends aws:SourceArn to sns:Publish. Used with ArnEqualsIfExists.",
       },
@@ -113,7 +115,8 @@ export const SERVICE_PRINCIPAL_CALLS: readonly ServicePrincipalCall[] = [
         sent: "possibly",
         source: {
           url: "https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html",
-          quote: '"Principal": { "Service": "gamelift.amazonaws.com" }, "Action": [ "kms:Decrypt", "kms:GenerateDataKey" ], ... "StringEquals": { "kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:your_region:your_account:your_sns_topic_name" }',
+          quote:
+            '"Principal": { "Service": "gamelift.amazonaws.com" }, "Action": [ "kms:Decrypt", "kms:GenerateDataKey" ], ... "StringEquals": { "kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:your_region:your_account:your_sns_topic_name" }',
         },
         note: "SNS's encryption context (the topic ARN), shown by AWS for another service publisher to an encrypted topic; the SNS and EventBridge guides do not state it for EventBridge. Used with StringEqualsIfExists.",
       },
@@ -139,7 +142,8 @@ export const SERVICE_PRINCIPAL_CALLS: readonly ServicePrincipalCall[] = [
         sent: "documented",
         source: {
           url: `${EB_RESOURCE_POLICIES}#eb-sqs-permissions`,
-          quote: '"Sid": "AWSEvents_custom-eventbus-ack-sqs-rule_dlq_sqs-rule-target", ... "Principal": { "Service": "events.amazonaws.com" }, "Action": "sqs:SendMessage", ... "Condition": { "ArnEquals": { "aws:SourceArn": "arn:aws:events:region:account-id:rule/bus-name/rule-name" } }',
+          quote:
+            '"Sid": "AWSEvents_custom-eventbus-ack-sqs-rule_dlq_sqs-rule-target", ... "Principal": { "Service": "events.amazonaws.com" }, "Action": "sqs:SendMessage", ... "Condition": { "ArnEquals": { "aws:SourceArn": "arn:aws:events:region:account-id:rule/bus-name/rule-name" } }',
         },
       },
     ],
@@ -159,7 +163,8 @@ export const SERVICE_PRINCIPAL_CALLS: readonly ServicePrincipalCall[] = [
         sent: "documented",
         source: {
           url: "https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger",
-          quote: "To restrict the ability to publish messages to the topic for specific alarms, add global condition keys. The following example policy uses the ArnLike condition operator and the aws:SourceArn global condition key.",
+          quote:
+            "To restrict the ability to publish messages to the topic for specific alarms, add global condition keys. The following example policy uses the ArnLike condition operator and the aws:SourceArn global condition key.",
         },
       },
     ],

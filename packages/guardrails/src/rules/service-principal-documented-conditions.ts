@@ -49,7 +49,10 @@ export function undocumentedConditionProblems(s: IamStatement, index: number): s
   const pairs = conditionPairs(s);
   if (services.length === 0 || pairs.length === 0) return [];
   const name = statementName(s, index);
-  if (s.NotAction !== undefined) return [`${name} allows ${services.join(", ")} everything but NotAction with conditions: name the actions, so each condition can be checked against the table`];
+  if (s.NotAction !== undefined)
+    return [
+      `${name} allows ${services.join(", ")} everything but NotAction with conditions: name the actions, so each condition can be checked against the table`,
+    ];
   const problems: string[] = [];
   for (const principal of services) {
     for (const action of actionsOf(s)) {
@@ -57,12 +60,18 @@ export function undocumentedConditionProblems(s: IamStatement, index: number): s
         const v = conditionKeyVerdict(principal, action, key);
         const at = `${name} (${principal}, ${action}) conditions on ${key}`;
         if (v.kind === "unknown-call")
-          problems.push(`${at}, but the table of documented service-principal conditions has no row for this call: add one with the AWS page that documents the key, or drop the condition`);
+          problems.push(
+            `${at}, but the table of documented service-principal conditions has no row for this call: add one with the AWS page that documents the key, or drop the condition`,
+          );
         else if (v.kind === "undocumented")
-          problems.push(`${at}, which AWS does not document ${principal} sending on this call (table row: ${cite(v.call)}; documented: ${v.call.keys.map((k) => k.key).join(", ") || "none"})`);
+          problems.push(
+            `${at}, which AWS does not document ${principal} sending on this call (table row: ${cite(v.call)}; documented: ${v.call.keys.map((k) => k.key).join(", ") || "none"})`,
+          );
         else if (v.kind === "not-sent") problems.push(`${at}, which AWS documents as not sent: ${v.entry.source.url}: "${v.entry.source.quote}"`);
         else if (v.kind === "possibly" && !/IfExists$/.test(operator))
-          problems.push(`${at} with ${operator}, but AWS documents that key for this call only possibly (${v.entry.note ?? v.entry.source.url}): use ${operator}IfExists so the call works either way`);
+          problems.push(
+            `${at} with ${operator}, but AWS documents that key for this call only possibly (${v.entry.note ?? v.entry.source.url}): use ${operator}IfExists so the call works either way`,
+          );
       }
     }
   }

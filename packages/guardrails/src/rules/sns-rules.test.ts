@@ -134,9 +134,9 @@ describe("SKB-SNS-3 sns-topic-publish-scoped", () => {
     expect(statusOf(withPolicy(publish({ Principal: "*", Condition: undefined })), snsTopicPublishScoped, "aws_sns_topic_policy.t")).toBe("non-compliant");
   });
   test("compliant: EventBridge with ArnEqualsIfExists aws:SourceArn (the table lists it as possibly sent on sns:Publish)", () => {
-    expect(statusOf(withPolicy(publish({ Condition: { ArnEqualsIfExists: { "aws:SourceArn": RULE } } })), snsTopicPublishScoped, "aws_sns_topic_policy.t")).toBe(
-      "compliant",
-    );
+    expect(
+      statusOf(withPolicy(publish({ Condition: { ArnEqualsIfExists: { "aws:SourceArn": RULE } } })), snsTopicPublishScoped, "aws_sns_topic_policy.t"),
+    ).toBe("compliant");
   });
   test("non-compliant: IfExists for a key the table does not list as possibly sent (CloudWatch's aws:SourceArn is documented: require it)", () => {
     const cw = publish({ Principal: { Service: "cloudwatch.amazonaws.com" }, Condition: { ArnLikeIfExists: { "aws:SourceArn": RULE } } });
@@ -159,7 +159,9 @@ describe("SKB-SVC-1 service-principal-documented-conditions", () => {
     const stack = keyWith(eventsStatement({ Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT, "kms:EncryptionContext:aws:sns:topicArn": TOPIC } } }));
     const f = findings(stack, servicePrincipalDocumentedConditions);
     expect(f).toEqual([expect.objectContaining({ status: "non-compliant", address: TOPIC_KEY })]);
-    expect(f[0]!.detail).toContain("conditions on aws:SourceAccount, which AWS documents as not sent: https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html");
+    expect(f[0]!.detail).toContain(
+      "conditions on aws:SourceAccount, which AWS documents as not sent: https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
+    );
     expect(f[0]!.detail).toContain("is not supported for EventBridge-to-encrypted topics");
     // StringEquals (not IfExists) on the topic context: documented only as possibly sent for EventBridge.
     expect(f[0]!.detail).toContain("kms:EncryptionContext:aws:sns:topicArn with StringEquals, but AWS documents that key for this call only possibly");
@@ -183,22 +185,39 @@ describe("SKB-SVC-1 service-principal-documented-conditions", () => {
       const { stack } = newStack();
       const q = new SqsQueue(stack, "q", { name: "dlq" });
       q.overrideLogicalId("dlq");
-      const statement: PolicyStatement = { Sid: "Dlq", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*", Condition: condition };
+      const statement: PolicyStatement = {
+        Sid: "Dlq",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: "*",
+        Condition: condition,
+      };
       new SqsQueuePolicy(stack, "p", { queueUrl: q.id, policy: renderPolicy(policyDocument([statement])) }).overrideLogicalId("dlq");
       return stack;
     };
     expect(statusOf(queue({ ArnEquals: { "aws:SourceArn": RULE } }), servicePrincipalDocumentedConditions, "aws_sqs_queue_policy.dlq")).toBe("compliant");
-    expect(statusOf(queue({ StringEquals: { "aws:SourceAccount": ACCOUNT } }), servicePrincipalDocumentedConditions, "aws_sqs_queue_policy.dlq")).toBe("non-compliant");
+    expect(statusOf(queue({ StringEquals: { "aws:SourceAccount": ACCOUNT } }), servicePrincipalDocumentedConditions, "aws_sqs_queue_policy.dlq")).toBe(
+      "non-compliant",
+    );
   });
   test("trust policies: S3's source keys only with IfExists (possibly sent); none at all is compliant", () => {
     const role = (condition: PolicyStatement["Condition"]) => {
       const { stack } = newStack();
-      const statement: PolicyStatement = { Sid: "S3", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Condition: condition };
+      const statement: PolicyStatement = {
+        Sid: "S3",
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: condition,
+      };
       new IamRole(stack, "r", { name: "replication", assumeRolePolicy: renderPolicy(policyDocument([statement])) }).overrideLogicalId("r");
       return stack;
     };
     expect(statusOf(role(undefined), servicePrincipalDocumentedConditions, "aws_iam_role.r")).toBe("compliant");
-    expect(statusOf(role({ StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }), servicePrincipalDocumentedConditions, "aws_iam_role.r")).toBe("compliant");
+    expect(statusOf(role({ StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }), servicePrincipalDocumentedConditions, "aws_iam_role.r")).toBe(
+      "compliant",
+    );
     expect(statusOf(role({ StringEquals: { "aws:SourceAccount": ACCOUNT } }), servicePrincipalDocumentedConditions, "aws_iam_role.r")).toBe("non-compliant");
   });
   test("every row of the table cites an AWS documentation URL and a quote for each key", () => {

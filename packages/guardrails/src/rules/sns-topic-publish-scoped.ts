@@ -22,7 +22,9 @@ function restrictedIfSent(s: IamStatement, services: readonly string[]): boolean
       ["aws:SourceArn", "aws:SourceAccount"].some(
         (key) =>
           conditionKeyVerdict(p, "sns:Publish", key).kind === "possibly" &&
-          conditionEntries(s, key).some((c) => /^(ArnEquals|ArnLike|StringEquals|StringLike)IfExists$/.test(c.operator) && c.values.length > 0 && !c.values.includes("*")),
+          conditionEntries(s, key).some(
+            (c) => /^(ArnEquals|ArnLike|StringEquals|StringLike)IfExists$/.test(c.operator) && c.values.length > 0 && !c.values.includes("*"),
+          ),
       ),
     )
   );

@@ -119,7 +119,9 @@ export function explain(input: ExplainInput): { text: string; decisive: string[]
     for (const m of misses) lines.push(`    - ${m}`);
   }
   if (input.notes.length > 0) {
-    lines.push("  kms:EncryptionContext:* and web identity (<provider>:aud|sub|...) conditions (evaluated by @sse-kms/testing; the simulator drops these keys):");
+    lines.push(
+      "  kms:EncryptionContext:* and web identity (<provider>:aud|sub|...) conditions (evaluated by @sse-kms/testing; the simulator drops these keys):",
+    );
     for (const n of input.notes) {
       const what = n.outcome === "held" ? "held, left the rest to the simulator" : "failed, statement does not apply";
       lines.push(`    - ${n.policy} ${n.statement} (${n.effect}) ${what}: ${n.conditions.join("; ")}`);

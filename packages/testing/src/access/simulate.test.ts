@@ -214,12 +214,22 @@ describe("a service principal's request carries only keys the table of documente
     ],
     [
       "a key the table does not list for the call",
-      { principal: "events.amazonaws.com", action: "sqs:SendMessage", resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:q`, context: { "aws:SourceAccount": ACCOUNT } },
+      {
+        principal: "events.amazonaws.com",
+        action: "sqs:SendMessage",
+        resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:q`,
+        context: { "aws:SourceAccount": ACCOUNT },
+      },
       /the table documents only aws:SourceArn for this call/,
     ],
     [
       "a call the table does not know",
-      { principal: "lambda.amazonaws.com", action: "kms:Decrypt", resource: key, context: { "aws:SourceArn": "arn:aws:lambda:eu-west-1:111111111111:function:f" } },
+      {
+        principal: "lambda.amazonaws.com",
+        action: "kms:Decrypt",
+        resource: key,
+        context: { "aws:SourceArn": "arn:aws:lambda:eu-west-1:111111111111:function:f" },
+      },
       /has no row for this call/,
     ],
     ["viaS3 for a service principal", { principal: "events.amazonaws.com", action: "kms:Decrypt", resource: key, viaS3 }, /is a service principal/],

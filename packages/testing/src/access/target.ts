@@ -181,7 +181,14 @@ function findQueuePolicy(inv: StackInventory, arn: string): Target | undefined {
         const ref = wholeReference(block.queue_url);
         if (ref?.address !== `aws_sqs_queue.${queueName}` || typeof block.policy !== "string") continue;
         const address = `aws_sqs_queue_policy.${policyName}`;
-        found.push({ arn, account: account as string, region, stack, policy: inv.policyAt(stack, address, block.policy), policyLabel: `queue policy ${address}` });
+        found.push({
+          arn,
+          account: account as string,
+          region,
+          stack,
+          policy: inv.policyAt(stack, address, block.policy),
+          policyLabel: `queue policy ${address}`,
+        });
       }
     }
   }
