@@ -129,6 +129,11 @@ describe("HCP Terraform bootstrap: OIDC provider and run roles per account", () 
     expect(byId.get("Buckets")!.Resource).toEqual(["arn:aws:s3:::acme-prod-replicated-333333333333"]); // not the destination's bucket
     expect(byId.get("AssumeProviderRoles")!.Resource).toEqual(["arn:aws:iam::444444444444:role/platform-deploy"]);
     expect(statements.flatMap((st) => st.Action)).not.toContain("kms:Decrypt");
+    // The key-event alarms' dead-letter queue and delivery alarms: scoped to their own names.
+    expect(byId.get("Queues")!.Resource).toEqual(["arn:aws:sqs:us-east-1:333333333333:prod-cross-account-replication-key-events-dlq"]);
+    expect(byId.get("Queues")!.Action).toContain("sqs:SetQueueAttributes");
+    expect(byId.get("Alarms")!.Resource.length).toBeGreaterThan(0);
+    for (const arn of byId.get("Alarms")!.Resource) expect(arn).toMatch(/^arn:aws:cloudwatch:us-east-1:333333333333:alarm:prod-cross-account-replication-/);
     expect(() =>
       runRoleStatements(
         "x",

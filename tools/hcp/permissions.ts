@@ -18,6 +18,7 @@ interface Resource {
   readonly bucket?: string;
   readonly name?: string;
   readonly rule?: string;
+  readonly alarm_name?: string;
 }
 interface StackDoc {
   readonly resource?: Record<string, Record<string, Resource>>;
@@ -33,7 +34,7 @@ export interface PolicyStatement {
   readonly Resource: readonly string[];
 }
 
-type Scope = "bucket" | "key" | "alias" | "role" | "topic" | "rule" | "trail" | "any";
+type Scope = "bucket" | "key" | "alias" | "role" | "topic" | "rule" | "trail" | "queue" | "alarm" | "any";
 
 /** Per resource type: the service's actions and what they are scoped to. */
 export const ACTIONS: Readonly<Record<string, ReadonlyArray<{ readonly scope: Scope; readonly actions: readonly string[] }>>> = {
@@ -130,6 +131,35 @@ export const ACTIONS: Readonly<Record<string, ReadonlyArray<{ readonly scope: Sc
     },
   ],
   aws_cloudwatch_event_target: [{ scope: "rule", actions: ["events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule"] }],
+  aws_sqs_queue: [
+    {
+      scope: "queue",
+      actions: [
+        "sqs:CreateQueue",
+        "sqs:DeleteQueue",
+        "sqs:GetQueueAttributes",
+        "sqs:SetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ListQueueTags",
+        "sqs:TagQueue",
+        "sqs:UntagQueue",
+      ],
+    },
+  ],
+  aws_sqs_queue_policy: [{ scope: "queue", actions: ["sqs:GetQueueAttributes", "sqs:SetQueueAttributes"] }],
+  aws_cloudwatch_metric_alarm: [
+    {
+      scope: "alarm",
+      actions: [
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+      ],
+    },
+  ],
   aws_cloudtrail: [
     {
       scope: "trail",
@@ -236,6 +266,12 @@ export function runRoleStatements(stack: string, json: string): PolicyStatement[
           case "trail":
             if (literal(r.name)) res.push(`arn:${at}cloudtrail:${region}:${p.account}:trail/${r.name}`);
             break;
+          case "queue":
+            res.push(...queueArns(doc, type, r, at, region, p.account));
+            break;
+          case "alarm":
+            if (literal(r.alarm_name)) res.push(`arn:${at}cloudwatch:${region}:${p.account}:alarm:${r.alarm_name}`);
+            break;
         }
         if (res.length === 0) throw new Error(`${stack}: ${type}.${address}: cannot scope ${list.join(", ")} to a literal ARN`);
         add(scope, list, res);
@@ -252,8 +288,10 @@ export function runRoleStatements(stack: string, json: string): PolicyStatement[
     topic: "Topics",
     rule: "Rules",
     trail: "Trails",
+    queue: "Queues",
+    alarm: "Alarms",
   };
-  for (const scope of ["any", "key", "alias", "bucket", "role", "topic", "rule", "trail"] as const) {
+  for (const scope of ["any", "key", "alias", "bucket", "role", "topic", "rule", "trail", "queue", "alarm"] as const) {
     if (!actions.has(scope)) continue;
     statements.push({ Sid: sid[scope], Effect: "Allow", Action: [...actions.get(scope)!].sort(), Resource: [...arns.get(scope)!].sort() });
   }
@@ -296,4 +334,10 @@ function ruleArns(doc: StackDoc, type: string, r: Resource, at: string, region: 
   const rules = doc.resource?.aws_cloudwatch_event_rule ?? {};
   const name = type === "aws_cloudwatch_event_rule" ? r.name : rules[referenced("aws_cloudwatch_event_rule", r.rule) ?? ""]?.name;
   return name && !name.includes("${") ? [`arn:${at}events:${region}:${account}:rule/${name}`] : [];
+}
+
+function queueArns(doc: StackDoc, type: string, r: Resource & { queue_url?: string }, at: string, region: string, account: string): string[] {
+  const queues = doc.resource?.aws_sqs_queue ?? {};
+  const name = type === "aws_sqs_queue" ? r.name : queues[referenced("aws_sqs_queue", r.queue_url) ?? ""]?.name;
+  return name && !name.includes("${") ? [`arn:${at}sqs:${region}:${account}:${name}`] : [];
 }
