@@ -5,13 +5,14 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { useFakeAwsEnv } from "./test-support/fake-env";
 import { FakeKms } from "./test-support/fake-kms";
 import { encodingsOf, ERROR_LINE, removeDir, runCli, snapshotDir, tempDir } from "./test-support/cli-harness";
 
 jest.setTimeout(60_000);
 
 const kms = new FakeKms("eu-west-1");
-const savedEnv = { ...process.env };
+let restoreEnv: () => void;
 let dir: string;
 let materialPath: string;
 let material: Buffer;
@@ -19,26 +20,7 @@ let material: Buffer;
 beforeAll(async () => {
   dir = tempDir();
   // Fake credentials from the environment; no ~/.aws files, no instance metadata lookups.
-  for (const name of [
-    "AWS_PROFILE",
-    "AWS_SESSION_TOKEN",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-  ]) {
-    delete process.env[name];
-  }
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKEFAKE",
-    AWS_SECRET_ACCESS_KEY: "fake",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: join(dir, "no-such-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-such-credentials"),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  });
+  restoreEnv = useFakeAwsEnv(dir);
   await kms.start();
   materialPath = join(dir, "byok.material");
   material = randomBytes(32);
@@ -48,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await kms.stop();
   removeDir(dir);
-  process.env = savedEnv;
+  restoreEnv();
 });
 
 afterEach(() => {

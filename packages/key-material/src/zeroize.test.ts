@@ -6,6 +6,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as MaterialModule from "./material";
+import { useFakeAwsEnv } from "./test-support/fake-env";
 import { FakeKms } from "./test-support/fake-kms";
 import { removeDir, runCli, tempDir } from "./test-support/cli-harness";
 
@@ -31,23 +32,14 @@ jest.mock("./material", () => {
 jest.setTimeout(60_000);
 
 const kms = new FakeKms("eu-west-1");
-const savedEnv = { ...process.env };
+let restoreEnv: () => void;
 let dir: string;
 let materialPath: string;
 let wrappingKey: string;
 
 beforeAll(async () => {
   dir = tempDir();
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKEFAKE",
-    AWS_SECRET_ACCESS_KEY: "fake",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: join(dir, "no-such-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-such-credentials"),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  });
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
+  restoreEnv = useFakeAwsEnv(dir);
   await kms.start();
   materialPath = join(dir, "in.material");
   writeFileSync(materialPath, randomBytes(32));
@@ -58,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await kms.stop();
   removeDir(dir);
-  process.env = savedEnv;
+  restoreEnv();
 });
 
 beforeEach(() => {
