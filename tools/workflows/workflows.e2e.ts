@@ -59,7 +59,12 @@ function sh(command: string): string {
     },
   });
   const out = `${r.stdout}${r.stderr}`;
-  if (r.status !== 0) throw new Error(`\`${command}\` failed in the clone (exit ${r.status}):\n${out.split("\n").slice(-80).join("\n")}`);
+  if (r.status !== 0) {
+    // The failing tests first (jest's "●" blocks and FAIL lines, which the tail may have scrolled past), then the tail.
+    const lines = out.split("\n");
+    const failures = lines.flatMap((l, i) => (/^\s*(●|FAIL\b)/.test(l) ? lines.slice(i, i + 25) : [])).slice(0, 300);
+    throw new Error(`\`${command}\` failed in the clone (exit ${r.status}):\n${failures.join("\n")}\n...\n${lines.slice(-80).join("\n")}`);
+  }
   return out;
 }
 
