@@ -39,7 +39,7 @@ afterEach(() => {
   kms.tokenLifetimeMs = 24 * 60 * 60 * 1000;
 });
 
-const importArgs = (keyId: string, ...rest: string[]): string[] => ["import", "--key-id", keyId, "--region", "eu-west-1", "--endpoint-url", kms.url, ...rest];
+const importArgs = (keyId: string, ...rest: string[]): string[] => kms.args("import", keyId, ...rest);
 
 /** A run that must fail: one error line, no stdout, directory unchanged. */
 async function expectFailure(args: string[], message: RegExp): Promise<void> {

@@ -36,16 +36,7 @@ afterAll(async () => {
   restoreEnv();
 });
 
-const online = (command: string, keyId: string, ...rest: string[]): string[] => [
-  command,
-  "--key-id",
-  keyId,
-  "--region",
-  "eu-west-1",
-  "--endpoint-url",
-  kms.url,
-  ...rest,
-];
+const online = kms.args.bind(kms);
 
 /** Encrypts; the material used shows in the Decrypt response only (EncryptResponse has no KeyMaterialId). */
 async function encrypt(keyId: string, text: string): Promise<{ blob: Uint8Array; materialId: string | undefined }> {

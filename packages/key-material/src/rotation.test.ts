@@ -40,16 +40,7 @@ afterEach(() => {
   kms.listPageSize = 100;
 });
 
-const online = (command: string, keyId: string, ...rest: string[]): string[] => [
-  command,
-  "--key-id",
-  keyId,
-  "--region",
-  "eu-west-1",
-  "--endpoint-url",
-  kms.url,
-  ...rest,
-];
+const online = kms.args.bind(kms);
 
 /** An Enabled EXTERNAL key holding one imported material (its first), as after `import`. */
 function enabledKey(extra: Parameters<FakeKms["addKey"]>[0] = {}): FakeKey {

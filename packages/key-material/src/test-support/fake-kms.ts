@@ -151,6 +151,11 @@ export class FakeKms {
   constructor(readonly region = "eu-west-1") {}
 
   /** The endpoint URL, e.g. http://127.0.0.1:43121. */
+  /** An online command line against this fake: `<command> --key-id <id> --region <region> --endpoint-url <url> ...rest`. */
+  args(command: string, keyId: string, ...rest: string[]): string[] {
+    return [command, "--key-id", keyId, "--region", this.region, "--endpoint-url", this.url, ...rest];
+  }
+
   get url(): string {
     return this.baseUrl;
   }
