@@ -5,7 +5,7 @@
 //   node tools/build.mjs [--quiet] [name...]    names: keys of ENTRIES (default: all of them)
 // `npm run <cli>` runs `node tools/run.mjs <name>` (build, then run); `npm ci`'s prepare builds
 // the two bundles that other programs load by path (the Nx generator, the key-material bin).
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +93,18 @@ const packageOf = (file) => {
   return parts.slice(0, parts[0].startsWith("@") ? 2 : 1).join("/");
 };
 
+/**
+ * Writes `contents` to `path` by renaming a finished sibling file over it: another process that
+ * runs the bundle meanwhile (jest runs test files in parallel, and several build the same entry
+ * before running it) reads the old file or the new one, never a truncated one. A plain
+ * writeFileSync truncates first; `lock-update --check` once ran a half-written bundle that way.
+ */
+export function replaceFile(path, contents) {
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
+}
+
 /** Bundles the named entries (the requests reach esbuild's own process before this returns); resolves to the bundles' absolute paths. An import of a package no package.json declares fails the build (esbuild would have compiled it in). */
 export async function build(names = Object.keys(ENTRIES)) {
   const unknown = names.filter((n) => !Object.hasOwn(ENTRIES, n));
@@ -131,7 +143,7 @@ export async function build(names = Object.keys(ENTRIES)) {
       }
       for (const file of result.outputFiles) {
         mkdirSync(dirname(file.path), { recursive: true });
-        writeFileSync(file.path, file.contents);
+        replaceFile(file.path, file.contents);
       }
       return join(root, out);
     }),

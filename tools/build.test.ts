@@ -5,7 +5,7 @@
  * from any other caller, and any other warning from cdktf, still print.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findRepoRoot } from "@sse-kms/blueprint-catalog";
@@ -67,4 +67,17 @@ test("every bundle starts with the filter", () => {
     const head = readFileSync(join(root, bundle), "utf8").slice(0, 2000);
     expect({ bundle, filter: head.includes("function dropCdktfDep0044()") && head.includes('code === "DEP0044"') }).toEqual({ bundle, filter: true });
   }
+});
+
+test("a rebuild replaces each bundle with a new file (rename), never rewrites it in place, and leaves no temp file", () => {
+  // Another process may be running the bundle while it is rebuilt (parallel test files build then run
+  // the same entry): an in-place write would let it read a truncated file. A rename gives the path a
+  // new inode; the old one stays whole for whoever has it open.
+  const build = () => spawnSync(process.execPath, ["tools/build.mjs", "--quiet", "lock-update"], { cwd: root, encoding: "utf8" });
+  expect(build().status).toBe(0);
+  const before = statSync(join(root, "dist/lock-update.js")).ino;
+  const r = build();
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+  expect(statSync(join(root, "dist/lock-update.js")).ino).not.toBe(before);
+  expect(readdirSync(join(root, "dist")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
 });

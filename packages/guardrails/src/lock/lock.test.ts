@@ -1,7 +1,7 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { type TerraformStack, Testing } from "cdktf";
 import { newStack, rawBucket, rawKey } from "../test-support";
-import { compareLock, formatLockFailure, lockDiff, lockOf, moveFrom, movedBlocks, parseLock, renderLock, statefulAddresses } from ".";
+import { compareLock, formatLockFailure, lockDiff, lockIsCurrent, lockOf, moveFrom, movedBlocks, parseLock, renderLock, statefulAddresses } from ".";
 
 interface Parts {
   readonly stack: TerraformStack;
@@ -109,6 +109,21 @@ describe("the stateful-resources lock", () => {
     expect(parseLock(text)).toEqual({ a: [], z: ["a.y", "b.x"] });
     expect(() => parseLock("{")).toThrow(/not valid JSON/);
     expect(() => parseLock('{"s": "aws_kms_key.data"}')).toThrow(/"s" must be a list of Terraform addresses/);
+  });
+
+  test("lock:update --check (lockIsCurrent) agrees with refresh: a renamed key's old address may stay locked while its moved block stays", () => {
+    // What npm run refresh leaves after key.previousNames: the old address kept, the new one added.
+    const renamed = synth("records", ({ key }) => key.moveFromId("aws_kms_key.data"));
+    const afterRefresh = renderLock({ "prod-customer-managed": [...LOCK["prod-customer-managed"], "aws_kms_key.records"] });
+    expect(lockIsCurrent(afterRefresh, [{ name: "prod-customer-managed", json: renamed }])).toBe(true);
+    // Without the moved block the old address would be destroyed: not current.
+    expect(lockIsCurrent(afterRefresh, [{ name: "prod-customer-managed", json: synth("records") }])).toBe(false);
+    // The new address missing from the lock: not current.
+    expect(lockIsCurrent(renderLock(LOCK), [{ name: "prod-customer-managed", json: synth("records") }])).toBe(false);
+    // Same addresses, not the canonical text (unsorted): not current.
+    const unsorted = `${JSON.stringify({ "prod-customer-managed": [...LOCK["prod-customer-managed"]].reverse() }, null, 2)}\n`;
+    expect(lockIsCurrent(unsorted, [{ name: "prod-customer-managed", json: synth() }])).toBe(false);
+    expect(lockIsCurrent(renderLock(LOCK), [{ name: "prod-customer-managed", json: synth() }])).toBe(true);
   });
 
   test("lockDiff prints what lock:update removes and adds", () => {

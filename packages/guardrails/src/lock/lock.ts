@@ -217,6 +217,18 @@ export function formatLockFailure(cmp: LockComparison, lockFile = LOCK_FILE): st
   return lines.join("\n");
 }
 
+/**
+ * Whether `npm run lock:update -- --check` passes: the lock test would pass (nothing destroyed,
+ * nothing untracked) and the file is in its canonical form. Addresses carried by a moved block, or
+ * forgotten by a removed block, may stay in the lock: `npm run refresh` keeps them (it never removes
+ * an address), and while they are locked, deleting the moved or removed block before every state
+ * has applied it fails the lock test. `npm run lock:update` drops them when the team chooses.
+ */
+export function lockIsCurrent(lockText: string, stacks: readonly LockInput[], lockFile = LOCK_FILE): boolean {
+  const lock = parseLock(lockText, lockFile);
+  return compareLock(lock, stacks).ok && lockText === renderLock(lock);
+}
+
 /** The change lock:update makes, one line per address: `- stack: address` removed, `+ stack: address` added. */
 export function lockDiff(previous: StatefulLock, next: StatefulLock): string[] {
   const lines: string[] = [];
