@@ -15,7 +15,8 @@ const root = findRepoRoot(__dirname);
 function runWithFreshTemp(args: string[], env: NodeJS.ProcessEnv = {}): { stdout: string; left: string[] } {
   const fresh = mkdtempSync(join(tmpdir(), "sse-kms-fresh-tmp-"));
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env, TMPDIR: fresh } });
-  expect({ args, status: r.status, stderr: r.stderr }).toEqual({ args, status: 0, stderr: "" });
+  // stdout only on failure: lock:update --check explains an exit 1 there, not on stderr.
+  expect({ args, status: r.status, stderr: r.stderr, stdout: r.status === 0 ? "" : r.stdout }).toEqual({ args, status: 0, stderr: "", stdout: "" });
   return { stdout: r.stdout, left: readdirSync(fresh) };
 }
 

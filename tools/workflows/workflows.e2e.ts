@@ -2,7 +2,8 @@
  * The day-two workflows of the README ("Make it yours"), run word for word in a temporary clone of
  * this repository with nothing beside it, each ending with `npm test` green:
  * set up (the README's first command), add an environment, add a bucket, rename a key without
- * destroying it, fork a blueprint (and enable the fork), remove the environment.
+ * destroying it, move a bucket to another stack, fork a blueprint (and enable the fork), remove the
+ * environment.
  * The commands come from the README's `<!-- workflow: NAME -->` blocks; only the JSON edits that
  * the README shows as JSON are made here in code. If the repository already has an environment
  * named like the README's example (`qa`), another unused name replaces it in every command.
@@ -143,6 +144,41 @@ test("rename a key: previousNames records the move; nothing is destroyed", () =>
   // CI's check agrees with what refresh left (it once failed here: --check wanted the old address gone).
   expect(sh("npm run lock:update -- --check")).toContain("is current");
   commit("rename key");
+});
+
+test("move a bucket to another stack: released by one stack (removed blocks), adopted by the other (import blocks); nothing destroyed", () => {
+  const env = readJson(envFile);
+  const logs = `${NAME}-logs-123456789012`;
+  const cm = env.blueprints["customer-managed"];
+  const admins = cm.key.administrators;
+  // The README's JSON: out of customer-managed, into releasedBuckets and into imported-material with adopt.
+  cm.buckets = cm.buckets.filter((b: { name: string }) => b.name !== logs);
+  env.releasedBuckets = [{ blueprint: "customer-managed", bucket: logs }];
+  env.blueprints["imported-material"] = {
+    key: { name: "byok", alias: `alias/${NAME}-byok`, administrators: admins, users: cm.key.users },
+    buckets: [{ name: logs, adopt: { existing: ["publicAccessBlock", "ownershipControls", "policy"] } }],
+  };
+  writeJson(envFile, env);
+  run("move-bucket");
+  const address = (type: string) => `${type}.${logs.replace(/-/g, "_")}`;
+  const types = [
+    "aws_s3_bucket",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_ownership_controls",
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_policy",
+  ];
+  const source = readJson(`cdktf.out/stacks/${NAME}-customer-managed/cdk.tf.json`);
+  expect(source.removed).toEqual(types.map((t) => ({ from: address(t), lifecycle: { destroy: false } })));
+  expect(source.resource.aws_s3_bucket[logs.replace(/-/g, "_")]).toBeUndefined();
+  const target = readJson(`cdktf.out/stacks/${NAME}-imported-material/cdk.tf.json`);
+  expect(target.import.map((i: { to: string; id: string }) => [i.to, i.id]).sort()).toEqual(types.map((t) => [address(t), logs]).sort());
+  // The lock keeps the released address (forgotten, not destroyed) and adds the adopted one.
+  expect(lock()[`${NAME}-customer-managed`]).toContain("aws_s3_bucket." + logs.replace(/-/g, "_"));
+  expect(lock()[`${NAME}-imported-material`]).toContain("aws_s3_bucket." + logs.replace(/-/g, "_"));
+  expect(sh("npm run lock:update -- --check")).toContain("is current");
+  commit("move a bucket");
 });
 
 test("fork a blueprint: one command, only the expected files change, npm test green; then enable the fork", () => {

@@ -1,1 +1,2 @@
 export * from "./bucket";
+export * from "./release";

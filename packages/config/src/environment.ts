@@ -3,7 +3,7 @@ import { BackendSchema } from "./backend";
 import { runCrossChecks } from "./cross-checks";
 import { checkMonitoring, MonitoringSchema } from "./monitoring";
 import { AwsProviderVersion } from "./provider";
-import { AccountId, Region, RoleArn, Tags, arnPartition, isKnownRegion, partitionOf } from "./primitives";
+import { AccountId, BucketName, Region, RoleArn, Tags, arnPartition, isKnownRegion, partitionOf } from "./primitives";
 
 /**
  * A name a blueprint creates that must be unique beyond its own configuration: bucket names are
@@ -46,6 +46,26 @@ export type AnyBlueprintConfigSpec = BlueprintConfigSpec<string, any>;
 export const BLUEPRINT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const BLUEPRINT_NAME_MAX = 40;
 
+/**
+ * `releasedBuckets`: buckets a blueprint's stack created and no longer configures, to be dropped from
+ * its state without touching S3 (Terraform `removed` blocks with `lifecycle.destroy = false`): the
+ * first half of moving a bucket to another stack, whose `buckets[]` entry adopts it. `blueprint` is
+ * any string here (the type); createEnvironmentSchema narrows it to the registered names.
+ */
+function releasedBucketsSchema(blueprint: z.ZodType<string>) {
+  return z
+    .array(
+      z.strictObject({
+        blueprint: blueprint.describe("The blueprint whose stack created the bucket (its stack <env>-<blueprint> forgets it)."),
+        bucket: BucketName.describe("The bucket's name."),
+      }),
+    )
+    .default([])
+    .describe(
+      "Buckets a blueprint's stack created and no longer configures: its next apply drops each bucket's resources from its state (removed blocks, destroy = false) and leaves the bucket, its objects and its configuration as they are. To move a bucket to another stack: list it here, add it to the other blueprint's buckets with adopt, apply this stack first (README: Move a bucket to another stack).",
+    );
+}
+
 /** The fields of an environment besides its blueprints. */
 export const EnvironmentBaseFields = {
   $schema: z.string().optional().describe("Path to the JSON Schema, for editors."),
@@ -68,6 +88,7 @@ export const EnvironmentBaseFields = {
   tags: Tags.default({}),
   backend: BackendSchema.default({ type: "local", directory: "terraform-state" }),
   monitoring: MonitoringSchema.optional(),
+  releasedBuckets: releasedBucketsSchema(z.string({ error: "must be a string" })),
 };
 
 const EnvironmentBaseSchema = z.strictObject(EnvironmentBaseFields);
@@ -108,6 +129,7 @@ export function createEnvironmentSchema<const B extends readonly AnyBlueprintCon
   return z
     .strictObject({
       ...EnvironmentBaseFields,
+      releasedBuckets: releasedBucketsSchema(z.enum(names as [string, ...string[]], { error: `must be a registered blueprint (${names.join(", ")})` })),
       blueprints: z
         .strictObject(shape)
         .refine((b) => Object.values(b).some((v) => v !== undefined), { error: `enable at least one blueprint (${names.join(", ")})` }),
@@ -182,6 +204,45 @@ function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBluepr
     }
     b.checkEnvironment?.(config, env, (path, input, message) => ctx.addIssue({ code: "custom", path: [...at, ...path], input, message }));
   }
+  checkReleasedBuckets(env, blueprints, seen, ctx);
+}
+
+/**
+ * A released bucket's removed blocks go into its blueprint's stack, which must still be synthesized
+ * (a stack whose folder is gone is never applied again), and which must no longer create the bucket
+ * (Terraform refuses a removed block for a resource still in the configuration). The bucket may be
+ * claimed by another blueprint: that is the move.
+ */
+function checkReleasedBuckets(
+  env: EnvironmentConfig,
+  blueprints: readonly AnyBlueprintConfigSpec[],
+  claimed: ReadonlyMap<string, { owner: string; where: string }>,
+  ctx: z.RefinementCtx,
+): void {
+  const released = new Set<string>();
+  (env.releasedBuckets ?? []).forEach((r, i) => {
+    const path = ["releasedBuckets", i];
+    if (env.blueprints[r.blueprint] === undefined && blueprints.some((b) => b.name === r.blueprint)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "blueprint"],
+        input: r.blueprint,
+        message: `blueprints.${r.blueprint} is not enabled in this environment, so no stack of it is synthesized to forget the bucket; release the bucket while the blueprint is still enabled (apply, then remove the blueprint), or drop this entry`,
+      });
+    }
+    const owner = claimed.get(`bucket name\0\0${r.bucket}`)?.owner;
+    if (owner?.startsWith(`blueprints.${r.blueprint}.`)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "bucket"],
+        input: r.bucket,
+        message: `blueprints.${r.blueprint} still creates this bucket; a stack cannot create and forget one bucket: remove it from blueprints.${r.blueprint}.buckets, or drop this entry`,
+      });
+    }
+    const key = `${r.blueprint}\0${r.bucket}`;
+    if (released.has(key)) ctx.addIssue({ code: "custom", path: [...path, "bucket"], input: r.bucket, message: `released twice from blueprints.${r.blueprint}; list it once` });
+    released.add(key);
+  });
 }
 
 /** Whether keys and buckets of this environment carry lifecycle.prevent_destroy. */

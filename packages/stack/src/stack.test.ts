@@ -42,6 +42,18 @@ describe("EnvironmentStack", () => {
     }
   });
 
+  test("forgets the buckets its environment releases from this blueprint (removed blocks, destroy = false), and no other", () => {
+    const json = synth({ releasedBuckets: [{ blueprint: "customer-managed", bucket: "qa-old-123456789012" }] }).json;
+    expect(json.removed).toEqual(
+      expect.arrayContaining([
+        { from: "aws_s3_bucket.qa_old_123456789012", lifecycle: { destroy: false } },
+        { from: "aws_s3_bucket_policy.qa_old_123456789012", lifecycle: { destroy: false } },
+      ]),
+    );
+    expect(json.removed).toHaveLength(6);
+    expect(synth({}).json.removed).toBeUndefined();
+  });
+
   test("is named <env>-<blueprint>", () => {
     expect(synth({}).stack.node.id).toBe("qa-customer-managed");
     expect(stackName("prod", "imported-material")).toBe("prod-imported-material");

@@ -1,6 +1,7 @@
 import { AWS_PROVIDER_VERSION_CONTEXT, type BackendConfig, type EnvironmentConfig, TERRAFORM_REQUIRED_VERSION, preventDestroyOf } from "@sse-kms/config";
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { GuardrailPack } from "@sse-kms/guardrails";
+import { releaseBucket } from "@sse-kms/bucket-encryption";
 import { Aspects, CloudBackend, type CloudBackendConfig, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
 import type { Construct, IValidation } from "constructs";
 
@@ -90,6 +91,8 @@ export class EnvironmentStack extends TerraformStack {
     this.addOverride("terraform.required_providers.aws.version", this.awsProviderVersion);
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     Aspects.of(this).add(new GuardrailPack({ production: props.env.production }));
+    // Buckets this stack created and no longer configures: forgotten, not destroyed (releasedBuckets).
+    for (const r of props.env.releasedBuckets ?? []) if (r.blueprint === props.blueprint) releaseBucket(this, r.bucket);
   }
 
   /**
