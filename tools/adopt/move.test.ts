@@ -34,6 +34,7 @@ import {
 import { EnvironmentSchema, synthEnvironment } from "@sse-kms/blueprint-catalog";
 import { encryptedBucketAddresses } from "@sse-kms/bucket-encryption";
 import { parseEnvironment } from "@sse-kms/config";
+import { compareLock, lockOf } from "@sse-kms/guardrails";
 import { MOTO_CREDENTIALS, type MotoServer, applyStackAgainstMoto, findMotoServer, startMotoServer } from "@sse-kms/testing/moto";
 import { type StepResult, TerraformSession, terraformAvailability } from "@sse-kms/testing/terraform";
 import { motoPlanGap, planChanges } from "../live/moto-gaps";
@@ -126,6 +127,21 @@ async function replanDifferences(run: { plan(): Promise<StepResult>; work: { nam
     .filter((c) => !motoPlanGap(c.type, c.path, c.before, c.after))
     .map((c) => `${run.work.name}: ${c.address} ${c.actions.join("/")} ${c.path}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`);
 }
+
+test("the moved configuration synthesizes removed blocks for the bucket's six resources in the old stack and import blocks in the new one; the lock calls it forgotten, not destroyed", () => {
+  const source = JSON.parse(stackJson(true, "customer-managed")) as { removed: { from: string; lifecycle: unknown }[]; resource: Record<string, Record<string, unknown>> };
+  expect(source.removed).toEqual(encryptedBucketAddresses(MOVING).map((from) => ({ from, lifecycle: { destroy: false } })));
+  expect(Object.values(source.resource).some((byName) => MOVING.replace(/-/g, "_") in byName)).toBe(false);
+  const target = JSON.parse(stackJson(true, "imported-material")) as { import: { to: string; id: string }[] };
+  expect(target.import.map((i) => i.to).sort()).toEqual(encryptedBucketAddresses(MOVING).sort());
+  expect(new Set(target.import.map((i) => i.id))).toEqual(new Set([MOVING]));
+  const lock = lockOf(synthEnvironment(environment(false)).map((s) => ({ name: s.name, json: s.json })));
+  const cmp = compareLock(lock, synthEnvironment(environment(true)).map((s) => ({ name: s.name, json: s.json })));
+  const address = `aws_s3_bucket.${MOVING.replace(/-/g, "_")}`;
+  expect(cmp.destroyed).toEqual([]);
+  expect(cmp.forgotten).toEqual([{ stack: "mv-customer-managed", address }]);
+  expect(cmp.untracked).toEqual([{ stack: "mv-imported-material", address }]);
+});
 
 const runMove = motoBinary && tf.available && applyRequested ? test : test.skip;
 
