@@ -1,4 +1,4 @@
-import { AccountId, type BucketSettings, EnvironmentName, type KeySettings, arnPartitionProblem } from "@sse-kms/config";
+import { AccountId, type BucketSettings, EnvironmentName, type KeySettings, arnPartitionProblem, partitionOf } from "@sse-kms/config";
 import { moveFrom, requireKnownRegion, requireProp, requireValid, throwingIssueReporter } from "@sse-kms/construct-kit";
 import { KeyAlias } from "@sse-kms/alias";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
@@ -317,8 +317,13 @@ export class CrossAccountReplicationBlueprint extends Construct {
         fix: "pass the environment's name (it forms the default role name <env>-s3-replication), or set config.replicationRoleName",
       });
     }
-    // The rules that tie the configuration to the source account and region, with config.ts's messages.
-    const fix = "make config.destination fit the account and region props (npm run validate reports the same rule for an environment)";
+    // The rules that tie the configuration to the source account and region: config.ts's, with its messages.
+    const fixes: Readonly<Record<string, string>> = {
+      "config.destination.mode": "create the destination here, or replicate into another account",
+      "config.destination.assumeRoleArn": "drop destination.assumeRoleArn (the source provider creates the destination)",
+      "config.destination.region": "replicate within one partition",
+    };
+    const fix = (prop: string) => fixes[prop] ?? "make config.destination fit the account and region props";
     checkReplicationEnvironment(p.config, { account: p.account, region: p.region }, throwingIssueReporter(path, "config", fix));
     // One partition per environment (the environment schema's rule, with its message).
     const d = p.config.destination;
@@ -328,7 +333,7 @@ export class CrossAccountReplicationBlueprint extends Construct {
         ["config.destination.bucketArn", d.bucketArn],
       ] as const) {
         const rule = arnPartitionProblem(arn, p.region);
-        requireProp(rule === undefined, { constructPath: path, prop, rule: rule ?? "", received: arn, fix: "replicate within one partition" });
+        requireProp(rule === undefined, { constructPath: path, prop, rule: rule ?? "", received: arn, fix: `use arn:${partitionOf(p.region)}:...` });
       }
     }
   }

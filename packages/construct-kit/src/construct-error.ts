@@ -65,11 +65,13 @@ export function requireValid<S extends z.ZodType>(schema: S, value: unknown, sit
 /**
  * An {@link IssueReporter} that throws the first issue as a {@link ConstructPropError}: a construct
  * runs a configuration rule of its blueprint's `config.ts` (e.g. its `checkEnvironment`) on its
- * props and fails with the same message. `prefix` is the prop the issue paths are relative to.
+ * props and fails with the same message. `prefix` is the prop the issue paths are relative to
+ * (`config`); `fix` gives the fix of the prop at fault (`config.destination.mode`).
  */
-export function throwingIssueReporter(constructPath: string, prefix: string, fix: string): IssueReporter {
+export function throwingIssueReporter(constructPath: string, prefix: string, fix: (prop: string) => string): IssueReporter {
   return (path, received, rule) => {
-    throw new ConstructPropError({ constructPath, prop: formatPath([prefix, ...path]), rule, received, fix });
+    const prop = formatPath([prefix, ...path]);
+    throw new ConstructPropError({ constructPath, prop, rule, received, fix: fix(prop) });
   };
 }
 
