@@ -110,8 +110,7 @@ export const CrossAccountReplicationConfigSchema = z
     destination: z.discriminatedUnion("mode", [CreatedDestinationSchema, ExistingDestinationSchema], {
       error: "mode must be create or existing",
     }),
-    replicationRoleName: RoleName.optional()
-      .describe("Name of the replication role. Default: <env>-s3-replication."),
+    replicationRoleName: RoleName.optional().describe("Name of the replication role. Default: <env>-s3-replication."),
     deleteMarkerReplication: z.boolean().default(false).describe("Replicate delete markers."),
     metrics: z
       .boolean()
@@ -190,11 +189,7 @@ export function isSameAccount(c: CrossAccountReplicationConfig, env: { readonly 
 }
 
 /** Rules that need the environment: the same partition; what same-account replication allows. */
-export function checkReplicationEnvironment(
-  c: CrossAccountReplicationConfig,
-  env: Pick<EnvironmentBase, "account" | "region">,
-  issue: IssueReporter,
-): void {
+export function checkReplicationEnvironment(c: CrossAccountReplicationConfig, env: Pick<EnvironmentBase, "account" | "region">, issue: IssueReporter): void {
   const d = c.destination;
   if (isSameAccount(c, env)) {
     if (d.mode === "existing") {

@@ -105,11 +105,9 @@ export const BucketPrincipalArn = z
   .describe("IAM role or user ARN: arn:<partition>:iam::<account>:role/<name> or user/<name>.");
 
 /** An IAM role ARN (for provider `assume_role`). */
-export const RoleArn = z
-  .string({ error: "must be an IAM role ARN string" })
-  .regex(arnRegExp("iam", "", `role${IAM_PATH}${IAM_NAME}`), {
-    error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy",
-  });
+export const RoleArn = z.string({ error: "must be an IAM role ARN string" }).regex(arnRegExp("iam", "", `role${IAM_PATH}${IAM_NAME}`), {
+  error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy",
+});
 
 /** An IAM role name (without path), e.g. for a role this stack creates. */
 export const RoleName = z
@@ -117,11 +115,9 @@ export const RoleName = z
   .regex(new RegExp(`^${IAM_NAME}$`), { error: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-" });
 
 /** A KMS key ARN (not an alias): `arn:<partition>:kms:<region>:<account>:key/<key-id>`. */
-export const KmsKeyArn = z
-  .string({ error: "must be a KMS key ARN string" })
-  .regex(arnRegExp("kms", "[a-z0-9-]+", "key/(mrk-)?[0-9a-f-]{32,36}"), {
-    error: "must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-  });
+export const KmsKeyArn = z.string({ error: "must be a KMS key ARN string" }).regex(arnRegExp("kms", "[a-z0-9-]+", "key/(mrk-)?[0-9a-f-]{32,36}"), {
+  error: "must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+});
 
 /**
  * A key ARN this stack does not create (`key.existingKeyArn`): a full key ARN, never an alias ARN

@@ -162,7 +162,13 @@ describe("throwingIssueReporter (a blueprint's config rule, run by its construct
   test("throws the first issue under the prefix, with the fix of its prop", () => {
     const issue = throwingIssueReporter("s/c", "config", (prop) => `fix ${prop}`);
     expect(() => issue(["destination", "mode"], "existing", "must be create here")).toThrow(
-      new ConstructPropError({ constructPath: "s/c", prop: "config.destination.mode", rule: "must be create here", received: "existing", fix: "fix config.destination.mode" }),
+      new ConstructPropError({
+        constructPath: "s/c",
+        prop: "config.destination.mode",
+        rule: "must be create here",
+        received: "existing",
+        fix: "fix config.destination.mode",
+      }),
     );
   });
 });

@@ -67,11 +67,7 @@ export const snsTopicKeyUseScoped: GuardrailRule = {
         const context = conditionEntries(s, "kms:EncryptionContext:aws:sns:topicArn").filter((c) => /^StringEquals(IfExists)?$/.test(c.operator));
         const byContext =
           context.length > 0 &&
-          context.every(
-            (c) =>
-              c.values.length > 0 &&
-              c.values.every((v) => TOPIC_ARN.test(v) && topicNames.includes(v.split(":")[5] as string)),
-          );
+          context.every((c) => c.values.length > 0 && c.values.every((v) => TOPIC_ARN.test(v) && topicNames.includes(v.split(":")[5] as string)));
         const wrongContext = context.length > 0 && !byContext;
         if (wrongContext)
           problems.push(`${name}: kms:EncryptionContext:aws:sns:topicArn names a topic this key does not encrypt (it encrypts ${topicNames.join(", ")})`);
