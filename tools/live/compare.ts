@@ -20,6 +20,7 @@ import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { keyIdOf } from "@sse-kms/config";
 import { motoGap } from "./moto-gaps";
 import { type Bindings, type ProviderConfig, type StackModel, type StackResource, canonicalJson, resolveReferences } from "./stack-model";
 
@@ -85,7 +86,7 @@ const policyEqual = (a: unknown, b: unknown) => {
 };
 /** A KMS key given as a key id, key ARN or alias; equal when both name the same key id. */
 const keyEqual = (a: unknown, b: unknown) => {
-  const id = (v: unknown) => (typeof v === "string" ? v.replace(/^arn:aws[\w-]*:kms:[^:]*:\d{12}:key\//, "") : v);
+  const id = (v: unknown) => (typeof v === "string" ? keyIdOf(v) : v);
   return id(a) === id(b);
 };
 const first = <T>(v: unknown): T | undefined => (Array.isArray(v) ? (v[0] as T) : (v as T | undefined));

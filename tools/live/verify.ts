@@ -13,6 +13,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { randomBytes } from "node:crypto";
+import { keyIdOf } from "@sse-kms/config";
 import { type Clients, type CompareContext, type Finding, compareStack } from "./compare";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "./credentials";
 import { motoGap } from "./moto-gaps";
@@ -145,7 +146,7 @@ async function roundTrip(ctx: CompareContext, bindings: Bindings): Promise<Findi
       };
       add("round trip: HeadObject ServerSideEncryption", "aws:kms", head.ServerSideEncryption);
       const expectedKey = byDefault?.kms_master_key_id;
-      const keyId = (v: unknown) => (typeof v === "string" ? v.replace(/^arn:aws[\w-]*:kms:[^:]*:\d{12}:key\//, "") : v);
+      const keyId = (v: unknown) => (typeof v === "string" ? keyIdOf(v) : v);
       if (expectedKey !== undefined) add("round trip: HeadObject SSEKMSKeyId", expectedKey, head.SSEKMSKeyId, keyId(expectedKey) === keyId(head.SSEKMSKeyId));
       add("round trip: HeadObject BucketKeyEnabled", rule?.bucket_key_enabled ?? false, head.BucketKeyEnabled ?? false);
     } finally {

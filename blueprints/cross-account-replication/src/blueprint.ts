@@ -1,5 +1,5 @@
-import { type BucketSettings, type KeySettings, arnAccount, arnPartition, arnRegion, isKnownRegion, partitionOf } from "@sse-kms/config";
-import { moveFrom, requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
+import { AccountId, type BucketSettings, EnvironmentName, type KeySettings, arnPartitionProblem, partitionOf } from "@sse-kms/config";
+import { moveFrom, requireKnownRegion, requireProp, requireValid, throwingIssueReporter } from "@sse-kms/construct-kit";
 import { KeyAlias } from "@sse-kms/alias";
 import { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
@@ -22,7 +22,7 @@ import {
 } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { TerraformOutput, type TerraformProvider, type TerraformResource, TerraformStack, dependable } from "cdktf";
 import { Construct } from "constructs";
-import type { CrossAccountReplicationConfig, ReplicationFilter } from "./config";
+import { type CrossAccountReplicationConfig, type ReplicationFilter, checkReplicationEnvironment } from "./config";
 import { HANDOVER_OUTPUTS, type ReplicationHandover, handoverOf } from "./handover";
 import { type ReplicationModel, keyTerraformName, policyOptions, replicationModel } from "./model";
 
@@ -34,8 +34,6 @@ export const REPLICATION_ROLE_TERRAFORM_NAME = "replication";
 
 /** Name of the role's inline policy. */
 export const REPLICATION_POLICY_NAME = "s3-replication-sse-kms";
-
-const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /** Properties of a {@link CrossAccountReplicationBlueprint}. */
 export interface CrossAccountReplicationBlueprintProps {
@@ -303,111 +301,40 @@ export class CrossAccountReplicationBlueprint extends Construct {
     return { key, alias, bucket };
   }
 
+  /**
+   * What a direct user of this construct can get wrong: its own props, and how the configuration
+   * fits them. The configuration's own rules (formats, cross-field rules, names) are config.ts's:
+   * `config` is the output of `CrossAccountReplicationConfigSchema`.
+   */
   private validate(p: CrossAccountReplicationBlueprintProps): void {
     const path = this.node.path;
-    const d = p.config.destination;
-    requireProp(/^\d{12}$/.test(p.account), {
-      constructPath: path,
-      prop: "account",
-      rule: "must be a 12-digit AWS account id",
-      received: p.account,
-      fix: "pass the source account id as a 12-digit string",
-    });
+    requireValid(AccountId, p.account, { constructPath: path, prop: "account", fix: "pass the source account id as a 12-digit string" });
     requireKnownRegion(path, "region", p.region);
-    requireProp(/^\d{12}$/.test(d.account), {
-      constructPath: path,
-      prop: "config.destination.account",
-      rule: "must be a 12-digit AWS account id",
-      received: d.account,
-      fix: "pass the destination account id as a 12-digit string",
-    });
-    if (d.account === p.account) {
-      requireProp(d.mode === "create", {
-        constructPath: path,
-        prop: "config.destination.mode",
-        rule: "must be create for a destination in the source account (same-account replication into an existing bucket is not supported)",
-        received: d.mode,
-        fix: "create the destination here, or replicate into another account",
-      });
-      if (d.mode === "create") {
-        requireProp(d.region !== p.region || d.assumeRoleArn === undefined, {
-          constructPath: path,
-          prop: "config.destination.assumeRoleArn",
-          rule: "must be omitted when the destination is the source account and region: the source provider creates it",
-          received: d.assumeRoleArn,
-          fix: "drop destination.assumeRoleArn (the environment's assumeRoleArn applies)",
-        });
-      }
-    }
-    const roleName = p.config.replicationRoleName;
-    if (roleName === undefined) {
-      requireProp(/^[a-z][a-z0-9-]{0,19}$/.test(p.environmentName), {
+    if (p.config.replicationRoleName === undefined) {
+      requireValid(EnvironmentName, p.environmentName, {
         constructPath: path,
         prop: "environmentName",
-        rule: "must be an environment name (it forms the default role name <env>-s3-replication)",
-        received: p.environmentName,
-        fix: "pass the environment's name, or set config.replicationRoleName",
-      });
-    } else {
-      requireProp(IAM_ROLE_NAME.test(roleName), {
-        constructPath: path,
-        prop: "config.replicationRoleName",
-        rule: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-",
-        received: roleName,
-        fix: "choose a valid role name",
+        fix: "pass the environment's name (it forms the default role name <env>-s3-replication), or set config.replicationRoleName",
       });
     }
-    const partition = isKnownRegion(p.region) ? partitionOf(p.region) : "aws";
-    if (d.mode === "create") {
-      requireKnownRegion(path, "config.destination.region", d.region, "use a region name such as us-west-2");
-      requireProp(partitionOf(d.region) === partition, {
-        constructPath: path,
-        prop: "config.destination.region",
-        rule: `must be in partition ${partition}, like the source region ${p.region}`,
-        received: d.region,
-        fix: "replicate within one partition",
-      });
-      requireProp(d.bucket.name !== p.config.source.bucket.name, {
-        constructPath: path,
-        prop: "config.destination.bucket.name",
-        rule: "must differ from the source bucket name",
-        received: d.bucket.name,
-        fix: "bucket names are global: choose another name",
-      });
-    } else {
-      requireProp(arnAccount(d.keyArn) === d.account, {
-        constructPath: path,
-        prop: "config.destination.keyArn",
-        rule: `must be a key of the destination account ${d.account}`,
-        received: d.keyArn,
-        fix: "use the ARN of the destination account's key (not an alias)",
-      });
-      requireProp(isKnownRegion(arnRegion(d.keyArn)), {
-        constructPath: path,
-        prop: "config.destination.keyArn",
-        rule: "must name a known AWS region: the destination region is taken from the key ARN",
-        received: d.keyArn,
-        fix: "use the full key ARN, arn:<partition>:kms:<region>:<account>:key/<id>",
-      });
+    // The rules that tie the configuration to the source account and region: config.ts's, with its messages.
+    const fixes: Readonly<Record<string, string>> = {
+      "config.destination.mode": "create the destination here, or replicate into another account",
+      "config.destination.assumeRoleArn": "drop destination.assumeRoleArn (the source provider creates the destination)",
+      "config.destination.region": "replicate within one partition",
+    };
+    const fix = (prop: string) => fixes[prop] ?? "make config.destination fit the account and region props";
+    checkReplicationEnvironment(p.config, { account: p.account, region: p.region }, throwingIssueReporter(path, "config", fix));
+    // One partition per environment (the environment schema's rule, with its message).
+    const d = p.config.destination;
+    if (d.mode === "existing") {
       for (const [prop, arn] of [
         ["config.destination.keyArn", d.keyArn],
         ["config.destination.bucketArn", d.bucketArn],
       ] as const) {
-        requireProp(arnPartition(arn) === partition, {
-          constructPath: path,
-          prop,
-          rule: `must be in partition ${partition}, like the source region ${p.region}`,
-          received: arn,
-          fix: `use arn:${partition}:...`,
-        });
+        const rule = arnPartitionProblem(arn, p.region);
+        requireProp(rule === undefined, { constructPath: path, prop, rule: rule ?? "", received: arn, fix: `use arn:${partitionOf(p.region)}:...` });
       }
-      requireProp(d.bucketArn.split(":::")[1] !== p.config.source.bucket.name, {
-        constructPath: path,
-        prop: "config.destination.bucketArn",
-        rule: "must name a bucket other than the source bucket",
-        received: d.bucketArn,
-        fix: "name the destination account's bucket",
-      });
     }
   }
 }

@@ -9,8 +9,10 @@ import {
   type NameClaim,
   Region,
   RoleArn,
+  RoleName,
   Tags,
   type IssueReporter,
+  arnAccount,
   arnRegion,
   partitionOf,
 } from "@sse-kms/config";
@@ -53,7 +55,7 @@ export const ExistingDestinationSchema = z
     keyArn: KmsKeyArn,
   })
   .superRefine((d, ctx) => {
-    if (!d.keyArn.includes(`:${d.account}:`)) {
+    if (arnAccount(d.keyArn) !== d.account) {
       ctx.addIssue({ code: "custom", path: ["keyArn"], input: d.keyArn, message: `must be a key of the destination account ${d.account}` });
     }
     // Bucket ARNs carry no region: the destination region is the key's (S3 SSE-KMS needs key and
@@ -108,11 +110,7 @@ export const CrossAccountReplicationConfigSchema = z
     destination: z.discriminatedUnion("mode", [CreatedDestinationSchema, ExistingDestinationSchema], {
       error: "mode must be create or existing",
     }),
-    replicationRoleName: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,64}$/, { error: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-" })
-      .optional()
-      .describe("Name of the replication role. Default: <env>-s3-replication."),
+    replicationRoleName: RoleName.optional().describe("Name of the replication role. Default: <env>-s3-replication."),
     deleteMarkerReplication: z.boolean().default(false).describe("Replicate delete markers."),
     metrics: z
       .boolean()
@@ -191,7 +189,7 @@ export function isSameAccount(c: CrossAccountReplicationConfig, env: { readonly 
 }
 
 /** Rules that need the environment: the same partition; what same-account replication allows. */
-export function checkReplicationEnvironment(c: CrossAccountReplicationConfig, env: EnvironmentBase, issue: IssueReporter): void {
+export function checkReplicationEnvironment(c: CrossAccountReplicationConfig, env: Pick<EnvironmentBase, "account" | "region">, issue: IssueReporter): void {
   const d = c.destination;
   if (isSameAccount(c, env)) {
     if (d.mode === "existing") {

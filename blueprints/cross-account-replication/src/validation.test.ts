@@ -173,6 +173,18 @@ describe("configuration errors name the field", () => {
       `${REP}.destination.region: must be in partition aws, like the source region us-east-1`,
     ],
     [
+      "destination account not 12 digits",
+      "prod",
+      (rep: Json) => (rep.destination.account = "3333"),
+      `${REP}.destination.account: must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count)`,
+    ],
+    [
+      "unknown destination region",
+      "prod",
+      (rep: Json) => (rep.destination.region = "us-east-7"),
+      `${REP}.destination.region: must be a known AWS region name such as eu-west-1 or us-east-1 (availability zones like eu-west-1a are not regions)`,
+    ],
+    [
       "bad role name",
       "prod",
       (rep: Json) => (rep.replicationRoleName = "prod replication"),
@@ -226,13 +238,13 @@ describe("construct errors name the construct path, the prop, the value and the 
         p.config.destination.account = "333333333333";
         p.config.destination.region = "us-east-1";
       },
-      `${at}: config.destination.assumeRoleArn must be omitted when the destination is the source account and region: the source provider creates it (got "arn:aws:iam::444444444444:role/platform-deploy"). Fix: drop destination.assumeRoleArn (the environment's assumeRoleArn applies)`,
+      `${at}: config.destination.assumeRoleArn must be omitted when the destination is the environment's own account and region: the stack's provider creates it (set the environment's assumeRoleArn instead) (got "arn:aws:iam::444444444444:role/platform-deploy"). Fix: drop destination.assumeRoleArn (the source provider creates the destination)`,
     ],
     [
       "source account not 12 digits",
       prod,
       (p: Json) => (p.account = "3333"),
-      `${at}: account must be a 12-digit AWS account id (got "3333"). Fix: pass the source account id as a 12-digit string`,
+      `${at}: account must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count) (got "3333"). Fix: pass the source account id as a 12-digit string`,
     ],
     [
       "unknown source region",
@@ -247,16 +259,10 @@ describe("construct errors name the construct path, the prop, the value and the 
       `${at}: config.destination.region must be in partition aws, like the source region us-east-1 (got "us-gov-west-1"). Fix: replicate within one partition`,
     ],
     [
-      "bad role name",
-      prod,
-      (p: Json) => (p.config.replicationRoleName = "a/b"),
-      `${at}: config.replicationRoleName must be an IAM role name: 1-64 of letters, digits and +=,.@_- (got "a/b"). Fix: choose a valid role name`,
-    ],
-    [
       "no environment name and no role name",
       prod,
       (p: Json) => (p.environmentName = ""),
-      `${at}: environmentName must be an environment name (it forms the default role name <env>-s3-replication) (got ""). Fix: pass the environment's name, or set config.replicationRoleName`,
+      `${at}: environmentName must be 1-20 characters: a lowercase letter, then lowercase letters, digits or '-' (got ""). Fix: pass the environment's name (it forms the default role name <env>-s3-replication), or set config.replicationRoleName`,
     ],
   ])("%s", (_rule, env, change, message) => {
     expect(build(env, change)).toThrow(ConstructPropError);
@@ -271,30 +277,18 @@ describe("construct errors name the construct path, the prop, the value and the 
         p.config.destination.account = "222222222222";
         p.config.destination.keyArn = `arn:aws:kms:eu-central-1:222222222222:key/${KEY_ID}`;
       },
-      `${st}: config.destination.mode must be create for a destination in the source account (same-account replication into an existing bucket is not supported) (got "existing"). Fix: create the destination here, or replicate into another account`,
-    ],
-    [
-      "existing key of another account",
-      (p: Json) => (p.config.destination.keyArn = `arn:aws:kms:eu-central-1:666666666666:key/${KEY_ID}`),
-      `${st}: config.destination.keyArn must be a key of the destination account 555555555555 (got "arn:aws:kms:eu-central-1:666666666666:key/${KEY_ID}"). Fix: use the ARN of the destination account's key (not an alias)`,
-    ],
-    [
-      "existing key in an unknown region",
-      (p: Json) => (p.config.destination.keyArn = `arn:aws:kms:mars-1:555555555555:key/${KEY_ID}`),
-      `${st}: config.destination.keyArn must name a known AWS region: the destination region is taken from the key ARN`,
+      `${st}: config.destination.mode must be create when the destination is the environment's account 222222222222: same-account replication into an existing bucket is not supported (create the destination here, or replicate into another account) (got "existing"). Fix: create the destination here, or replicate into another account`,
     ],
     [
       "existing bucket in another partition",
       (p: Json) => (p.config.destination.bucketArn = "arn:aws-cn:s3:::acme-vault"),
-      `${st}: config.destination.bucketArn must be in partition aws, like the source region eu-central-1 (got "arn:aws-cn:s3:::acme-vault"). Fix: use arn:aws:...`,
-    ],
-    [
-      "existing bucket equal to the source bucket",
-      (p: Json) => (p.config.destination.bucketArn = "arn:aws:s3:::acme-staging-replicated-222222222222"),
-      `${st}: config.destination.bucketArn must name a bucket other than the source bucket`,
+      `${st}: config.destination.bucketArn ARN is in partition aws-cn but region eu-central-1 is in partition aws; use arn:aws:... (got "arn:aws-cn:s3:::acme-vault"). Fix: use arn:aws:...`,
     ],
   ])("%s", (_rule, change, message) => {
     expect(build(staging, change)).toThrow(ConstructPropError);
     expect(build(staging, change)).toThrow(message);
   });
+  // The configuration's own rules (destination account and region, role name, key of the destination
+  // account and its region, destination bucket other than the source's) live in config.ts only:
+  // `config` is the schema's output. "configuration errors name the field" above tests each.
 });

@@ -1,5 +1,5 @@
 import { AliasName } from "@sse-kms/config";
-import { pinLogicalId, requireProp } from "@sse-kms/construct-kit";
+import { pinLogicalId, requireValid } from "@sse-kms/construct-kit";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
@@ -25,12 +25,9 @@ export class KeyAlias extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyAliasProps) {
     super(scope, id);
-    const parsed = AliasName.safeParse(props.aliasName);
-    requireProp(parsed.success, {
+    requireValid(AliasName, props.aliasName, {
       constructPath: this.node.path,
       prop: "aliasName",
-      rule: parsed.success ? "" : (parsed.error.issues[0]?.message ?? "is invalid"),
-      received: props.aliasName,
       fix: "use alias/<letters, digits, / _ ->, at most 256 characters, not alias/aws/",
     });
     this.aliasName = props.aliasName;

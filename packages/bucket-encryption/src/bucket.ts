@@ -1,5 +1,5 @@
 import { BucketName, type BucketSettings, type OptionalBucketConfiguration, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
-import { importFrom, pinLogicalId, requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
+import { importFrom, pinLogicalId, requireKnownRegion, requireProp, requireValid } from "@sse-kms/construct-kit";
 import {
   type IamStatement,
   type PolicyDocument,
@@ -335,12 +335,9 @@ export class EncryptedBucket extends Construct {
         fix: "rename the kept statement's Sid (a Sid is only a label)",
       });
     }
-    const name = BucketName.safeParse(p.bucketName);
-    requireProp(name.success, {
+    requireValid(BucketName, p.bucketName, {
       constructPath: path,
       prop: "bucketName",
-      rule: name.success ? "" : (name.error.issues[0]?.message ?? "is invalid"),
-      received: p.bucketName,
       fix: "follow the S3 bucket naming rules (3-63 lowercase letters, digits, '.', '-')",
     });
     requireKnownRegion(path, "region", p.region);

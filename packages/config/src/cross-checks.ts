@@ -4,6 +4,7 @@
  * wherever the blueprint keeps its keys. Called from the environment schema's superRefine.
  */
 import type { z } from "zod";
+import { isAccountId } from "./primitives";
 
 type Path = (string | number)[];
 
@@ -23,8 +24,6 @@ interface KeyBlock {
   readonly foreign: boolean;
 }
 
-const ACCOUNT = /^\d{12}$/;
-
 /**
  * Every object at any depth with an `administrators`, `users`, `readers` or `writers` array, with the account it belongs
  * to. An object holding an `account` (12 digits), such as a replication `destination`, moves
@@ -39,7 +38,7 @@ export function keyBlocks(env: { account: string }): KeyBlock[] {
     }
     if (!value || typeof value !== "object") return;
     const obj = value as Record<string, unknown>;
-    if (path.length > 0 && typeof obj.account === "string" && ACCOUNT.test(obj.account) && obj.account !== account) {
+    if (path.length > 0 && isAccountId(obj.account) && obj.account !== account) {
       account = obj.account;
       foreign = true;
     }
@@ -64,7 +63,7 @@ export function keyBlocks(env: { account: string }): KeyBlock[] {
 export function principalAccount(arn: unknown): string | undefined {
   if (typeof arn !== "string") return undefined;
   const account = arn.split(":")[4];
-  return account !== undefined && ACCOUNT.test(account) ? account : undefined;
+  return isAccountId(account) ? account : undefined;
 }
 
 /**
@@ -78,7 +77,7 @@ export function principalAccount(arn: unknown): string | undefined {
  *   to the key's account, so the grant is dead and hides a mistake.
  */
 export function checkKeyPrincipalAccounts(env: { account: string }, ctx: z.RefinementCtx): void {
-  if (!ACCOUNT.test(env.account)) return; // reported at `account`; there is nothing to compare with
+  if (!isAccountId(env.account)) return; // reported at `account`; there is nothing to compare with
   for (const block of keyBlocks(env)) {
     const where = block.foreign ? `the destination account ${block.account}` : `the environment's account ${block.account}`;
     (block.administrators ?? []).forEach((arn, i) => {

@@ -66,13 +66,25 @@ function releasedBucketsSchema(blueprint: z.ZodType<string>) {
     );
 }
 
+/** An environment name: the folder apps/<name>, the prefix of its stacks and of names derived from them. */
+export const EnvironmentName = z
+  .string({ error: "must be a string" })
+  .regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "must be 1-20 characters: a lowercase letter, then lowercase letters, digits or '-'" });
+
+/**
+ * The one-partition rule of an environment: an ARN must be in the partition of the region. The
+ * problem, or undefined when `arn` is in `region`'s partition; `region` must be a known region.
+ */
+export function arnPartitionProblem(arn: string, region: string): string | undefined {
+  const partition = partitionOf(region);
+  if (arnPartition(arn) === partition) return undefined;
+  return `ARN is in partition ${arnPartition(arn)} but region ${region} is in partition ${partition}; use arn:${partition}:...`;
+}
+
 /** The fields of an environment besides its blueprints. */
 export const EnvironmentBaseFields = {
   $schema: z.string().optional().describe("Path to the JSON Schema, for editors."),
-  name: z
-    .string({ error: "must be a string" })
-    .regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "must be 1-20 characters: a lowercase letter, then lowercase letters, digits or '-'" })
-    .describe("Environment name: the name of its folder apps/<name>; stacks are named <name>-<blueprint>."),
+  name: EnvironmentName.describe("Environment name: the name of its folder apps/<name>; stacks are named <name>-<blueprint>."),
   account: AccountId,
   region: Region,
   production: z
@@ -144,18 +156,11 @@ function checkEnvironment(env: EnvironmentConfig, blueprints: readonly AnyBluepr
   runCrossChecks(env, ctx);
   if (!isKnownRegion(env.region)) return; // already reported
   checkMonitoring(env.monitoring, env, (path, input, message) => ctx.addIssue({ code: "custom", path, input, message }));
-  const partition = partitionOf(env.region);
   // One partition per environment: every ARN must be in the region's partition.
   const visit = (value: unknown, path: (string | number)[]) => {
     if (typeof value === "string" && value.startsWith("arn:")) {
-      if (arnPartition(value) !== partition) {
-        ctx.addIssue({
-          code: "custom",
-          path,
-          input: value,
-          message: `ARN is in partition ${arnPartition(value)} but region ${env.region} is in partition ${partition}; use arn:${partition}:...`,
-        });
-      }
+      const message = arnPartitionProblem(value, env.region);
+      if (message !== undefined) ctx.addIssue({ code: "custom", path, input: value, message });
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => visit(v, [...path, i]));
     } else if (value && typeof value === "object") {

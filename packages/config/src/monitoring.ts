@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { DELETION_WINDOW_DAYS } from "./key";
-import { PrincipalArn, arnAccount, arnRegion } from "./primitives";
+import { PrincipalArn, arnAccount, arnRegExp, arnRegion } from "./primitives";
 
 /** An SNS topic ARN: `arn:<partition>:sns:<region>:<account>:<topic name>` (no wildcard, no subscription suffix). */
 export const SnsTopicArn = z
   .string({ error: "must be an SNS topic ARN string" })
-  .regex(/^arn:(aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
+  .regex(arnRegExp("sns", "[a-z0-9-]+", "[A-Za-z0-9_-]{1,256}(\\.fifo)?"), {
     error: "must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:key-events (no wildcard, no subscription id)",
   })
   .refine((arn) => !arn.endsWith(".fifo"), {

@@ -9,9 +9,19 @@ import { z } from "zod";
 export { KNOWN_REGIONS, PARTITIONS, type Partition, REGIONS_BY_PARTITION, dnsSuffixOf, isKnownRegion, partitionOf } from "@sse-kms/policy";
 import { KNOWN_REGIONS } from "@sse-kms/policy";
 
+/**
+ * What an AWS account id is: 12 digits (leading zeros count), as a regex source without anchors.
+ * The one spelling of the rule: {@link AccountId}, {@link isAccountId} and every ARN pattern
+ * ({@link arnRegExp}) use it.
+ */
+export const ACCOUNT_ID_PATTERN = "\\d{12}";
+const ACCOUNT_ID = new RegExp(`^${ACCOUNT_ID_PATTERN}$`);
+/** Whether a value is an AWS account id as {@link AccountId} accepts it. */
+export const isAccountId = (value: unknown): value is string => typeof value === "string" && ACCOUNT_ID.test(value);
+
 export const AccountId = z
   .string({ error: "must be a string of 12 digits" })
-  .regex(/^\d{12}$/, { error: "must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count)" })
+  .regex(ACCOUNT_ID, { error: "must be an AWS account id: exactly 12 digits, as a string (quote it; leading zeros count)" })
   .describe("AWS account id: 12 digits, as a string.");
 
 export const Region = z
@@ -53,6 +63,21 @@ export const BucketName = z
   .describe("S3 bucket name (globally unique): 3-63 lowercase letters, digits, '.' or '-'.");
 
 const ARN_PARTITION = "(aws|aws-cn|aws-us-gov)";
+
+/**
+ * An anchored regex of `arn:<partition>:<service>:<region>:<account>:<resource>`, the partition one
+ * of aws, aws-cn, aws-us-gov and the account an {@link ACCOUNT_ID_PATTERN}; `region` and `resource`
+ * are regex sources (named groups allowed; `region` is "" for global services such as IAM).
+ */
+export function arnRegExp(service: string, region: string, resource: string): RegExp {
+  return new RegExp(`^arn:${ARN_PARTITION}:${service}:${region}:${ACCOUNT_ID_PATTERN}:${resource}$`);
+}
+
+/**
+ * An IAM role or user name, as a regex source. IAM API Reference, PolicyRole
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PolicyRole.html), RoleName: "Length
+ * Constraints: Minimum length of 1. Maximum length of 64." and "Pattern: [\w+=,.@-]+".
+ */
 const IAM_NAME = "[\\w+=,.@-]{1,64}";
 /** An IAM path: printable ASCII between slashes, except the wildcards '*' and '?' (a policy principal cannot use them). */
 const IAM_PATH = "(/[\\x21-\\x29\\x2b-\\x3e\\x40-\\x7e]*)?/";
@@ -63,7 +88,7 @@ const IAM_PATH = "(/[\\x21-\\x29\\x2b-\\x3e\\x40-\\x7e]*)?/";
  */
 export const PrincipalArn = z
   .string({ error: "must be an IAM principal ARN string" })
-  .regex(new RegExp(`^arn:${ARN_PARTITION}:iam::\\d{12}:(root|role${IAM_PATH}${IAM_NAME}|user${IAM_PATH}${IAM_NAME})$`), {
+  .regex(arnRegExp("iam", "", `(root|role${IAM_PATH}${IAM_NAME}|user${IAM_PATH}${IAM_NAME})`), {
     error: "must be an IAM role, user or account-root ARN such as arn:aws:iam::123456789012:role/app (no wildcards, no assumed-role session ARNs)",
   })
   .describe("IAM principal ARN: arn:<partition>:iam::<account>:role/<name>, user/<name> or root.");
@@ -74,24 +99,25 @@ export const PrincipalArn = z
  */
 export const BucketPrincipalArn = z
   .string({ error: "must be an IAM role or user ARN string" })
-  .regex(new RegExp(`^arn:${ARN_PARTITION}:iam::\\d{12}:(role${IAM_PATH}${IAM_NAME}|user${IAM_PATH}${IAM_NAME})$`), {
+  .regex(arnRegExp("iam", "", `(role${IAM_PATH}${IAM_NAME}|user${IAM_PATH}${IAM_NAME})`), {
     error: "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/app (not the account root, no wildcards, no assumed-role session ARNs)",
   })
   .describe("IAM role or user ARN: arn:<partition>:iam::<account>:role/<name> or user/<name>.");
 
 /** An IAM role ARN (for provider `assume_role`). */
-export const RoleArn = z
-  .string({ error: "must be an IAM role ARN string" })
-  .regex(new RegExp(`^arn:${ARN_PARTITION}:iam::\\d{12}:role${IAM_PATH}${IAM_NAME}$`), {
-    error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy",
-  });
+export const RoleArn = z.string({ error: "must be an IAM role ARN string" }).regex(arnRegExp("iam", "", `role${IAM_PATH}${IAM_NAME}`), {
+  error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy",
+});
+
+/** An IAM role name (without path), e.g. for a role this stack creates. */
+export const RoleName = z
+  .string({ error: "must be an IAM role name string" })
+  .regex(new RegExp(`^${IAM_NAME}$`), { error: "must be an IAM role name: 1-64 of letters, digits and +=,.@_-" });
 
 /** A KMS key ARN (not an alias): `arn:<partition>:kms:<region>:<account>:key/<key-id>`. */
-export const KmsKeyArn = z
-  .string({ error: "must be a KMS key ARN string" })
-  .regex(new RegExp(`^arn:${ARN_PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/(mrk-)?[0-9a-f-]{32,36}$`), {
-    error: "must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-  });
+export const KmsKeyArn = z.string({ error: "must be a KMS key ARN string" }).regex(arnRegExp("kms", "[a-z0-9-]+", "key/(mrk-)?[0-9a-f-]{32,36}"), {
+  error: "must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+});
 
 /**
  * A key ARN this stack does not create (`key.existingKeyArn`): a full key ARN, never an alias ARN
@@ -100,9 +126,7 @@ export const KmsKeyArn = z
  * Multi-Region keys (`mrk-`) are accepted: the ARN names the primary or replica in its own region,
  * and each of them has its own key policy.
  */
-const EXISTING_KEY_ARN = new RegExp(
-  `^arn:${ARN_PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
-);
+const EXISTING_KEY_ARN = arnRegExp("kms", "[a-z0-9-]+", "key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
 /** Whether a string is a full key ARN as {@link ExistingKeyArn} accepts it. */
 export const isFullKeyArn = (arn: unknown): arn is string => typeof arn === "string" && EXISTING_KEY_ARN.test(arn);
 export const ExistingKeyArn = z
@@ -124,6 +148,12 @@ export const ExistingKeyArn = z
     }
   })
   .describe("ARN of an existing symmetric KMS key in the environment's account and region: arn:<partition>:kms:<region>:<account>:key/<key id>.");
+
+const KEY_ARN_WITH_ID = arnRegExp("kms", "[a-z0-9-]+", "key/(?<keyId>.+)");
+/** The key id of a KMS key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>` gives `<id>`); any other string as it is. */
+export function keyIdOf(keyArnOrId: string): string {
+  return KEY_ARN_WITH_ID.exec(keyArnOrId)?.groups?.keyId ?? keyArnOrId;
+}
 
 /** An S3 bucket ARN: `arn:<partition>:s3:::<bucket>`. */
 export const BucketArn = z

@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { LogicalName } from "@sse-kms/config";
-import { ConstructPropError, requireKnownRegion, requireProp, terraformName } from "./index";
+import { AccountId, LogicalName, PrincipalArn } from "@sse-kms/config";
+import { ConstructPropError, requireKnownRegion, requireProp, requireValid, terraformName, throwingIssueReporter } from "./index";
 
 describe("ConstructPropError", () => {
   test("names the construct path, the prop, the rule, the value received and the fix", () => {
@@ -132,5 +132,43 @@ describe("requireProp narrows", () => {
     const value: string | undefined = ["x"][0];
     requireProp(value !== undefined, { constructPath: "s/c", prop: "p", rule: "is required", received: value, fix: "set p" });
     expect(value.length).toBe(1); // compiles only because requireProp asserts
+  });
+});
+
+describe("requireValid (a config primitive's rule, as a construct error)", () => {
+  const site = { constructPath: "s/c", prop: "account", fix: "pass the account id as a 12-digit string" };
+
+  test("accepts what the schema accepts, and narrows to its type", () => {
+    const value: unknown = "012345678901";
+    requireValid(AccountId, value, site);
+    expect(value.length).toBe(12); // compiles only because requireValid asserts the schema's type
+  });
+
+  test.each([["3333"], [123456789012], [undefined]])("refuses %p with the message configuration validation gives", (value) => {
+    const parsed = AccountId.safeParse(value);
+    expect(parsed.success).toBe(false);
+    const rule = parsed.error!.issues[0]!.message;
+    expect(() => requireValid(AccountId, value, site)).toThrow(new ConstructPropError({ ...site, rule, received: value }));
+  });
+
+  test("uses the first issue of a schema with several rules", () => {
+    expect(() => requireValid(PrincipalArn, "arn:aws:iam::123456789012:role/a*", { constructPath: "s/c", prop: "users", fix: "name a role" })).toThrow(
+      's/c: users must be an IAM role, user or account-root ARN such as arn:aws:iam::123456789012:role/app (no wildcards, no assumed-role session ARNs) (got "arn:aws:iam::123456789012:role/a*"). Fix: name a role',
+    );
+  });
+});
+
+describe("throwingIssueReporter (a blueprint's config rule, run by its construct)", () => {
+  test("throws the first issue under the prefix, with the fix of its prop", () => {
+    const issue = throwingIssueReporter("s/c", "config", (prop) => `fix ${prop}`);
+    expect(() => issue(["destination", "mode"], "existing", "must be create here")).toThrow(
+      new ConstructPropError({
+        constructPath: "s/c",
+        prop: "config.destination.mode",
+        rule: "must be create here",
+        received: "existing",
+        fix: "fix config.destination.mode",
+      }),
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { formatValue } from "@sse-kms/config";
+import { type IssueReporter, formatPath, formatValue } from "@sse-kms/config";
+import type { z } from "zod";
 import { isKnownRegion } from "@sse-kms/policy";
 
 /** What is wrong with one prop of a construct, and how to fix it. */
@@ -44,6 +45,34 @@ export class ConstructPropError extends Error implements PropProblem {
  */
 export function requireProp(ok: unknown, problem: PropProblem): asserts ok {
   if (!ok) throw new ConstructPropError(problem);
+}
+
+/** Where a construct received a prop, and how to fix it: a {@link PropProblem} without its rule and value. */
+export type PropSite = Pick<PropProblem, "constructPath" | "prop" | "fix">;
+
+/**
+ * The one way a construct checks a prop against a rule of `@sse-kms/config` (a zod primitive such
+ * as `AccountId` or `PrincipalArn`): throws a {@link ConstructPropError} whose rule is the schema's
+ * first issue message (the message configuration validation gives for the same value), naming the
+ * construct path, the prop, the value received and the fix. After it, TypeScript knows `value` has
+ * the schema's type.
+ */
+export function requireValid<S extends z.ZodType>(schema: S, value: unknown, site: PropSite): asserts value is z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ConstructPropError({ ...site, rule: result.error.issues[0]?.message ?? "is invalid", received: value });
+}
+
+/**
+ * An {@link IssueReporter} that throws the first issue as a {@link ConstructPropError}: a construct
+ * runs a configuration rule of its blueprint's `config.ts` (e.g. its `checkEnvironment`) on its
+ * props and fails with the same message. `prefix` is the prop the issue paths are relative to
+ * (`config`); `fix` gives the fix of the prop at fault (`config.destination.mode`).
+ */
+export function throwingIssueReporter(constructPath: string, prefix: string, fix: (prop: string) => string): IssueReporter {
+  return (path, received, rule) => {
+    const prop = formatPath([prefix, ...path]);
+    throw new ConstructPropError({ constructPath, prop, rule, received, fix: fix(prop) });
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   parsePolicy,
   statementLabel,
 } from "@sse-kms/policy";
+import { arnAccount, arnRegExp, isAccountId } from "@sse-kms/config";
 import { failAll, isObject, notApplicable, strings } from "./json";
 import type { Json, RuleContext, RuleResult, SynthesizedResource } from "./types";
 
@@ -157,11 +158,12 @@ export function restrictedToS3(s: IamStatement): boolean {
   );
 }
 
+const ROOT_ARN = arnRegExp("iam", "", "root");
+
 /** Whether a principal string is an account root (`arn:<partition>:iam::<account>:root` or a bare account id). */
 export function rootAccountOf(principal: string): string | undefined {
-  const arn = /^arn:[a-z-]+:iam::(\d{12}):root$/.exec(principal);
-  if (arn) return arn[1];
-  return /^\d{12}$/.test(principal) ? principal : undefined;
+  if (ROOT_ARN.test(principal)) return arnAccount(principal);
+  return isAccountId(principal) ? principal : undefined;
 }
 
 /**

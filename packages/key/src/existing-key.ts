@@ -1,10 +1,8 @@
-import { dnsSuffixOf, existingKeyProblem, partitionOf } from "@sse-kms/config";
-import { requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
+import { ExistingKeyArn, dnsSuffixOf, existingKeyProblem, keyIdOf, partitionOf } from "@sse-kms/config";
+import { requireKnownRegion, requireProp, requireValid } from "@sse-kms/construct-kit";
 import { type BucketKeyAccess, type KeyScope, type PolicyStatement, canonicalStatement, keyUseViaS3Statement } from "@sse-kms/policy";
 import { Construct } from "constructs";
 import { type IEncryptionKey, bucketAccessStatementsFor } from "./key";
-
-const KEY_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Properties of an {@link ExistingKey}. */
 export interface ExistingKeyProps {
@@ -39,14 +37,7 @@ export class ExistingKey extends Construct implements IEncryptionKey {
     super(scope, id);
     const path = this.node.path;
     requireKnownRegion(path, "region", props.region);
-    const m = KEY_ARN.exec(props.keyArn);
-    requireProp(m !== null, {
-      constructPath: path,
-      prop: "keyArn",
-      rule: "must be a full KMS key ARN (not an alias ARN or a bare key id)",
-      received: props.keyArn,
-      fix: "use arn:<partition>:kms:<region>:<account>:key/<key id>",
-    });
+    requireValid(ExistingKeyArn, props.keyArn, { constructPath: path, prop: "keyArn", fix: "use arn:<partition>:kms:<region>:<account>:key/<key id>" });
     const problem = existingKeyProblem(props.keyArn, { account: props.account, region: props.region, partition: partitionOf(props.region) });
     requireProp(problem === undefined, {
       constructPath: path,
@@ -56,7 +47,7 @@ export class ExistingKey extends Construct implements IEncryptionKey {
       fix: `use a key of account ${props.account} in ${props.region}`,
     });
     this.keyArn = props.keyArn;
-    this.keyId = m![4]!;
+    this.keyId = keyIdOf(props.keyArn);
     this.account = props.account;
     this.region = props.region;
     this.partition = partitionOf(props.region);

@@ -502,11 +502,11 @@ describe("validation errors", () => {
     ["users", "arn:aws:iam::123456789012:group/devs"],
     ["users", "123456789012"],
   ] as const)("a bad principal ARN in %s: %s", (prop, arn) => {
-    expectError(errorOf({ [prop]: [arn] }), prop, "must hold IAM role, user or root ARNs", JSON.stringify(arn));
+    expectError(errorOf({ [prop]: [arn] }), prop, "must be an IAM role, user or account-root ARN", JSON.stringify(arn));
   });
 
   it.each(["12345678901", "1234567890123", "12345678901a", ""])("account %p", (account) => {
-    expectError(errorOf({ account }), "account", "must be a 12-digit AWS account id", JSON.stringify(account));
+    expectError(errorOf({ account }), "account", "must be an AWS account id: exactly 12 digits", JSON.stringify(account));
   });
 
   it.each(["eu-west-9", "eu-west-1a", "EU-WEST-1"])("unknown region %p", (region) => {
@@ -577,7 +577,8 @@ describe("ExistingKey (a key this stack does not own)", () => {
   });
 
   test.each([
-    ["an alias ARN", `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/data`, /must be a full KMS key ARN/],
+    ["an alias ARN", `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/data`, /test\/Key: keyArn is an alias ARN: give the key ARN/],
+    ["a bare key id", "1234abcd-12ab-34cd-56ef-1234567890ab", /test\/Key: keyArn must be a full KMS key ARN/],
     ["another account", ARN.replace(ACCOUNT, "999999999999"), /must be a key of the environment's account 123456789012 in eu-west-1/],
     ["another region", ARN.replace("eu-west-1", "us-east-1"), /not of account 123456789012 in us-east-1/],
   ])("refuses %s, naming the construct path and prop", (_what, keyArn, message) => {

@@ -1,5 +1,15 @@
-import { type KeySettings, DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS, dnsSuffixOf, partitionOf } from "@sse-kms/config";
-import { ConstructPropError, moveFrom, pinLogicalId, requireKnownRegion, requireProp, terraformName } from "@sse-kms/construct-kit";
+import {
+  AccountId,
+  BucketPrincipalArn,
+  type KeySettings,
+  DELETION_WINDOW_DAYS,
+  PrincipalArn,
+  ROTATION_PERIOD_DAYS,
+  arnAccount,
+  dnsSuffixOf,
+  partitionOf,
+} from "@sse-kms/config";
+import { ConstructPropError, moveFrom, pinLogicalId, requireKnownRegion, requireProp, requireValid, terraformName } from "@sse-kms/construct-kit";
 import {
   type BucketKeyAccess,
   type KeyScope,
@@ -227,7 +237,12 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       ["writers", access.writers ?? []],
     ] as const) {
       for (const arn of list) {
-        requireProp(/^arn:[a-z-]+:iam::\d{12}:(role|user)\/.+$/.test(arn) && arn.split(":")[4] === this.account, {
+        requireValid(BucketPrincipalArn, arn, {
+          constructPath: path,
+          prop: `${prop} of ${access.bucketArn}`,
+          fix: `use a role or user of account ${this.account}, such as arn:${this.partition}:iam::${this.account}:role/app`,
+        });
+        requireProp(arnAccount(arn) === this.account, {
           constructPath: path,
           prop: `${prop} of ${access.bucketArn}`,
           rule: `must hold IAM role or user ARNs of the key's account ${this.account}`,
@@ -282,13 +297,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
 
   private validate(p: EncryptionKeyProps): void {
     const path = this.node.path;
-    requireProp(/^\d{12}$/.test(p.account), {
-      constructPath: path,
-      prop: "account",
-      rule: "must be a 12-digit AWS account id",
-      received: p.account,
-      fix: "pass the account id as a 12-digit string",
-    });
+    requireValid(AccountId, p.account, { constructPath: path, prop: "account", fix: "pass the account id as a 12-digit string" });
     requireKnownRegion(path, "region", p.region);
     const spec: unknown = p.keySpec ?? "SYMMETRIC_DEFAULT"; // typed as the one value; untyped (JS, JSON) callers are checked here
     requireProp(spec === "SYMMETRIC_DEFAULT", {
@@ -374,13 +383,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       ["users", p.users ?? []],
     ] as const) {
       for (const arn of list) {
-        requireProp(/^arn:[a-z-]+:iam::\d{12}:(root|role\/.+|user\/.+)$/.test(arn), {
-          constructPath: path,
-          prop,
-          rule: "must hold IAM role, user or root ARNs",
-          received: arn,
-          fix: "use an ARN such as arn:aws:iam::123456789012:role/app",
-        });
+        requireValid(PrincipalArn, arn, { constructPath: path, prop, fix: "use an ARN such as arn:aws:iam::123456789012:role/app" });
       }
     }
   }

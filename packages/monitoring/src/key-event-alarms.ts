@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { partitionOf } from "@sse-kms/config";
-import { requireKnownRegion, requireProp } from "@sse-kms/construct-kit";
+import { AccountId, partitionOf } from "@sse-kms/config";
+import { requireKnownRegion, requireProp, requireValid } from "@sse-kms/construct-kit";
 import { EncryptionKey } from "@sse-kms/key";
 import { type PolicyStatement, policyDocument, renderPolicy } from "@sse-kms/policy";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
@@ -127,13 +127,7 @@ export class KeyEventAlarms extends Construct {
   constructor(scope: Construct, id: string, props: KeyEventAlarmsProps) {
     super(scope, id);
     const path = this.node.path;
-    requireProp(/^\d{12}$/.test(props.account), {
-      constructPath: path,
-      prop: "account",
-      rule: "must be a 12-digit AWS account id",
-      received: props.account,
-      fix: "pass the account id as a 12-digit string",
-    });
+    requireValid(AccountId, props.account, { constructPath: path, prop: "account", fix: "pass the account id as a 12-digit string" });
     requireKnownRegion(path, "region", props.region);
     requireProp(/^[A-Za-z0-9_-]+$/.test(props.namePrefix), {
       constructPath: path,

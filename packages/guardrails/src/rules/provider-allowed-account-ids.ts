@@ -4,6 +4,7 @@
  * No checkov / cdk-nag equivalent (checkov's provider check CKV_AWS_41 looks for hard-coded
  * credentials, not account pinning). Terraform AWS provider documentation: allowed_account_ids.
  */
+import { isAccountId } from "@sse-kms/config";
 import { fail, ok, strings } from "../json";
 import type { GuardrailRule } from "../types";
 
@@ -19,7 +20,7 @@ export const providerAllowedAccountIds: GuardrailRule = {
   check(provider) {
     const ids = strings(provider.config.allowed_account_ids);
     if (ids.length === 0) return fail(`${provider.address} has no allowed_account_ids`);
-    const bad = ids.filter((id) => !/^\d{12}$/.test(id));
+    const bad = ids.filter((id) => !isAccountId(id));
     return bad.length > 0 ? fail(`allowed_account_ids holds ${bad.join(", ")}, not 12-digit account ids`) : ok();
   },
 };

@@ -15,6 +15,7 @@
  *
  * No checkov / cdk-nag equivalent.
  */
+import { arnRegExp } from "@sse-kms/config";
 import { notApplicable } from "../json";
 import {
   KEY_POLICY_TYPES,
@@ -30,6 +31,9 @@ import {
 } from "../policy";
 import { keyAddressOf, topicsEncryptedBy } from "../sns";
 import type { GuardrailRule } from "../types";
+
+/** A topic ARN as the encryption context names it: `arn:<partition>:sns:<region>:<account>:<topic name>`. */
+const TOPIC_ARN = arnRegExp("sns", "[a-z0-9-]+", "[A-Za-z0-9_-]+");
 
 /** What a publisher of an encrypted topic needs. */
 const TOPIC_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
@@ -63,11 +67,7 @@ export const snsTopicKeyUseScoped: GuardrailRule = {
         const context = conditionEntries(s, "kms:EncryptionContext:aws:sns:topicArn").filter((c) => /^StringEquals(IfExists)?$/.test(c.operator));
         const byContext =
           context.length > 0 &&
-          context.every(
-            (c) =>
-              c.values.length > 0 &&
-              c.values.every((v) => /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(v) && topicNames.includes(v.split(":")[5] as string)),
-          );
+          context.every((c) => c.values.length > 0 && c.values.every((v) => TOPIC_ARN.test(v) && topicNames.includes(v.split(":")[5] as string)));
         const wrongContext = context.length > 0 && !byContext;
         if (wrongContext)
           problems.push(`${name}: kms:EncryptionContext:aws:sns:topicArn names a topic this key does not encrypt (it encrypts ${topicNames.join(", ")})`);

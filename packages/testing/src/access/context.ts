@@ -1,5 +1,6 @@
 import type { StackInventory } from "./inventory";
 import type { AccessRequest } from "./request";
+import { arnAccount, arnPartition, arnRegExp } from "@sse-kms/config";
 import { dnsSuffixOf, isServicePrincipal, partitionOf } from "@sse-kms/policy";
 import { findBucket, type Target } from "./target";
 
@@ -13,10 +14,12 @@ export const DEFAULT_CONTEXT_KEYS = [
   "kms:CallerAccount",
 ] as const;
 
+const ASSUMED_ROLE = arnRegExp("sts", "", "assumed-role/(?<role>[^/]+)/.+");
+
 /** `arn:<p>:sts::<acct>:assumed-role/<role>/<session>` -> `arn:<p>:iam::<acct>:role/<role>` (the path is not in the session ARN). */
 export function principalArnOf(principal: string): string {
-  const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(principal);
-  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : principal;
+  const role = ASSUMED_ROLE.exec(principal)?.groups?.role;
+  return role === undefined ? principal : `arn:${arnPartition(principal)}:iam::${arnAccount(principal)}:role/${role}`;
 }
 
 type Context = Record<string, string | readonly string[]>;

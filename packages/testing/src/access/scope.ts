@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { isAccountId } from "@sse-kms/config";
 import { dnsSuffixOf, isKnownRegion, partitionOf } from "@sse-kms/policy";
 import { type SynthesizedStack, isRecord, pick } from "./stacks";
 
@@ -16,7 +17,7 @@ export interface ProviderScope {
 /** The account id inside an ARN (its fifth field), if any. */
 export function accountOfArn(arn: string): string | undefined {
   const account = arn.split(":")[4];
-  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+  return isAccountId(account) ? account : undefined;
 }
 
 /**
@@ -43,7 +44,7 @@ export function providerScope(stack: SynthesizedStack, block: Record<string, unk
     const roleArn = isRecord(assume) && typeof assume.role_arn === "string" ? assume.role_arn : undefined;
     account = roleArn === undefined ? undefined : accountOfArn(roleArn);
   }
-  if (account === undefined || !/^\d{12}$/.test(account)) {
+  if (!isAccountId(account)) {
     throw new Error(`${where}: cannot tell the account of provider ${ref} in stack ${stack.name}: set allowed_account_ids (or an assume_role role_arn)`);
   }
   if (!isKnownRegion(region))

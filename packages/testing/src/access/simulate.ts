@@ -3,6 +3,7 @@ import { buildContext, principalArnOf } from "./context";
 import { type PreparedPolicy, applyEncryptionContextConditions, isSelfEvaluatedKey } from "./encryption-context";
 import { explain } from "./explain";
 import { StackInventory } from "./inventory";
+import { arnRegExp } from "@sse-kms/config";
 import { type IamPolicyDocument, conditionKeyVerdict, isServicePrincipal } from "@sse-kms/policy";
 import { allowAll, parsePolicyAt } from "./policy";
 import type { AccessRequest, AccessResult } from "./request";
@@ -10,7 +11,7 @@ import { accountOfArn } from "./scope";
 import { type StackInput, loadStacks } from "./stacks";
 import { resolveTarget } from "./target";
 
-const ROOT_USER = /^arn:[^:]+:iam::\d{12}:root$/;
+const ROOT_USER = arnRegExp("iam", "", "root");
 
 /** Stacks can be loaded once and reused across many requests (the access matrix does). */
 export function inventoryOf(stacks: StackInput | StackInventory): StackInventory {

@@ -5,6 +5,7 @@
  * a provider retry loop against an emulator that never converges fails the run instead of hanging it.
  * Used by `npm run test:live` (tools/live) and by adoption tests that apply to buckets made in moto.
  */
+import { arnAccount, arnRegExp } from "@sse-kms/config";
 import type { StackWorkdir, StepResult, TerraformSession } from "../terraform/session";
 import { motoOverride } from "./override";
 import type { MotoServer, MotoServerOptions } from "./server";
@@ -27,12 +28,14 @@ export interface StackProvider {
   readonly roleArn?: string;
 }
 
+const ROLE_ARN = arnRegExp("iam", "", "role/.+");
+
 /** The AWS provider blocks of a synthesized stack (`provider.aws`). */
 export function stackProviders(stackJson: string): readonly StackProvider[] {
   const doc = JSON.parse(stackJson) as { provider?: { aws?: ProviderBlock[] } };
   return (doc.provider?.aws ?? [{}]).map((p) => {
     const roleArn = p.assume_role?.[0]?.role_arn;
-    const roleAccount = roleArn ? /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(roleArn)?.[1] : undefined;
+    const roleAccount = roleArn !== undefined && ROLE_ARN.test(roleArn) ? arnAccount(roleArn) : undefined;
     return {
       ...(p.alias === undefined ? {} : { alias: p.alias }),
       region: p.region ?? "us-east-1",

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
+import { isAccountId } from "@sse-kms/config";
 
 /**
  * `moto_server` (moto 5.2.1, Python), an emulator of the AWS APIs, started on loopback for the
@@ -69,8 +70,6 @@ export interface MotoServer {
   output(): string;
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-
 /** A free TCP port on 127.0.0.1 (the kernel picks it). */
 export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,7 +91,7 @@ export function freeLoopbackPort(): Promise<number> {
  */
 export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
   const accountId = options.accountId ?? "123456789012";
-  if (!ACCOUNT_ID.test(accountId)) throw new Error(`moto: accountId must be 12 digits (got ${JSON.stringify(accountId)})`);
+  if (!isAccountId(accountId)) throw new Error(`moto: accountId must be 12 digits (got ${JSON.stringify(accountId)})`);
   const binary = options.binary ?? findMotoServer();
   if (binary === undefined) throw new Error(`moto: no moto_server on PATH (or ${MOTO_SERVER_ENV})`);
   const port = await freeLoopbackPort();
@@ -148,7 +147,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     accountId,
     multiAccount,
     async accessKeyFor(account: string) {
-      if (!ACCOUNT_ID.test(account)) throw new Error(`moto: accountId must be 12 digits (got ${JSON.stringify(account)})`);
+      if (!isAccountId(account)) throw new Error(`moto: accountId must be 12 digits (got ${JSON.stringify(account)})`);
       const user = `sse-kms-live-${account}`;
       const iam = async (body: string): Promise<string> => {
         const res = await fetch(endpoint, {
