@@ -1,8 +1,15 @@
-import { AccountId, type BucketSettings, EnvironmentName, type KeySettings, arnPartitionProblem, partitionOf } from "@sse-kms/config";
-import { moveFrom, requireKnownRegion, requireProp, requireValid, throwingIssueReporter } from "@sse-kms/construct-kit";
-import { KeyAlias } from "@sse-kms/alias";
-import { EncryptedBucket } from "@sse-kms/bucket-encryption";
-import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
+import {
+  AccountId,
+  type BucketSettings,
+  EnvironmentName,
+  type KeySettings,
+  arnPartitionProblem,
+  partitionOf,
+} from "@sse-kms/config";
+import { requireKnownRegion, requireProp, requireValid, throwingIssueReporter } from "@sse-kms/construct-kit";
+import type { KeyAlias } from "@sse-kms/alias";
+import type { EncryptedBucket } from "@sse-kms/bucket-encryption";
+import type { EncryptionKey } from "@sse-kms/key";
 import {
   canonicalStatement,
   renderPolicy,
@@ -12,7 +19,7 @@ import {
   replicationSourceKeyStatement,
   replicationTrustPolicy,
 } from "@sse-kms/policy";
-import { awsProviderConfig } from "@sse-kms/stack";
+import { addKeyWithBuckets, awsProviderConfig } from "@sse-kms/stack";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -272,33 +279,16 @@ export class CrossAccountReplicationBlueprint extends Construct {
   ): { key: EncryptionKey; alias: KeyAlias; bucket: EncryptedBucket } {
     const Side = side === "source" ? "Source" : "Destination";
     const { key: k, bucket: b } = settings;
-    const terraformName = keyTerraformName(side, k.name);
-    // The key's and the alias's addresses derive from the key name: a rename moves both.
-    const movedFrom = k.previousNames.map((previous) => keyTerraformName(side, previous));
-    const key = new EncryptionKey(this, `${Side}Key`, {
-      ...keyPropsFromSettings(k),
-      terraformName,
-      movedFrom,
-      account: where.account,
-      region: where.region,
-      description: k.description ?? `${k.name} (replication ${side}, SSE-KMS, managed by sse-kms-blueprints)`,
-      preventDestroy: where.preventDestroy,
-      provider: where.provider,
+    const { key, alias, buckets } = addKeyWithBuckets(this, {
+      ...where,
+      key: k,
+      buckets: [b],
+      keyProps: { description: k.description ?? `${k.name} (replication ${side}, SSE-KMS, managed by sse-kms-blueprints)` },
+      // The key's and the alias's addresses derive from the key name: a rename moves both.
+      terraformNameOf: (name) => keyTerraformName(side, name),
+      ids: { key: `${Side}Key`, alias: `${Side}Alias`, bucket: () => `${Side}Bucket` },
     });
-    const alias = new KeyAlias(this, `${Side}Alias`, { aliasName: k.alias, targetKeyId: key.keyId, terraformName, provider: where.provider });
-    for (const previous of movedFrom) moveFrom(alias.resource, `${alias.resource.terraformResourceType}.${previous}`);
-    const bucket = new EncryptedBucket(this, `${Side}Bucket`, {
-      bucketName: b.name,
-      region: where.region,
-      encryptionKey: key,
-      versioned: b.versioning,
-      requireEncryptionHeader: b.requireEncryptionHeader,
-      forceDestroy: b.forceDestroy,
-      adopt: b.adopt,
-      preventDestroy: where.preventDestroy,
-      provider: where.provider,
-    });
-    return { key, alias, bucket };
+    return { key, alias, bucket: buckets[0]! };
   }
 
   /**

@@ -1,7 +1,8 @@
-import { KeyAlias } from "@sse-kms/alias";
-import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
+import type { KeyAlias } from "@sse-kms/alias";
+import type { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { isExistingKey } from "@sse-kms/config";
-import { EncryptionKey, ExistingKey, keyPropsFromSettings } from "@sse-kms/key";
+import { EncryptionKey, type ExistingKey } from "@sse-kms/key";
+import { addKeyWithBuckets, bucketFromSettings } from "@sse-kms/stack";
 import { Annotations, TerraformOutput, type TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { CustomerManagedConfig } from "./config";
@@ -30,7 +31,7 @@ export interface CustomerManagedKeyBlueprintProps {
  * statements its owner must add are the output `key_policy_handover` (and `docs/handover/<stack>.md`).
  */
 export class CustomerManagedKeyBlueprint extends Construct {
-  /** The key: created by this stack ({@link EncryptionKey}) or an existing one ({@link ExistingKey}). */
+  /** The key: created by this stack ({@link EncryptionKey}) or an existing one ({@link EncryptionKey.fromKeyArn}). */
   readonly key: EncryptionKey | ExistingKey;
   /** The alias; undefined for an existing key (its aliases are its owner's). */
   readonly alias?: KeyAlias;
@@ -41,9 +42,11 @@ export class CustomerManagedKeyBlueprint extends Construct {
     const { config } = props;
     const k = config.key;
     if (isExistingKey(k)) {
-      const key = new ExistingKey(this, "ExistingKey", { keyArn: k.existingKeyArn, account: props.account, region: props.region, users: k.users });
+      const key = EncryptionKey.fromKeyArn(this, "ExistingKey", k.existingKeyArn, { account: props.account, region: props.region, users: k.users });
       this.key = key;
-      this.buckets = this.bucketsOf(props, key);
+      this.buckets = config.buckets.map((b) =>
+        bucketFromSettings(this, b, { region: props.region, encryptionKey: key, preventDestroy: props.preventDestroy, provider: props.provider }),
+      );
       // Not a silent pass: the key rules have no resource to inspect here. Recorded as an info
       // annotation (synth of the shipped environments stays quiet; the hand-over page says the same).
       const stack = TerraformStack.of(this).node.id;
@@ -67,25 +70,18 @@ export class CustomerManagedKeyBlueprint extends Construct {
       );
       return;
     }
-    this.key = new EncryptionKey(this, k.name, {
-      ...keyPropsFromSettings(k),
+    ({
+      key: this.key,
+      alias: this.alias,
+      buckets: this.buckets,
+    } = addKeyWithBuckets(this, {
       account: props.account,
       region: props.region,
+      key: k,
+      buckets: config.buckets,
+      outputs: { keyArn: "ARN of the customer managed key" },
       preventDestroy: props.preventDestroy,
       provider: props.provider,
-    });
-    this.alias = new KeyAlias(this, "Alias", { aliasName: k.alias, targetKeyId: this.key.keyId, provider: props.provider });
-    this.buckets = this.bucketsOf(props, this.key);
-    new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the customer managed key" }).overrideLogicalId(`${k.name}_key_arn`);
-    new TerraformOutput(this, "alias", { value: k.alias, description: "Alias of the key" }).overrideLogicalId(`${k.name}_alias`);
-    new TerraformOutput(this, "bucket_names", { value: config.buckets.map((b) => b.name), description: "Buckets encrypted with the key" }).overrideLogicalId(
-      `${k.name}_bucket_names`,
-    );
-  }
-
-  private bucketsOf(props: CustomerManagedKeyBlueprintProps, key: EncryptionKey | ExistingKey): EncryptedBucket[] {
-    return props.config.buckets.map((b) =>
-      bucketFromSettings(this, b, { region: props.region, encryptionKey: key, preventDestroy: props.preventDestroy, provider: props.provider }),
-    );
+    }));
   }
 }

@@ -1,7 +1,8 @@
-import { KeyAlias } from "@sse-kms/alias";
-import { type EncryptedBucket, bucketFromSettings } from "@sse-kms/bucket-encryption";
-import { EncryptionKey, keyPropsFromSettings } from "@sse-kms/key";
-import { Annotations, TerraformOutput, type TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
+import type { KeyAlias } from "@sse-kms/alias";
+import type { EncryptedBucket } from "@sse-kms/bucket-encryption";
+import type { EncryptionKey } from "@sse-kms/key";
+import { addKeyWithBuckets } from "@sse-kms/stack";
+import { Annotations, type TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { ImportedMaterialConfig } from "./config";
 
@@ -63,31 +64,27 @@ export class ImportedMaterialBlueprint extends Construct {
         `${stackName}: imported key material expires at ${validTo} (${how}); every object encrypted under ${k.alias} becomes unreadable then unless the same material is re-imported.`,
       );
     }
-    this.key = new EncryptionKey(this, k.name, {
-      ...keyPropsFromSettings(k),
-      origin: "EXTERNAL",
+    ({
+      key: this.key,
+      alias: this.alias,
+      buckets: this.buckets,
+    } = addKeyWithBuckets(this, {
       account: props.account,
       region: props.region,
-      description: k.description ?? `${k.name} (imported key material, SSE-KMS, managed by sse-kms-blueprints)`,
+      key: k,
+      buckets: config.buckets,
+      keyProps: {
+        origin: "EXTERNAL",
+        description: k.description ?? `${k.name} (imported key material, SSE-KMS, managed by sse-kms-blueprints)`,
+        keyMaterialBase64: this.materialVariable?.stringValue,
+        // valid_to only means something when Terraform imports the material: on a key waiting in
+        // PendingImport it would show a diff on every plan. Out-of-band imports take the expiry
+        // from the ceremony CLI (--valid-to), as the synth warning says.
+        validTo: config.keyMaterial.importThroughTerraform ? validTo : undefined,
+      },
+      outputs: { keyArn: "ARN of the EXTERNAL-origin key", keyId: "Key id, for sse-kms-key-material import --key-id" },
       preventDestroy: props.preventDestroy,
-      keyMaterialBase64: this.materialVariable?.stringValue,
-      // valid_to only means something when Terraform imports the material: on a key waiting in
-      // PendingImport it would show a diff on every plan. Out-of-band imports take the expiry
-      // from the ceremony CLI (--valid-to), as the synth warning says.
-      validTo: config.keyMaterial.importThroughTerraform ? validTo : undefined,
       provider: props.provider,
-    });
-    this.alias = new KeyAlias(this, "Alias", { aliasName: k.alias, targetKeyId: this.key.keyId, provider: props.provider });
-    this.buckets = config.buckets.map((b) =>
-      bucketFromSettings(this, b, { region: props.region, encryptionKey: this.key, preventDestroy: props.preventDestroy, provider: props.provider }),
-    );
-    new TerraformOutput(this, "key_arn", { value: this.key.keyArn, description: "ARN of the EXTERNAL-origin key" }).overrideLogicalId(`${k.name}_key_arn`);
-    new TerraformOutput(this, "key_id", { value: this.key.keyId, description: "Key id, for sse-kms-key-material import --key-id" }).overrideLogicalId(
-      `${k.name}_key_id`,
-    );
-    new TerraformOutput(this, "alias", { value: k.alias, description: "Alias of the key" }).overrideLogicalId(`${k.name}_alias`);
-    new TerraformOutput(this, "bucket_names", { value: config.buckets.map((b) => b.name), description: "Buckets encrypted with the key" }).overrideLogicalId(
-      `${k.name}_bucket_names`,
-    );
+    }));
   }
 }

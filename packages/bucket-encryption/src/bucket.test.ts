@@ -1,12 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { type Json, newTestStack as newStack, synthJson } from "@sse-kms/construct-kit/testing";
-import { AWS_PROVIDER_VERSION_CONTEXT, AdoptSchema } from "@sse-kms/config";
+import { AWS_PROVIDER_VERSION_CONTEXT } from "@sse-kms/config";
 import { ConstructPropError } from "@sse-kms/construct-kit";
 import { EncryptionKey } from "@sse-kms/key";
 import type { PolicyStatement } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { EncryptedBucket, type EncryptedBucketProps, type IBucketKey, bucketFromSettings } from "./bucket";
+import { EncryptedBucket, type EncryptedBucketProps, type IBucketKey } from "./bucket";
 
 const ACCOUNT = "123456789012";
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -23,9 +23,10 @@ const BUCKET_RESOURCE_TYPES = [
   "aws_s3_bucket_versioning",
 ];
 
-/** A stand-in key that records the buckets it was scoped to. */
+/** A stand-in key that records the buckets it was scoped to and the grants it was asked for. */
 class FakeKey implements IBucketKey {
   readonly scopedTo: string[] = [];
+  readonly grants: Parameters<IBucketKey["grantBucketAccess"]>[0][] = [];
   constructor(
     readonly keyArn = KEY_ARN,
     readonly region = "eu-west-1",
@@ -33,6 +34,9 @@ class FakeKey implements IBucketKey {
   ) {}
   scopeUseToBucket(bucketArn: string): void {
     this.scopedTo.push(bucketArn);
+  }
+  grantBucketAccess(access: Parameters<IBucketKey["grantBucketAccess"]>[0]): void {
+    this.grants.push(access);
   }
 }
 
@@ -553,34 +557,6 @@ describe("adopt (import an existing bucket)", () => {
     expect(new Set(imports.map((i) => i.id))).toEqual(new Set(["bucket-a"]));
     expect(imports.every((i) => i.to.endsWith(".bucket_a"))).toBe(true);
   });
-
-  it("bucketFromSettings passes adopt through", () => {
-    const stack = newStack();
-    const b = bucketFromSettings(
-      stack,
-      { name: BUCKET, versioning: true, requireEncryptionHeader: false, forceDestroy: false, adopt: true },
-      {
-        region: "eu-west-1",
-        encryptionKey: new FakeKey(),
-      },
-    );
-    expect(b.adopted).toBe(true);
-    expect(importsOf(synth(stack))).toHaveLength(3);
-  });
-
-  it("bucketFromSettings passes an adoption object through (parsed by the environment schema)", () => {
-    const stack = newStack();
-    const adopt = AdoptSchema.parse({ existing: ["ownershipControls"], tags: { owner: "data team" } });
-    const b = bucketFromSettings(
-      stack,
-      { name: BUCKET, versioning: true, requireEncryptionHeader: false, forceDestroy: false, adopt },
-      { region: "eu-west-1", encryptionKey: new FakeKey() },
-    );
-    expect(b.adoption).toEqual({ existing: ["ownershipControls"], tags: { owner: "data team" }, keepPolicyStatements: [] });
-    const json = synth(stack);
-    expect(importsOf(json).map((i) => i.to.split(".")[0])).toContain("aws_s3_bucket_ownership_controls");
-    expect(json.resource.aws_s3_bucket.prod_data_bucket.tags).toEqual({ owner: "data team" });
-  });
 });
 
 describe("per-bucket readers and writers", () => {
@@ -611,11 +587,13 @@ describe("per-bucket readers and writers", () => {
     );
   });
 
-  test("are refused with a key that cannot grant per-bucket use", () => {
-    const stack = newStack();
-    expect(() => new EncryptedBucket(stack, "A", { bucketName: "bucket-a-1", region: "eu-west-1", encryptionKey: new FakeKey(), writers: [WRITER] })).toThrow(
-      /writers.*needs a key that grants per-bucket use/,
-    );
+  test("are handed to whatever key the bucket has (every IBucketKey takes grants), once, with the bucket's ARN", () => {
+    const key = new FakeKey();
+    new EncryptedBucket(newStack(), "A", { bucketName: "bucket-a-1", region: "eu-west-1", encryptionKey: key, writers: [WRITER] });
+    expect(key.grants).toEqual([{ bucketArn: "arn:aws:s3:::bucket-a-1", readers: [], writers: [WRITER] }]);
+    const none = new FakeKey();
+    new EncryptedBucket(newStack(), "B", { bucketName: "bucket-b-1", region: "eu-west-1", encryptionKey: none });
+    expect(none.grants).toEqual([]);
   });
 
   test("a key administrator or a principal of another account is refused by the key", () => {

@@ -1,4 +1,4 @@
-import { BucketName, type BucketSettings, type OptionalBucketConfiguration, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
+import { BucketName, awsProviderVersionAt, partitionOf, providerKnows } from "@sse-kms/config";
 import { importFrom, pinLogicalId, requireKnownRegion, requireProp, requireValid } from "@sse-kms/construct-kit";
 import {
   type IamStatement,
@@ -18,19 +18,22 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Lazy, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
-/** The key a bucket is encrypted with. `@sse-kms/key`'s EncryptionKey implements it. */
+/**
+ * What a bucket uses of the key it is encrypted with: the part of `@sse-kms/key`'s `IKey` (every
+ * key there, created or imported with `EncryptionKey.fromKeyArn`, implements it).
+ */
 export interface IBucketKey {
   readonly keyArn: string;
   readonly region: string;
   readonly account: string;
   /** Called once per bucket so the key policy can scope use to the bucket's encryption context. */
   scopeUseToBucket(bucketArn: string): void;
-  /**
-   * Called once per bucket with readers or writers: the key grants them use for this bucket only.
-   * A key without it cannot take per-bucket readers or writers (the bucket refuses them).
-   */
-  grantBucketAccess?(access: { readonly bucketArn: string; readonly readers?: readonly string[]; readonly writers?: readonly string[] }): void;
+  /** Called once per bucket with readers or writers: the key grants them use for this bucket only. */
+  grantBucketAccess(access: { readonly bucketArn: string; readonly readers?: readonly string[]; readonly writers?: readonly string[] }): void;
 }
+
+/** The configurations of a bucket that it may lack (its default encryption and versioning state it always has). */
+export type OptionalBucketPart = "policy" | "ownershipControls" | "publicAccessBlock";
 
 /**
  * What is known about an existing bucket that {@link EncryptedBucket} adopts (`npm run adopt:inspect`
@@ -44,7 +47,7 @@ export interface BucketAdoption {
    * created, and the create replaces it unseen (PutBucketPolicy, PutBucketOwnershipControls and
    * PutPublicAccessBlock each replace the whole configuration). @default []
    */
-  readonly existing?: readonly OptionalBucketConfiguration[];
+  readonly existing?: readonly OptionalBucketPart[];
   /**
    * The bucket's existing tags to keep: merged under the bucket's `tags` (those win on a clash).
    * The provider writes the bucket's whole tag set, and PutBucketTagging "When this operation sets the
@@ -242,16 +245,15 @@ export class EncryptedBucket extends Construct {
     const readers = props.readers ?? [];
     const writers = props.writers ?? [];
     if (readers.length + writers.length > 0) {
-      requireProp(kms && props.encryptionKey?.grantBucketAccess !== undefined, {
+      requireProp(kms, {
         constructPath: this.node.path,
         prop: readers.length > 0 ? "readers" : "writers",
-        rule: kms
-          ? "needs a key that grants per-bucket use (grantBucketAccess)"
-          : "needs encryption kms: the AWS managed key aws/s3 has no key policy of yours",
+        rule: "needs encryption kms: the AWS managed key aws/s3 has no key policy of yours",
         received: [...readers, ...writers],
-        fix: kms ? "use an EncryptionKey or ExistingKey from @sse-kms/key" : "use encryption kms with a customer-managed key, or remove readers and writers",
+        fix: "use encryption kms with a customer-managed key, or remove readers and writers",
       });
-      props.encryptionKey!.grantBucketAccess!({ bucketArn: this.bucketArn, readers, writers });
+      // With encryption kms, validate() has required the key.
+      props.encryptionKey!.grantBucketAccess({ bucketArn: this.bucketArn, readers, writers });
     }
   }
 
@@ -374,27 +376,4 @@ export class EncryptedBucket extends Construct {
       });
     }
   }
-}
-
-/** What every bucket of a blueprint shares; see {@link bucketFromSettings}. */
-export type SharedBucketProps = Omit<
-  EncryptedBucketProps,
-  "bucketName" | "versioned" | "requireEncryptionHeader" | "forceDestroy" | "adopt" | "readers" | "writers"
->;
-
-/**
- * An {@link EncryptedBucket} from one validated `buckets[]` entry of an environment file, under
- * the construct id of its name (the address is pinned from the name, not from the tree).
- */
-export function bucketFromSettings(scope: Construct, settings: BucketSettings, shared: SharedBucketProps): EncryptedBucket {
-  return new EncryptedBucket(scope, settings.name, {
-    ...shared,
-    bucketName: settings.name,
-    versioned: settings.versioning,
-    requireEncryptionHeader: settings.requireEncryptionHeader,
-    forceDestroy: settings.forceDestroy,
-    adopt: settings.adopt,
-    readers: settings.readers,
-    writers: settings.writers,
-  });
 }

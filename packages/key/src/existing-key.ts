@@ -1,8 +1,8 @@
-import { ExistingKeyArn, dnsSuffixOf, existingKeyProblem, keyIdOf, partitionOf } from "@sse-kms/config";
+import { ExistingKeyArn, existingKeyProblem, keyIdOf, partitionOf } from "@sse-kms/config";
 import { requireKnownRegion, requireProp, requireValid } from "@sse-kms/construct-kit";
 import { type BucketKeyAccess, type KeyScope, type PolicyStatement, canonicalStatement, keyUseViaS3Statement } from "@sse-kms/policy";
-import { Construct } from "constructs";
-import { type IEncryptionKey, bucketAccessStatementsFor } from "./key";
+import type { Construct } from "constructs";
+import { KeyBase, bucketAccessStatementsFor } from "./key-base";
 
 /** Properties of an {@link ExistingKey}. */
 export interface ExistingKeyProps {
@@ -17,21 +17,22 @@ export interface ExistingKeyProps {
 }
 
 /**
- * A KMS key this stack does not create or govern (aws-cdk's `Key.fromKeyArn`): the buckets encrypt
- * with its literal ARN and their bucket policies name it, but no key, alias or key policy is
- * written. What the stack would have put in the key policy (key-level users, per-bucket readers and
- * writers, each scoped to this stack's buckets) is collected as {@link handoverStatements} for the
- * key's owner to add.
+ * A KMS key this stack does not create or govern, imported by ARN (aws-cdk's `Key.fromKeyArn`;
+ * `EncryptionKey.fromKeyArn` returns one): the buckets encrypt with its literal ARN and their bucket
+ * policies name it, but no key, alias or key policy is written. What the stack would have put in
+ * the key policy (key-level users, per-bucket readers and writers, each scoped to this stack's
+ * buckets, checked as {@link KeyBase} checks them for every key) is collected as
+ * {@link handoverStatements} for the key's owner to add.
  */
-export class ExistingKey extends Construct implements IEncryptionKey {
+export class ExistingKey extends KeyBase {
   readonly keyArn: string;
   readonly keyId: string;
   readonly account: string;
   readonly region: string;
   readonly partition: string;
+  /** None: the key's administrators are its owner's. */
+  readonly administrators: readonly string[] = [];
   readonly users: readonly string[];
-  private readonly bucketScope: string[] = [];
-  private readonly bucketGrants: BucketKeyAccess[] = [];
 
   constructor(scope: Construct, id: string, props: ExistingKeyProps) {
     super(scope, id);
@@ -52,24 +53,6 @@ export class ExistingKey extends Construct implements IEncryptionKey {
     this.region = props.region;
     this.partition = partitionOf(props.region);
     this.users = props.users ?? [];
-  }
-
-  /** Where the key lives, for policy builders. */
-  get scope(): KeyScope {
-    return { partition: this.partition, account: this.account, region: this.region, dnsSuffix: dnsSuffixOf(partitionOf(this.region)) };
-  }
-
-  scopeUseToBucket(bucketArn: string): void {
-    if (!this.bucketScope.includes(bucketArn)) this.bucketScope.push(bucketArn);
-  }
-
-  grantBucketAccess(access: BucketKeyAccess): void {
-    if ((access.readers ?? []).length + (access.writers ?? []).length > 0) this.bucketGrants.push(access);
-  }
-
-  /** The buckets that encrypt with the key, in the order they were added. */
-  get bucketArns(): readonly string[] {
-    return [...this.bucketScope];
   }
 
   /**

@@ -1,2 +1,3 @@
+export * from "./key-base";
 export * from "./key";
 export * from "./existing-key";

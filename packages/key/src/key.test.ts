@@ -1,11 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { type Json, newTestStack as newStack, synthJson } from "@sse-kms/construct-kit/testing";
 import { ConstructPropError } from "@sse-kms/construct-kit";
-import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, type PolicyStatement, cryptographicActionsIn } from "@sse-kms/policy";
+import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, type PolicyStatement, canonicalStatement, cryptographicActionsIn } from "@sse-kms/policy";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { ExistingKey } from "./existing-key";
-import { EncryptionKey, type EncryptionKeyProps, KEY_POLICY_MAX_BYTES, bucketAccessStatementsFor } from "./key";
+import { EncryptionKey, type EncryptionKeyProps, KEY_POLICY_MAX_BYTES } from "./key";
+import { type IKey, KeyBase, bucketAccessStatementsFor } from "./key-base";
 
 const ACCOUNT = "123456789012";
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
@@ -574,6 +575,42 @@ describe("ExistingKey (a key this stack does not own)", () => {
     key.grantBucketAccess({ bucketArn: "arn:aws:s3:::b-bucket" });
     expect(key.handoverStatements().map((s) => s.Sid)).toEqual(["KeyUseViaS3", "ReadViaS3ABucket"]);
     expect(synth(stack).resource).toBeUndefined();
+  });
+
+  test("EncryptionKey.fromKeyArn imports it as a KeyBase, with the same per-bucket grant checks as a created key", () => {
+    const stack = newStack();
+    const imported: IKey = EncryptionKey.fromKeyArn(stack, "Imported", ARN, { account: ACCOUNT, region: "eu-west-1" });
+    expect(imported).toBeInstanceOf(ExistingKey);
+    expect(imported).toBeInstanceOf(KeyBase);
+    expect(imported.node.path).toBe("test/Imported");
+    expect(imported.scope).toEqual({ partition: "aws", account: ACCOUNT, region: "eu-west-1", dnsSuffix: "amazonaws.com" });
+    expect(() => imported.grantBucketAccess({ bucketArn: "arn:aws:s3:::a-bucket", writers: ["arn:aws:iam::999999999999:role/w"] })).toThrow(
+      "test/Imported: writers of arn:aws:s3:::a-bucket must hold IAM role or user ARNs of the key's account 123456789012",
+    );
+    const created = new EncryptionKey(stack, "Created", { name: "data", account: ACCOUNT, region: "eu-west-1" });
+    expect(created).toBeInstanceOf(KeyBase);
+    expect(() => created.grantBucketAccess({ bucketArn: "arn:aws:s3:::a-bucket", writers: ["arn:aws:iam::999999999999:role/w"] })).toThrow(
+      "test/Created: writers of arn:aws:s3:::a-bucket must hold IAM role or user ARNs of the key's account 123456789012",
+    );
+  });
+
+  test("a created and an imported key turn the same grants into the same statements (one action table)", () => {
+    const stack = newStack();
+    const grants = [
+      { bucketArn: "arn:aws:s3:::a-bucket", readers: [`arn:aws:iam::${ACCOUNT}:role/r`], writers: [`arn:aws:iam::${ACCOUNT}:role/w`] },
+      { bucketArn: "arn:aws:s3:::b-bucket", readers: [`arn:aws:iam::${ACCOUNT}:role/r`] },
+    ];
+    const imported = EncryptionKey.fromKeyArn(stack, "Imported", ARN, { account: ACCOUNT, region: "eu-west-1" });
+    const created = new EncryptionKey(stack, "Created", { name: "data", account: ACCOUNT, region: "eu-west-1" });
+    for (const k of [imported, created]) for (const g of grants) k.grantBucketAccess(g);
+    const perBucket = (statements: readonly PolicyStatement[]) => statements.filter((s) => /ViaS3/.test(s.Sid ?? ""));
+    const fromCreated = perBucket(created.policyDocument().Statement).map(canonicalStatement);
+    expect(fromCreated.map((s) => [s.Sid, s.Action])).toEqual([
+      ["ReadViaS3ABucket", "kms:Decrypt"],
+      ["WriteViaS3ABucket", ["kms:Decrypt", "kms:GenerateDataKey"]],
+      ["ReadViaS3BBucket", "kms:Decrypt"],
+    ]);
+    expect(perBucket(imported.handoverStatements())).toEqual(fromCreated);
   });
 
   test.each([

@@ -1,22 +1,14 @@
 import {
   AccountId,
-  BucketPrincipalArn,
-  type KeySettings,
   DELETION_WINDOW_DAYS,
   PrincipalArn,
   ROTATION_PERIOD_DAYS,
-  arnAccount,
-  dnsSuffixOf,
   partitionOf,
 } from "@sse-kms/config";
-import { ConstructPropError, moveFrom, pinLogicalId, requireKnownRegion, requireProp, requireValid, terraformName } from "@sse-kms/construct-kit";
+import { ConstructPropError, moveFrom, pinLogicalId, requireKnownRegion, requireProp, requireValid } from "@sse-kms/construct-kit";
 import {
-  type BucketKeyAccess,
-  type KeyScope,
   type PolicyDocument,
   type PolicyStatement,
-  bucketAccessStatements,
-  bucketSidPart,
   keyAdministratorsStatement,
   keyUseViaS3Statement,
   policyDocument,
@@ -27,7 +19,9 @@ import {
 import { KmsExternalKey } from "@cdktf/provider-aws/lib/kms-external-key";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Lazy, type TerraformProvider, Token } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
+import { ExistingKey, type ExistingKeyProps } from "./existing-key";
+import { KeyBase } from "./key-base";
 
 export type KeyOrigin = "AWS_KMS" | "EXTERNAL";
 
@@ -100,38 +94,6 @@ export interface EncryptionKeyProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** What other constructs need to know about a key. */
-export interface IEncryptionKey {
-  /** The key ARN (a Terraform reference). */
-  readonly keyArn: string;
-  /** The key id (a Terraform reference). */
-  readonly keyId: string;
-  readonly account: string;
-  readonly region: string;
-  readonly partition: string;
-  /** Scope key use to objects of this bucket (S3 encryption context). */
-  scopeUseToBucket(bucketArn: string): void;
-  /**
-   * Per-bucket key use: readers get `kms:Decrypt`, writers `kms:GenerateDataKey` + `kms:Decrypt`,
-   * only through S3 and only with this bucket's encryption context.
-   */
-  grantBucketAccess(access: BucketKeyAccess): void;
-}
-
-/**
- * The key-policy statements of per-bucket access, one or two per bucket, with Sids unique across
- * the buckets (a numeric suffix when two bucket names give the same Sid part, e.g. `a-b` and `a.b`).
- */
-export function bucketAccessStatementsFor(scope: KeyScope, grants: readonly BucketKeyAccess[]): PolicyStatement[] {
-  const used = new Map<string, number>();
-  return grants.flatMap((g) => {
-    const base = bucketSidPart(g.bucketArn);
-    const n = (used.get(base) ?? 0) + 1;
-    used.set(base, n);
-    return bucketAccessStatements(scope, g, n === 1 ? base : `${base}${n}`);
-  });
-}
-
 /**
  * A symmetric KMS key for S3 SSE-KMS with a least-privilege key policy and separation of duties:
  * administrators manage it, users use it through S3 only, and the account root gets management
@@ -140,7 +102,16 @@ export function bucketAccessStatementsFor(scope: KeyScope, grants: readonly Buck
  * The policy is rendered lazily at synth, so statements added later (`addToResourcePolicy`,
  * `scopeUseToBucket`) are included, canonically ordered, in the key's inline `policy`.
  */
-export class EncryptionKey extends Construct implements IEncryptionKey {
+export class EncryptionKey extends KeyBase {
+  /**
+   * A key this stack does not create or govern (aws-cdk's `Key.fromKeyArn`), by its full key ARN:
+   * an {@link ExistingKey}. Buckets encrypt with it and it takes the same grants as a created key,
+   * but no key, alias or key policy is written: its owner adds {@link ExistingKey.handoverStatements}.
+   */
+  static fromKeyArn(scope: Construct, id: string, keyArn: string, options: Omit<ExistingKeyProps, "keyArn">): ExistingKey {
+    return new ExistingKey(scope, id, { ...options, keyArn });
+  }
+
   /** The KMS key resource (`aws_kms_key` or `aws_kms_external_key`). */
   readonly resource: KmsKey | KmsExternalKey;
   readonly keyArn: string;
@@ -153,8 +124,6 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   readonly users: readonly string[];
   private readonly props: EncryptionKeyProps;
   private readonly extraStatements: PolicyStatement[] = [];
-  private readonly bucketScope: string[] = [];
-  private readonly bucketGrants: BucketKeyAccess[] = [];
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -216,49 +185,9 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     this.node.addValidation({ validate: () => this.validatePolicySize() });
   }
 
-  /** Where the key lives, for policy builders. */
-  get scope(): KeyScope {
-    return { partition: this.partition, account: this.account, region: this.region, dnsSuffix: dnsSuffixOf(partitionOf(this.region)) };
-  }
-
   /** Adds a statement to the key policy (rendered at synth). Sids must stay unique. */
   addToResourcePolicy(statement: PolicyStatement): void {
     this.extraStatements.push(statement);
-  }
-
-  scopeUseToBucket(bucketArn: string): void {
-    if (!this.bucketScope.includes(bucketArn)) this.bucketScope.push(bucketArn);
-  }
-
-  grantBucketAccess(access: BucketKeyAccess): void {
-    const path = this.node.path;
-    for (const [prop, list] of [
-      ["readers", access.readers ?? []],
-      ["writers", access.writers ?? []],
-    ] as const) {
-      for (const arn of list) {
-        requireValid(BucketPrincipalArn, arn, {
-          constructPath: path,
-          prop: `${prop} of ${access.bucketArn}`,
-          fix: `use a role or user of account ${this.account}, such as arn:${this.partition}:iam::${this.account}:role/app`,
-        });
-        requireProp(arnAccount(arn) === this.account, {
-          constructPath: path,
-          prop: `${prop} of ${access.bucketArn}`,
-          rule: `must hold IAM role or user ARNs of the key's account ${this.account}`,
-          received: arn,
-          fix: `use a role or user of account ${this.account}, such as arn:${this.partition}:iam::${this.account}:role/app`,
-        });
-        requireProp(!this.administrators.includes(arn), {
-          constructPath: path,
-          prop: `${prop} of ${access.bucketArn}`,
-          rule: "must not include a key administrator (separation of duties: administrators get no cryptographic action)",
-          received: arn,
-          fix: "use different principals for administration and use",
-        });
-      }
-    }
-    if ((access.readers ?? []).length + (access.writers ?? []).length > 0) this.bucketGrants.push(access);
   }
 
   /**
@@ -290,7 +219,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
     if (this.users.length > 0) {
       statements.push(keyUseViaS3Statement({ principals: this.users, scope: this.scope, bucketArns: this.bucketScope }));
     }
-    statements.push(...bucketAccessStatementsFor(this.scope, this.bucketGrants));
+    statements.push(...this.bucketGrantStatements());
     statements.push(...this.extraStatements);
     return policyDocument(statements);
   }
@@ -387,47 +316,4 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
       }
     }
   }
-}
-
-/** The key settings of an environment file (`key` of a blueprint), as the config package validates them. */
-export type KeySettingsLike = Omit<KeySettings, "alias" | "rotationPeriodInDays" | "keySpec" | "previousNames"> & {
-  readonly previousNames?: readonly string[];
-  readonly rotationPeriodInDays?: number;
-  readonly keySpec?: KeySettings["keySpec"];
-};
-
-/**
- * The {@link EncryptionKeyProps} that come from a validated `key` block: name, description, spec,
- * rotation, deletion window, multi-Region, administrators, users and root access. The caller adds
- * where the key lives (account, region, provider) and what the environment decides (preventDestroy).
- */
-export function keyPropsFromSettings(
-  k: KeySettingsLike,
-): Pick<
-  EncryptionKeyProps,
-  | "name"
-  | "description"
-  | "keySpec"
-  | "rotationPeriodInDays"
-  | "deletionWindowInDays"
-  | "multiRegion"
-  | "administrators"
-  | "users"
-  | "rootManagement"
-  | "allowRootFullAccess"
-  | "movedFrom"
-> {
-  return {
-    name: k.name,
-    movedFrom: (k.previousNames ?? []).map(terraformName),
-    description: k.description,
-    keySpec: k.keySpec,
-    rotationPeriodInDays: k.rotationPeriodInDays,
-    deletionWindowInDays: k.deletionWindowInDays,
-    multiRegion: k.multiRegion,
-    administrators: k.administrators,
-    users: k.users,
-    rootManagement: k.rootManagement,
-    allowRootFullAccess: k.allowRootFullAccess,
-  };
 }

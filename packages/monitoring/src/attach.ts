@@ -1,11 +1,10 @@
-import type { MonitoringConfig } from "@sse-kms/config";
 import { ExistingKey } from "@sse-kms/key";
 import { KmsExternalKey } from "@cdktf/provider-aws/lib/kms-external-key";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsReplicaExternalKey } from "@cdktf/provider-aws/lib/kms-replica-external-key";
 import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
 import type { TerraformProvider, TerraformStack } from "cdktf";
-import { KeyEventAlarms } from "./key-event-alarms";
+import { KeyEventAlarms, type KeyEventAlarmsProps } from "./key-event-alarms";
 
 /** What {@link attachKeyEventAlarms} needs of a stack. */
 export interface MonitoredStack {
@@ -32,7 +31,7 @@ export function keysOfStack(s: MonitoredStack): KeyResource[] {
 }
 
 /**
- * The keys a stack uses but does not create (`key.existingKeyArn`, an {@link ExistingKey}) that are in
+ * The keys a stack uses but does not create (an {@link ExistingKey}, from `EncryptionKey.fromKeyArn`) that are in
  * its own account and region: their events reach this account's default bus like those of the keys it
  * creates (EventBridge rules see their own account's events; ExistingKey already refuses a key of
  * another account or region, this filter keeps that true for any caller).
@@ -44,14 +43,18 @@ export function existingKeysOfStack(s: MonitoredStack): ExistingKey[] {
     .filter((k) => k.account === s.account && k.region === s.region);
 }
 
+/** What {@link attachKeyEventAlarms} takes besides the stack: where the alarms go. */
+export type AttachedKeyEventAlarmsProps = Pick<KeyEventAlarmsProps, "topic">;
+
 /**
  * Adds key-event alarms to a stack, for the keys it creates in its own account and region (call it
  * after the blueprint has built the stack), and for the existing keys it uses there
- * (`key.existingKeyArn`). Returns undefined, and adds nothing, when monitoring is off or the stack
- * neither creates nor uses a key there.
+ * (`EncryptionKey.fromKeyArn`). Returns undefined, and adds nothing, when `alarms` is undefined
+ * (monitoring off) or the stack neither creates nor uses a key there. An environment's validated
+ * `monitoring` block is such props as it is (`{ topic }`).
  */
-export function attachKeyEventAlarms(s: MonitoredStack, monitoring: MonitoringConfig | undefined): KeyEventAlarms | undefined {
-  if (monitoring === undefined) return undefined;
+export function attachKeyEventAlarms(s: MonitoredStack, alarms: AttachedKeyEventAlarmsProps | undefined): KeyEventAlarms | undefined {
+  if (alarms === undefined) return undefined;
   const keys = [...keysOfStack(s).map((k) => k.arn), ...new Set(existingKeysOfStack(s).map((k) => k.keyArn))];
   if (keys.length === 0) return undefined;
   return new KeyEventAlarms(s.stack, "KeyEventAlarms", {
@@ -59,7 +62,7 @@ export function attachKeyEventAlarms(s: MonitoredStack, monitoring: MonitoringCo
     account: s.account,
     region: s.region,
     namePrefix: s.stack.node.id,
-    topic: monitoring.topic,
+    topic: alarms.topic,
     preventDestroy: s.preventDestroy,
   });
 }

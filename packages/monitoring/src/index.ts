@@ -1,5 +1,5 @@
 export { KeyEventAlarms, type KeyEventAlarmsProps, type KeyEventTopic, boundedName } from "./key-event-alarms";
-export { attachKeyEventAlarms, existingKeysOfStack, keysOfStack, type MonitoredStack } from "./attach";
+export { type AttachedKeyEventAlarmsProps, attachKeyEventAlarms, existingKeysOfStack, keysOfStack, type MonitoredStack } from "./attach";
 export { CLOUDTRAIL_DETAIL_TYPE, KMS_API_CALLS, KMS_SERVICE_EVENTS, kmsApiCallPattern, kmsServiceEventPattern } from "./events";
 export {
   CLOUDWATCH_SERVICE_PRINCIPAL,

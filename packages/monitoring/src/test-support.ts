@@ -3,8 +3,7 @@ import { EncryptedBucket } from "@sse-kms/bucket-encryption";
 import { EncryptionKey } from "@sse-kms/key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
-import type { MonitoringConfig } from "@sse-kms/config";
-import { attachKeyEventAlarms } from "./attach";
+import { type AttachedKeyEventAlarmsProps, attachKeyEventAlarms } from "./attach";
 import type { KeyEventAlarms } from "./key-event-alarms";
 
 export const ACCOUNT = "333333333333";
@@ -14,7 +13,7 @@ export const USER = `arn:aws:iam::${ACCOUNT}:role/app-data`;
 export const BUCKET = "acme-test-data-333333333333";
 
 /** A stack "test-stack" with a data key, a bucket under it, and the alarms of `monitoring`. */
-export function monitoredStack(monitoring: MonitoringConfig | undefined, options: { production?: boolean } = {}) {
+export function monitoredStack(monitoring: AttachedKeyEventAlarmsProps | undefined, options: { production?: boolean } = {}) {
   const stack = new TerraformStack(Testing.app(), "test-stack");
   const provider = new AwsProvider(stack, "aws", { region: REGION, allowedAccountIds: [ACCOUNT] });
   const preventDestroy = options.production ?? false;

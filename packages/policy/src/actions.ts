@@ -46,6 +46,17 @@ export const KEY_IMPORT_ACTIONS = ["kms:DeleteImportedKeyMaterial", "kms:GetPara
 /** What S3 calls on a key for SSE-KMS: GenerateDataKey on write, Decrypt on read and multipart upload. */
 export const KEY_USE_VIA_S3_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
 
+/**
+ * Per-bucket key use through S3, by role: the one table every per-bucket grant of a key is built from
+ * (`bucketAccessStatements`, and the keys' `grantBucketAccess` in @sse-kms/key). A reader's objects
+ * are read (S3 calls `kms:Decrypt`); a writer writes (`kms:GenerateDataKey`) and reads back, and
+ * multipart uploads need `kms:Decrypt` too. Each role's statement is `<sidPrefix><Bucket>`.
+ */
+export const BUCKET_KEY_GRANTS = {
+  readers: { sidPrefix: "ReadViaS3", actions: ["kms:Decrypt"] },
+  writers: { sidPrefix: "WriteViaS3", actions: ["kms:Decrypt", "kms:GenerateDataKey"] },
+} as const;
+
 /** What a replication role needs on the source key. */
 export const REPLICATION_SOURCE_KEY_ACTIONS = ["kms:Decrypt"] as const;
 

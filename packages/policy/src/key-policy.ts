@@ -1,4 +1,4 @@
-import { KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, KEY_MULTI_REGION_ADMIN_ACTIONS, KEY_USE_VIA_S3_ACTIONS } from "./actions";
+import { BUCKET_KEY_GRANTS, KEY_ADMIN_ACTIONS, KEY_IMPORT_ACTIONS, KEY_MULTI_REGION_ADMIN_ACTIONS, KEY_USE_VIA_S3_ACTIONS } from "./actions";
 import { accountRootArn, bucketObjectsArn, s3ViaService } from "./arn";
 import type { PolicyStatement } from "./document";
 
@@ -101,10 +101,10 @@ export function keyUseViaS3Statement(o: KeyUseViaS3Options): PolicyStatement {
   };
 }
 
-/** What a per-bucket reader may do with the key: read objects (S3 calls `kms:Decrypt`). */
-export const BUCKET_READER_ACTIONS = ["kms:Decrypt"] as const;
-/** What a per-bucket writer may do: write (`kms:GenerateDataKey`) and read back; multipart uploads need `kms:Decrypt` too. */
-export const BUCKET_WRITER_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
+/** What a per-bucket reader may do with the key ({@link BUCKET_KEY_GRANTS}`.readers`). */
+export const BUCKET_READER_ACTIONS = BUCKET_KEY_GRANTS.readers.actions;
+/** What a per-bucket writer may do with the key ({@link BUCKET_KEY_GRANTS}`.writers`). */
+export const BUCKET_WRITER_ACTIONS = BUCKET_KEY_GRANTS.writers.actions;
 
 /** Per-bucket key use: the principals that read or write one bucket's objects. */
 export interface BucketKeyAccess {
@@ -135,18 +135,13 @@ export function bucketSidPart(bucketArn: string): string {
  * objects under the same key. Sids: `ReadViaS3<Bucket>`, `WriteViaS3<Bucket>` (`sidSuffix` overrides `<Bucket>`).
  */
 export function bucketAccessStatements(scope: KeyScope, access: BucketKeyAccess, sidSuffix = bucketSidPart(access.bucketArn)): PolicyStatement[] {
-  const out: PolicyStatement[] = [];
-  const readers = access.readers ?? [];
-  const writers = access.writers ?? [];
-  if (readers.length > 0) {
-    out.push(
-      keyUseViaS3Statement({ sid: `ReadViaS3${sidSuffix}`, principals: readers, scope, bucketArns: [access.bucketArn], actions: BUCKET_READER_ACTIONS }),
-    );
-  }
-  if (writers.length > 0) {
-    out.push(
-      keyUseViaS3Statement({ sid: `WriteViaS3${sidSuffix}`, principals: writers, scope, bucketArns: [access.bucketArn], actions: BUCKET_WRITER_ACTIONS }),
-    );
-  }
-  return out;
+  return BUCKET_GRANT_ROLES.flatMap((role) => {
+    const principals = access[role] ?? [];
+    if (principals.length === 0) return [];
+    const { sidPrefix, actions } = BUCKET_KEY_GRANTS[role];
+    return [keyUseViaS3Statement({ sid: `${sidPrefix}${sidSuffix}`, principals, scope, bucketArns: [access.bucketArn], actions })];
+  });
 }
+
+/** The roles of {@link BUCKET_KEY_GRANTS}, in the order their statements are written. */
+export const BUCKET_GRANT_ROLES = Object.keys(BUCKET_KEY_GRANTS) as (keyof typeof BUCKET_KEY_GRANTS)[];

@@ -1,2 +1,3 @@
 export * from "./stack";
 export * from "./blueprint";
+export * from "./key-with-buckets";
