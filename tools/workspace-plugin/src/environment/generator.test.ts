@@ -89,7 +89,7 @@ describe("files", () => {
     expect(readJson("apps/qa/tsconfig.json")).toEqual({ extends: "../../tsconfig.base.json", include: ["**/*.ts"], exclude: ["node_modules", "dist"] });
     expect(tree.read("apps/qa/jest.config.js", "utf-8")).toBe('module.exports = { ...require("../../jest.preset.js"), displayName: "app-qa" };\n');
     expect(tree.read("apps/qa/environment.test.ts", "utf-8")).toBe(
-      'import { environmentSuite } from "@sse-kms/blueprint-catalog";\n\nenvironmentSuite(__dirname);\n',
+      'import * as catalog from "@sse-kms/blueprint-catalog";\nimport { environmentSuite } from "@sse-kms/testing/environment";\n\nenvironmentSuite(__dirname, catalog);\n',
     );
   });
 
