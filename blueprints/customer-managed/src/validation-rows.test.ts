@@ -8,8 +8,6 @@ import { createEnvironmentSchema, type EnvironmentConfig } from "@sse-kms/config
 import { type RawConfig as Config, validationRows } from "@sse-kms/testing";
 import { blueprint } from "./index";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 /** A valid base: the dev environment (apps/dev/environment.json) with its customer-managed block only. */
 function devConfig(): Config {
   return {
