@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expectCurrent, findRepoRoot, loadEnvironments } from "@sse-kms/blueprint-catalog";
+import { findRepoRoot, loadEnvironments } from "@sse-kms/blueprint-catalog";
+import { expectCurrent } from "@sse-kms/testing/environment";
 import { RULE_TABLE_README } from "@sse-kms/guardrails";
 
 const root = findRepoRoot(__dirname);

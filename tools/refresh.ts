@@ -17,15 +17,14 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { dirname, join } from "node:path";
 import {
   ENVIRONMENT_JSON_SCHEMA_PATH,
-  SNAPSHOT_DIR,
   type SynthesizedStack,
   environmentFiles,
   findRepoRoot,
   loadEnvironments,
   renderJsonSchema,
-  snapshotFiles,
   synthEnvironment,
 } from "@sse-kms/blueprint-catalog";
+import { SNAPSHOT_DIR, snapshotFiles } from "@sse-kms/testing/environment";
 import { ConfigError } from "@sse-kms/config";
 import { LOCK_FILE, RULE_TABLE_README, type StatefulLock, compareLock, lockOf, parseLock, renderLock, withRuleTable } from "@sse-kms/guardrails";
 import { GENERATED_DIRS, type SynthesizedEnvironment, generateDocs } from "./docs/docs";
@@ -67,7 +66,7 @@ export async function derivedFiles(root: string): Promise<DerivedFiles> {
     const env = envs[i]!;
     const stacks = synthEnvironment(env);
     synthesized.push({ env, stacks });
-    const files = snapshotFiles(env, appDir, stacks);
+    const files = snapshotFiles(appDir, stacks);
     snapshotDirs.set(`${appDir}/${SNAPSHOT_DIR}`, new Set(files.keys()));
     for (const [path, text] of files) wanted.set(path, text);
   }

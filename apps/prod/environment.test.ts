@@ -1,3 +1,4 @@
-import { environmentSuite } from "@sse-kms/blueprint-catalog";
+import * as catalog from "@sse-kms/blueprint-catalog";
+import { environmentSuite } from "@sse-kms/testing/environment";
 
-environmentSuite(__dirname);
+environmentSuite(__dirname, catalog);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The real-Terraform tier's suites, each run alone with a cold temp root:
-// apps/catalog/src/real-terraform.test.ts (synth in memory, init from the local mirror, one combined
+// tools/terraform-tier/real-terraform.test.ts (synth in memory, init from the local mirror, one combined
 // plan/show of every shipped stack with the rename proof, `terraform test` of the replication and
 // adopting stacks) and the HCL check (tools/hcl/synth-hcl.test.ts). This is the breakdown; the
 // budget (what the tier adds to a cold `npm test`, at most 60 s) is measured by
@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The jest suites of the tier (project config, test file). */
 export const TIER_SUITES = [
-  ["apps/catalog/jest.config.js", "apps/catalog/src/real-terraform.test.ts"],
+  ["tools/jest.config.js", "tools/terraform-tier/real-terraform.test.ts"],
   ["tools/jest.config.js", "tools/hcl/synth-hcl.test.ts"],
 ];
 

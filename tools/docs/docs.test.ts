@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { expectCurrent, findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { findRepoRoot, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
+import { expectCurrent } from "@sse-kms/testing/environment";
 import { GENERATED_DIRS, generateDocs } from "./docs";
 import { stackDiagram } from "./blueprint-doc";
 

@@ -10,7 +10,7 @@
  * A test (docs.test.ts) fails when a committed page differs from what this generates.
  */
 import { BLUEPRINT_NAMES, type Environment, type SynthesizedStack, blueprintPages, loadEnvironments, synthEnvironment } from "@sse-kms/blueprint-catalog";
-import { renderAccessMatrix } from "@sse-kms/blueprint-catalog/access-matrix";
+import { renderAccessMatrix } from "./access-matrix";
 import { TOPIC_HANDOVER_OUTPUTS, renderTopicHandover, topicHandoverPath } from "@sse-kms/monitoring";
 import { type DocStack, renderBlueprintDoc } from "./blueprint-doc";
 

@@ -10,7 +10,7 @@ export interface PlanCheckResult {
 /**
  * The assertions every plan of a shipped stack must meet, on real `terraform show -json` output of
  * the opt-in plan with credentials (`nx run-many -t plan`); `npm test`'s real-Terraform tier
- * (apps/catalog/src/real-terraform.test.ts) runs the same matcher offline.
+ * (tools/terraform-tier/real-terraform.test.ts) runs the same matcher offline.
  */
 export function checkPlan(plan: TerraformPlan): PlanCheckResult[] {
   const noDestroy = toPlanNoDestroy(plan);

@@ -3,7 +3,7 @@
  * this repository with nothing beside it, each ending with `npm test` green:
  * set up (the README's first command), add an environment, add a bucket, rename a key without
  * destroying it, move a bucket to another stack, fork a blueprint (and enable the fork), remove the
- * environment.
+ * environment, remove a shipped blueprint.
  * The commands come from the README's `<!-- workflow: NAME -->` blocks; only the JSON edits that
  * the README shows as JSON are made here in code. If the repository already has an environment
  * named like the README's example (`qa`), another unused name replaces it in every command.
@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 const repoRoot = resolve(__dirname, "../..");
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
@@ -233,4 +233,42 @@ test("remove an environment: lock:update prints what is orphaned (no apply runs 
   expect(Object.keys(lock()).filter((s) => s.startsWith(`${NAME}-`))).toEqual([]);
   expect(existsSync(join(clone, "docs/access", `${NAME}.md`))).toBe(false);
   commit("remove environment");
+});
+
+test("remove a blueprint: delete its folder, registry line and environment blocks; lock:update prints its stacks ORPHANED; npm test green", () => {
+  const BLUEPRINT = "imported-material";
+  const registry = "apps/catalog/src/blueprints.ts";
+  const line = `export { blueprint as importedMaterial } from "@sse-kms/blueprint-${BLUEPRINT}";`;
+  // The edits the README describes in words: the folder, the registry line, every environment's block.
+  expect(readFileSync(join(clone, registry), "utf8").split("\n")).toContain(line);
+  rmSync(join(clone, "blueprints", BLUEPRINT), { recursive: true });
+  writeFileSync(
+    join(clone, registry),
+    readFileSync(join(clone, registry), "utf8")
+      .split("\n")
+      .filter((l) => l !== line)
+      .join("\n"),
+  );
+  const enabling = readdirSync(join(clone, "apps"))
+    .map((d) => `apps/${d}/environment.json`)
+    .filter((f) => existsSync(join(clone, f)) && readJson(f).blueprints?.[BLUEPRINT] !== undefined);
+  expect(enabling.length).toBeGreaterThan(0);
+  for (const f of enabling) {
+    const env = readJson(f);
+    delete env.blueprints[BLUEPRINT];
+    writeJson(f, env);
+  }
+  const stacks = Object.keys(lock()).filter((s) => s.endsWith(`-${BLUEPRINT}`));
+  expect(stacks.length).toBe(enabling.length);
+
+  const out = run("remove-blueprint");
+  expect(out).toContain("are ORPHANED (left in AWS and in their state, unmanaged), not destroyed");
+  expect(out).not.toContain("WARNING: terraform apply will DESTROY");
+  for (const s of stacks) expect(out).toContain(`${s}: `);
+  expect(Object.keys(lock()).filter((s) => s.endsWith(`-${BLUEPRINT}`))).toEqual([]);
+  expect(existsSync(join(clone, "docs/blueprints", `${BLUEPRINT}.md`))).toBe(false);
+  for (const f of enabling) expect(existsSync(join(clone, dirname(f), "snapshots", `${basename(dirname(f))}-${BLUEPRINT}.json`))).toBe(false);
+  expect(existsSync(join(clone, "node_modules/@sse-kms", `blueprint-${BLUEPRINT}`))).toBe(false);
+  expect(readFileSync(join(clone, "package-lock.json"), "utf8")).not.toContain(`blueprints/${BLUEPRINT}`);
+  commit("remove a blueprint");
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ConfigError, parseEnvironment } from "@sse-kms/config";
 import { loadEnvironments } from "./app";
 import { type Environment, EnvironmentSchema } from "./catalog";
-import { synthEnvironment } from "./environment-suite";
+import { synthEnvironment } from "./synth";
 
 let root: string;
 beforeEach(() => {

@@ -8,7 +8,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020"
 import addFormats from "ajv-formats";
 import { environmentJsonSchema as jsonSchemaOf } from "@sse-kms/config";
 import { ENVIRONMENT_JSON_SCHEMA_PATH, EnvironmentSchema, renderJsonSchema } from "./catalog";
-import { expectCurrent } from "./derived";
+import { expectCurrent } from "@sse-kms/testing/environment";
 
 const environmentJsonSchema = () => jsonSchemaOf(EnvironmentSchema);
 

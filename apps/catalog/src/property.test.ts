@@ -12,10 +12,7 @@
 import fc from "fast-check";
 import type { z } from "zod";
 import { ConfigError, formatPath, parseWith } from "@sse-kms/config";
-import { CrossAccountReplicationConfigSchema } from "@sse-kms/blueprint-cross-account-replication";
-import { CustomerManagedConfigSchema } from "@sse-kms/blueprint-customer-managed";
-import { ImportedMaterialConfigSchema } from "@sse-kms/blueprint-imported-material";
-import { EnvironmentSchema } from "./catalog";
+import { BLUEPRINT_NAMES, EnvironmentSchema, blueprintNamed } from "./catalog";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -197,6 +194,18 @@ const replicationArb = perPartition((partition) => {
   );
 });
 
+/**
+ * The generated configurations of the shipped blueprints that are registered (apps/catalog/src/blueprints.ts):
+ * a fork that removes one from the registry drops it here, one that adds one adds its generator here.
+ */
+const BLUEPRINT_ARBS: Record<string, (partition: string) => fc.Arbitrary<Json>> = Object.fromEntries(
+  Object.entries({
+    "customer-managed": customerManagedArb,
+    "imported-material": importedMaterialArb,
+    "cross-account-replication": replicationArb,
+  }).filter(([name]) => BLUEPRINT_NAMES.includes(name)),
+);
+
 const tagsArb = fc
   .dictionary(
     fc.stringMatching(/^t[a-zA-Z0-9 _.:/=+@-]{0,20}$/),
@@ -245,14 +254,7 @@ const environmentArb: fc.Arbitrary<Json> = withAccounts(
         tags: tagsArb,
         backend: backendArb(partition),
         blueprints: fc
-          .record(
-            {
-              "customer-managed": customerManagedArb(partition),
-              "imported-material": importedMaterialArb(partition),
-              "cross-account-replication": replicationArb(partition),
-            },
-            { requiredKeys: [] },
-          )
+          .record(Object.fromEntries(Object.entries(BLUEPRINT_ARBS).map(([name, arb]) => [name, arb(partition)])), { requiredKeys: [] })
           .filter((b) => Object.keys(b).length > 0),
       },
       { requiredKeys: ["name", "account", "region", "blueprints"] },
@@ -269,9 +271,13 @@ interface Target {
 
 const TARGETS: Target[] = [
   { name: "EnvironmentSchema", schema: EnvironmentSchema, valid: environmentArb, validRuns: 250 },
-  { name: "CustomerManagedConfigSchema", schema: CustomerManagedConfigSchema, valid: withAccounts(customerManagedArb), validRuns: 100 },
-  { name: "ImportedMaterialConfigSchema", schema: ImportedMaterialConfigSchema, valid: withAccounts(importedMaterialArb), validRuns: 100 },
-  { name: "CrossAccountReplicationConfigSchema", schema: CrossAccountReplicationConfigSchema, valid: withAccounts(replicationArb), validRuns: 100 },
+  // Each registered blueprint's own schema (blueprints.<name>), taken from the registry.
+  ...Object.entries(BLUEPRINT_ARBS).map(([name, arb]) => ({
+    name: `the ${name} schema`,
+    schema: blueprintNamed(name)!.configSchema as z.ZodType,
+    valid: withAccounts(arb),
+    validRuns: 100,
+  })),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -499,7 +505,7 @@ test("the generated valid environments cover partitions, blueprints and bucket c
   const samples = fc.sample(environmentArb, { numRuns: 300, seed: 42 });
   const partitions = new Set(samples.map((s) => (s.region.startsWith("cn-") ? "aws-cn" : s.region.startsWith("us-gov-") ? "aws-us-gov" : "aws")));
   expect(partitions).toEqual(new Set(["aws", "aws-cn", "aws-us-gov"]));
-  for (const bp of ["customer-managed", "imported-material", "cross-account-replication"]) {
+  for (const bp of Object.keys(BLUEPRINT_ARBS)) {
     expect(samples.some((s) => bp in s.blueprints)).toBe(true);
   }
   const bucketCounts = new Set(samples.flatMap((s) => (s.blueprints["customer-managed"] ? [s.blueprints["customer-managed"].buckets.length] : [])));

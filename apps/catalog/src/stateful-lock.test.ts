@@ -10,7 +10,7 @@ import { GuardrailPack, LOCK_FILE, compareLock, formatLockFailure, parseLock, re
 import { Aspects, Testing } from "cdktf";
 import { findRepoRoot, loadEnvironments } from "./app";
 import { buildEnvironment } from "./catalog";
-import { synthEnvironment } from "./environment-suite";
+import { synthEnvironment } from "./synth";
 
 const repoRoot = findRepoRoot(__dirname);
 const environments = loadEnvironments(repoRoot);

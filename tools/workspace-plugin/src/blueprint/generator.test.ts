@@ -136,7 +136,7 @@ describe("refusals: one line, before anything is written", () => {
     ["-x", "customer-managed", /^--name "-x"/],
     ["a".repeat(41), "customer-managed", /at most 40 characters/],
     ["my-cm", "cmk", /^--from "cmk" is not a registered blueprint; choose one of: /],
-    ["customer-managed", "imported-material", /^--name "customer-managed": a blueprint of that name is already registered/],
+    ["customer-managed", "customer-managed", /^--name "customer-managed": a blueprint of that name is already registered/],
   ])("--name %s --from %s", async (name, from, message) => {
     expect(await refusal({ name, from })).toMatch(message);
   });

@@ -183,7 +183,7 @@ export function environmentFiles(name: string, config: unknown): Record<string, 
     [`${dir}/project.json`]: json(projectJsonOf()),
     [`${dir}/tsconfig.json`]: json({ extends: "../../tsconfig.base.json", include: ["**/*.ts"], exclude: ["node_modules", "dist"] }),
     [`${dir}/jest.config.js`]: `module.exports = { ...require("../../jest.preset.js"), displayName: "app-${name}" };\n`,
-    [`${dir}/environment.test.ts`]: `import { environmentSuite } from "@sse-kms/blueprint-catalog";\n\nenvironmentSuite(__dirname);\n`,
+    [`${dir}/environment.test.ts`]: `import * as catalog from "@sse-kms/blueprint-catalog";\nimport { environmentSuite } from "@sse-kms/testing/environment";\n\nenvironmentSuite(__dirname, catalog);\n`,
   };
 }
 

@@ -27,8 +27,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EnvironmentStack } from "@sse-kms/stack";
-import { createApp, findRepoRoot } from "./app";
-import { EnvironmentSchema, buildEnvironment } from "./catalog";
+import { EnvironmentSchema, buildEnvironment, createApp, findRepoRoot } from "@sse-kms/blueprint-catalog";
 import {
   type TierResult,
   adoptionTestFile,
@@ -40,7 +39,7 @@ import {
   summarize,
   tierLine,
   withoutImports,
-} from "./real-terraform";
+} from "@sse-kms/testing/terraform";
 
 // A generous ceiling for a loaded machine (the plans run in beforeAll); not a timing assertion.
 jest.setTimeout(900_000);

@@ -12,8 +12,7 @@ import {
   formatAccessMatrix,
   renderAccessMatrix,
 } from "./access-matrix";
-import { findRepoRoot, loadEnvironments } from "./app";
-import { EnvironmentSchema, buildEnvironment } from "./catalog";
+import { EnvironmentSchema, buildEnvironment, findRepoRoot, loadEnvironments } from "@sse-kms/blueprint-catalog";
 
 const ENVIRONMENTS = loadEnvironments(findRepoRoot(__dirname));
 const build = (env: EnvironmentConfig): EnvironmentStack[] => buildEnvironment(Testing.app({ stackTraces: false }), env);
@@ -110,7 +109,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("access matri
 describe("per-bucket readers and writers in the matrix (a fixture: two buckets under one key)", () => {
   // The catalog fixture with a second bucket and a reader and a writer per bucket (not a shipped
   // environment: a fork may change those).
-  const raw = JSON.parse(readFileSync(join(__dirname, "../fixtures/environment.json"), "utf8")) as {
+  const raw = JSON.parse(readFileSync(join(findRepoRoot(__dirname), "apps/catalog/fixtures/environment.json"), "utf8")) as {
     account: string;
     blueprints: { "customer-managed": { buckets: Array<{ name: string; readers?: string[]; writers?: string[] }> } };
   };

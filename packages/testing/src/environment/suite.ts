@@ -1,35 +1,29 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { Testing } from "cdktf";
-import { SynthError, annotationsOf, findRepoRoot, loadEnvironment } from "./app";
-import { BLUEPRINTS, type Environment, buildEnvironment } from "./catalog";
+import { type EnvironmentConfig, enabledBlueprints, partitionOf } from "@sse-kms/config";
 import { REFRESH_COMMAND, expectCurrent } from "./derived";
 import { normalizeStack } from "./normalize";
-import { enabledBlueprints, partitionOf } from "@sse-kms/config";
 
-/** A synthesized stack of an environment. */
-export interface SynthesizedStack {
+/** A synthesized stack: its name (`<env>-<blueprint>`) and its `cdk.tf.json` text. */
+export interface EnvironmentStackJson {
   readonly name: string;
-  readonly blueprint: string;
   readonly json: string;
 }
 
-/** Synthesizes every stack of one environment in memory (nothing is left on disk). */
-export function synthEnvironment(env: Environment): SynthesizedStack[] {
-  const app = Testing.app({ stackTraces: false });
-  try {
-    return buildEnvironment(app, env).map((stack) => {
-      const json = Testing.synth(stack, true); // with cdktf's construct validations
-      // Guardrail findings are annotations: fail as `app.synth()` does, naming every error.
-      const errors = annotationsOf(stack).filter((a) => a.level === "error");
-      if (errors.length > 0) throw new SynthError(errors);
-      return { name: stack.node.id, blueprint: stack.blueprint, json };
-    });
-  } finally {
-    // Testing.app() creates a cdktf.outdir.* folder in the system temp folder, which Testing.synth
-    // never writes to and cdktf never removes.
-    rmSync(app.outdir, { recursive: true, force: true });
-  }
+/**
+ * What an environment suite needs from the app that registers the blueprints (apps/catalog: pass
+ * `import * as catalog from "@sse-kms/blueprint-catalog"`). A package cannot import the app, so the app
+ * is handed in.
+ */
+export interface EnvironmentCatalog<E extends EnvironmentConfig> {
+  /** The repository root above a folder. */
+  findRepoRoot(from: string): string;
+  /** A validated `apps/<env>/environment.json`. */
+  loadEnvironment(file: string): E;
+  /** Every stack of the environment, synthesized in memory; throws on a guardrail error. */
+  synthEnvironment(env: E): readonly EnvironmentStackJson[];
+  /** The registered blueprints, in stack order. */
+  readonly BLUEPRINTS: readonly { readonly name: string }[];
 }
 
 /** `<bucket> <configuration>` for every optional configuration an `adopt` object of the environment lists. */
@@ -53,29 +47,29 @@ export const SNAPSHOT_DIR = "snapshots";
 
 /**
  * The snapshot files of an environment: `apps/<env>/snapshots/<stack>.json` (repo-relative) -> normalised stack JSON.
- * `stacks`: the environment's stacks when already synthesized (refresh synthesizes once for everything).
+ * `stacks`: the environment's synthesized stacks (refresh synthesizes once for everything).
  */
-export function snapshotFiles(env: Environment, appDir = `apps/${env.name}`, stacks: readonly SynthesizedStack[] = synthEnvironment(env)): Map<string, string> {
+export function snapshotFiles(appDir: string, stacks: readonly EnvironmentStackJson[]): Map<string, string> {
   return new Map(stacks.map((s) => [`${appDir}/${SNAPSHOT_DIR}/${s.name}.json`, `${JSON.stringify(normalizeStack(s.json), null, 2)}\n`]));
 }
 
 /**
- * The jest suite every `apps/<env>` runs: the config validates, and each stack equals its
+ * The jest suite every `apps/<env>` runs (`environmentSuite(__dirname, catalog)`): the config validates, and each stack equals its
  * committed, normalised snapshot (`apps/<env>/snapshots/<stack>.json`, written by `npm run refresh`).
  * Property assertions live in the blueprints' and guardrails' tests.
  */
-export function environmentSuite(appDir: string): void {
-  const root = findRepoRoot(appDir);
-  const env = loadEnvironment(join(appDir, "environment.json"));
+export function environmentSuite<E extends EnvironmentConfig>(appDir: string, catalog: EnvironmentCatalog<E>): void {
+  const root = catalog.findRepoRoot(appDir);
+  const env = catalog.loadEnvironment(join(appDir, "environment.json"));
   const rel = relative(root, appDir).split("\\").join("/");
-  const snapshots = snapshotFiles(env, rel);
+  const snapshots = snapshotFiles(rel, catalog.synthEnvironment(env));
 
   describe(`environment ${env.name}`, () => {
     test("the folder name is the environment name", () => {
       expect(basename(appDir)).toBe(env.name);
     });
     test("has one stack per enabled blueprint, named <env>-<blueprint>", () => {
-      expect([...snapshots.keys()].map((p) => basename(p, ".json"))).toEqual(enabledBlueprints(env, BLUEPRINTS).map((b) => `${env.name}-${b.name}`));
+      expect([...snapshots.keys()].map((p) => basename(p, ".json"))).toEqual(enabledBlueprints(env, catalog.BLUEPRINTS).map((b) => `${env.name}-${b.name}`));
     });
     test.each([...snapshots.entries()].map(([path, text]) => [basename(path, ".json"), path, text] as const))(
       "%s equals its committed snapshot",

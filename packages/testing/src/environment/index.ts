@@ -1,0 +1,3 @@
+export * from "./derived";
+export * from "./normalize";
+export * from "./suite";
