@@ -1,5 +1,5 @@
-export * from "./blueprint";
-export * from "./config";
-export * from "./model";
-export * from "./handover";
-export * from "./definition";
+// What the catalog and a fork's users need: the blueprint (registered in apps/catalog/src/blueprints.ts),
+// its construct, and its configuration schema and types. Everything else is the blueprint's own.
+export { blueprint } from "./blueprint";
+export { CrossAccountReplicationBlueprint, type CrossAccountReplicationBlueprintProps } from "./construct";
+export { CrossAccountReplicationConfigSchema, type CrossAccountReplicationConfig, type CrossAccountReplicationConfigInput } from "./config";

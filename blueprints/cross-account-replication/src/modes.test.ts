@@ -3,7 +3,7 @@
  * same account and region (S3 SRR), Replication Time Control, and prefix/tag filters. Targeted
  * assertions on the synthesized stack; the access proofs are in access-modes.test.ts.
  */
-import { replicationFilter } from "./blueprint";
+import { replicationFilter } from "./construct";
 import { BLUEPRINT, type Json, asList, build, environment, handoverIn, policyOf, toExisting } from "./test-support";
 
 const REP = BLUEPRINT.name;

@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type EnvironmentWith, type Json, parseFixture, synthBlueprint } from "@sse-kms/testing";
-import { type CrossAccountReplicationBlueprint } from "./blueprint";
-import { blueprint as BLUEPRINT } from "./definition";
+import { type CrossAccountReplicationBlueprint } from "./construct";
+import { blueprint as BLUEPRINT } from "./blueprint";
 import { type ReplicationHandover, replicationHandover } from "./handover";
 
 export type { Json };

@@ -3,7 +3,7 @@ import { ConstructPropError } from "@sse-kms/construct-kit";
 import { parseFixture } from "@sse-kms/testing";
 import { EnvironmentStack } from "@sse-kms/stack";
 import { Testing } from "cdktf";
-import { CrossAccountReplicationBlueprint, type CrossAccountReplicationBlueprintProps } from "./blueprint";
+import { CrossAccountReplicationBlueprint, type CrossAccountReplicationBlueprintProps } from "./construct";
 import type { CrossAccountReplicationConfig } from "./config";
 import { BLUEPRINT, environment, rawEnvironment, type Json } from "./test-support";
 

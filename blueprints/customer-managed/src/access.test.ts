@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { terraformName } from "@sse-kms/construct-kit";
 import { isExistingKey } from "@sse-kms/config";
 import { configOf, fixtureEnvironments, sseKmsAccessProofs, synthBlueprint } from "@sse-kms/testing";
-import { blueprint } from "./definition";
+import { blueprint } from "./blueprint";
 
 const ENVIRONMENTS = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);
 

@@ -12,7 +12,7 @@ import type { PolicyDocument } from "@sse-kms/policy";
 import { type Json, allowAll, configOf, fixtureEnvironments, parseFixture, registerAccessMatchers, sseKmsAccessProofs, synthBlueprint } from "@sse-kms/testing";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
-import { blueprint } from "./definition";
+import { blueprint } from "./blueprint";
 import { EXISTING_KEY_HANDOVER_OUTPUT, existingKeyHandover, existingKeyHandoverPath, renderExistingKeyHandover, uncheckedKeyGuardrails } from "./handover";
 
 registerAccessMatchers();

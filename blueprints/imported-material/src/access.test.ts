@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { terraformName } from "@sse-kms/construct-kit";
 import { configOf, fixtureEnvironments, simulateAccess, sseKmsAccessProofs, synthBlueprint } from "@sse-kms/testing";
-import { blueprint } from "./definition";
+import { blueprint } from "./blueprint";
 
 const ENVIRONMENTS = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);
 const synth = (env: (typeof ENVIRONMENTS)[number]) => synthBlueprint(blueprint, env).text;

@@ -96,7 +96,7 @@ describe.each(BLUEPRINT_NAMES.map((n) => [n]))("forking %s", (from) => {
       expect(text.match(new RegExp(`(?<![A-Za-z0-9])${from}(?![A-Za-z0-9-])`, "g"))).toBeNull();
     }
     expect(JSON.parse(tree.read(`blueprints/${name}/package.json`, "utf-8")!).name).toBe(`@sse-kms/blueprint-${name}`);
-    expect(tree.read(`blueprints/${name}/src/definition.ts`, "utf-8")).toContain(`name: "${name}",`);
+    expect(tree.read(`blueprints/${name}/src/blueprint.ts`, "utf-8")).toContain(`name: "${name}",`);
     const registry = tree.read(REGISTRY, "utf-8")!;
     expect(registry.split("\n").filter((l) => l === registrationLine(name))).toHaveLength(1);
     const before = readFileSync(join(repoRoot, REGISTRY), "utf8").split("\n");

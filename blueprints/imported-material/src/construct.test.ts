@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { type Json, configOf, fixtureEnvironments, parseFixture, synthBlueprint } from "@sse-kms/testing";
 import { AnnotationMetadataEntryType } from "cdktf";
-import { KEY_MATERIAL_VARIABLE } from "./blueprint";
-import { blueprint } from "./definition";
+import { KEY_MATERIAL_VARIABLE } from "./construct";
+import { blueprint } from "./blueprint";
 
 type Env = Parameters<typeof synthBlueprint<typeof blueprint>>[1];
 

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { isExistingKey, providerKnows } from "@sse-kms/config";
 import { KEY_CRYPTOGRAPHIC_ACTIONS, type PolicyDocument, actionMatches } from "@sse-kms/policy";
 import { type Json, configOf, fixtureEnvironments, parseFixture, synthBlueprint } from "@sse-kms/testing";
-import { blueprint } from "./definition";
+import { blueprint } from "./blueprint";
 
 /** This blueprint's own fixture environments (fixtures/*.json): local, s3 and cloud backends, production and not. */
 const ENVIRONMENTS = fixtureEnvironments(join(__dirname, "../fixtures"), blueprint);

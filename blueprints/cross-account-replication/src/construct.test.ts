@@ -3,7 +3,7 @@ import { KEY_CRYPTOGRAPHIC_ACTIONS, actionMatches } from "@sse-kms/policy";
 import { EnvironmentStack } from "@sse-kms/stack";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
-import { CrossAccountReplicationBlueprint } from "./blueprint";
+import { CrossAccountReplicationBlueprint } from "./construct";
 import { type CrossAccountReplicationConfig, defaultReplicationRoleName } from "./config";
 import { HANDOVER_OUTPUTS } from "./handover";
 import {
