@@ -37,16 +37,17 @@ async function main(args: readonly string[]): Promise<number> {
     }
     throw e; // runCli prints it on one line, exit 1
   }
-  const previous: StatefulLock = existsSync(file) ? parseLock(readFileSync(file, "utf8"), LOCK_FILE) : {};
+  const text = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  const previous: StatefulLock = text === undefined ? {} : parseLock(text, LOCK_FILE);
   const next = lockOf(stacks);
   const cmp = compareLock(previous, stacks);
   const diff = lockDiff(previous, next);
   const count = Object.values(next).reduce((n, list) => n + list.length, 0);
-  if (diff.length === 0 && existsSync(file) && readFileSync(file, "utf8") === renderLock(next)) {
+  if (diff.length === 0 && text === renderLock(next)) {
     console.log(`${LOCK_FILE} is up to date: ${Object.keys(next).length} stacks, ${count} keys and buckets.`);
     return 0;
   }
-  if (check && existsSync(file) && lockIsCurrent(readFileSync(file, "utf8"), stacks, LOCK_FILE)) {
+  if (check && text !== undefined && lockIsCurrent(text, stacks, LOCK_FILE)) {
     // What refresh leaves after a rename: the old address stays locked next to the new one.
     const kept = cmp.moved.length + cmp.forgotten.length;
     console.log(
