@@ -33,11 +33,7 @@ afterAll(async () => {
   restoreEnv();
 });
 
-afterEach(() => {
-  kms.failures.clear();
-  kms.dropAfter.clear();
-  kms.tokenLifetimeMs = 24 * 60 * 60 * 1000;
-});
+afterEach(() => kms.resetFaults());
 
 const importArgs = (keyId: string, ...rest: string[]): string[] => kms.args("import", keyId, ...rest);
 

@@ -33,12 +33,7 @@ afterAll(async () => {
   restoreEnv();
 });
 
-afterEach(() => {
-  kms.failures.clear();
-  kms.dropAfter.clear();
-  kms.onDemandRotationLimit = 25;
-  kms.listPageSize = 100;
-});
+afterEach(() => kms.resetFaults());
 
 const online = kms.args.bind(kms);
 

@@ -55,7 +55,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   mockHandedOut.length = 0;
-  kms.failures.clear();
+  kms.resetFaults();
 });
 
 function expectAllZeroed(minimum: number): void {

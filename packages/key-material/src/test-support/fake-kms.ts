@@ -125,6 +125,13 @@ const MODULUS_BITS: Record<string, number> = { RSA_2048: 2048, RSA_3072: 3072, R
 const OAEP_HASH: Record<string, "sha1" | "sha256"> = { RSAES_OAEP_SHA_1: "sha1", RSAES_OAEP_SHA_256: "sha256" };
 const JSON_11 = "application/x-amz-json-1.1";
 
+/** The fake KMS's settings as KMS has them; a test that changes one gets it back from {@link FakeKms.resetFaults}. */
+const FAKE_KMS_DEFAULTS: Readonly<{ tokenLifetimeMs: number; onDemandRotationLimit: number; listPageSize: number }> = {
+  tokenLifetimeMs: 24 * 60 * 60 * 1000,
+  onDemandRotationLimit: 25,
+  listPageSize: 100,
+};
+
 /** The fake KMS server. `start()` it, use `url` as the endpoint, `stop()` it after the tests. */
 export class FakeKms {
   readonly account = "111122223333";
@@ -135,14 +142,20 @@ export class FakeKms {
   /** Do the operation, then drop the connection without answering (the client sees a reset). */
   readonly dropAfter = new Set<FakeKmsOperation>();
   /** How long an import token is valid. KMS: 24 hours. */
-  tokenLifetimeMs = 24 * 60 * 60 * 1000;
+  tokenLifetimeMs = FAKE_KMS_DEFAULTS.tokenLifetimeMs;
   /**
    * On-demand rotations allowed per key. The KMS documentation gives 25 in the current API reference
    * and Developer Guide, 10 in older copies; the CLI works with either (see rotation.ts).
    */
-  onDemandRotationLimit = 25;
+  onDemandRotationLimit = FAKE_KMS_DEFAULTS.onDemandRotationLimit;
   /** Entries per ListKeyRotations page (KMS's default Limit is 100); tests lower it to exercise paging. */
-  listPageSize = 100;
+  listPageSize = FAKE_KMS_DEFAULTS.listPageSize;
+  /** Clears the injected failures and dropped connections and restores the KMS settings (between tests). Keys and requests stay. */
+  resetFaults(): void {
+    this.failures.clear();
+    this.dropAfter.clear();
+    Object.assign(this, FAKE_KMS_DEFAULTS);
+  }
   private readonly tokens = new Map<string, ImportTokenRecord>();
   private readonly wrappingKeys = new Map<number, { publicDer: Buffer; privateKey: KeyObject }>();
   private server: Server | undefined;
