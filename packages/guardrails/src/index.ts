@@ -3,6 +3,7 @@ export * from "./context";
 export * from "./policy";
 export * from "./suppressions";
 export * from "./pack";
+export * from "./synthesizer";
 export * from "./rules";
 export * from "./all-rules";
 export * from "./lock";

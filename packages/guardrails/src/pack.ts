@@ -65,10 +65,17 @@ export function evaluateContext(
   options: { inScope?: (r: SynthesizedResource) => boolean; suppressionsOf?: (r: SynthesizedResource) => readonly Suppression[] } = {},
 ): Finding[] {
   const findings: Finding[] = [];
+  // The rules that look at each kind of block, worked out once per block type.
+  const rulesByType = new Map<string, readonly GuardrailRule[]>();
   for (const resource of ctx.resources) {
     if (options.inScope && !options.inScope(resource)) continue;
-    for (const rule of rules) {
-      if (!ruleAppliesTo(rule, resource)) continue;
+    const key = `${resource.kind}:${resource.type}`;
+    let applicable = rulesByType.get(key);
+    if (applicable === undefined) {
+      applicable = rules.filter((rule) => ruleAppliesTo(rule, resource));
+      rulesByType.set(key, applicable);
+    }
+    for (const rule of applicable) {
       let result: RuleResult;
       let crashed = false;
       try {
@@ -113,10 +120,14 @@ function isWithin(path: string, scopePath: string): boolean {
 
 /**
  * Evaluates the guardrails for a stack (or the part of it below `scope`) as it would synthesize now,
- * records the suppressions that silenced findings into the resources' `//` metadata, and warns about
- * suppressions that silence nothing. Does not throw on violations: {@link GuardrailPack} does.
+ * records the suppressions that silenced findings into the resources' `//` metadata (overrides: a
+ * later resolution writes them), and warns about suppressions that silence nothing. Does not throw
+ * on violations: {@link GuardrailPack} and {@link GuardedSynthesizer} report them.
+ *
+ * `resolved` is the stack as it will be written, when the caller has resolved it already
+ * (GuardedSynthesizer hands over the resolution cdktf writes); @default `stack.toTerraform()`.
  */
-export function evaluateStack(scope: IConstruct, props: GuardrailPackProps = {}): GuardrailReport {
+export function evaluateStack(scope: IConstruct, props: GuardrailPackProps = {}, resolved?: JsonObject): GuardrailReport {
   const stack = TerraformStack.of(scope);
   const rules = props.rules ?? ALL_RULES;
   const ruleIds = new Set(rules.map((r) => r.id));
@@ -132,7 +143,7 @@ export function evaluateStack(scope: IConstruct, props: GuardrailPackProps = {})
       : [{ path: d.declaredAt, message: `${d.declaredAt}: suppression names unknown guardrail rule ${String(d.ruleId)} (known: ${[...ruleIds].join(", ")})` }];
   });
 
-  const json = stack.toTerraform() as JsonObject;
+  const json = resolved ?? (stack.toTerraform() as JsonObject);
   const ctx = contextFromStackJson(json, { stackName: stack.node.id, production: props.production ?? false, paths: providerPaths(stack) });
   const elements = new Map<string, TerraformElement>();
   for (const c of stack.node.findAll()) if (TerraformElement.isTerraformElement(c)) elements.set(c.node.path, c);
@@ -249,6 +260,8 @@ export class GuardrailPack implements IAspect {
   readonly production: boolean;
   readonly rules: readonly GuardrailRule[];
   private readonly deferred = new WeakMap<IConstruct, DeferredEvaluation>();
+  /** Stacks being synthesized by a {@link GuardedSynthesizer} of this pack: it evaluates them, the aspect does not. */
+  private readonly evaluatedBySynthesizer = new WeakSet<IConstruct>();
 
   constructor(props: GuardrailPackProps = {}) {
     this.production = props.production ?? false;
@@ -256,7 +269,7 @@ export class GuardrailPack implements IAspect {
   }
 
   visit(node: IConstruct): void {
-    if (!this.isEvaluationRoot(node)) return;
+    if (!this.isEvaluationRoot(node) || this.evaluatedBySynthesizer.has(node)) return;
     const leaf = lastInPreorder(node);
     if (leaf === node) {
       this.evaluate(node);
@@ -269,20 +282,37 @@ export class GuardrailPack implements IAspect {
     }
   }
 
-  /** Evaluates the scope now and records the findings as annotations ({@link annotateReport}). */
-  evaluate(scope: IConstruct): GuardrailReport {
-    const report = evaluateStack(scope, { production: this.production, rules: this.rules });
+  /**
+   * Evaluates the scope (on `resolved`, the stack as it will be written, if given; else on its own
+   * resolution) and records the findings as annotations ({@link annotateReport}).
+   */
+  evaluate(scope: IConstruct, resolved?: JsonObject): GuardrailReport {
+    const report = evaluateStack(scope, { production: this.production, rules: this.rules }, resolved);
     annotateReport(scope, report, this.rules);
     return report;
+  }
+
+  /**
+   * Runs `synthesize` with the aspect standing aside for `stack`: a {@link GuardedSynthesizer}
+   * evaluates this pack on the resolution it writes, so the aspect's own resolution is not needed.
+   */
+  standAsideWhile<T>(stack: TerraformStack, synthesize: () => T): T {
+    this.evaluatedBySynthesizer.add(stack);
+    try {
+      return synthesize();
+    } finally {
+      this.evaluatedBySynthesizer.delete(stack);
+    }
   }
 
   /** The stack itself, or the highest construct of a stack the pack was added to directly. */
   private isEvaluationRoot(node: IConstruct): boolean {
     if (TerraformStack.isStack(node)) return true;
+    // Every construct of the stack is visited: the cheap test first (almost none carry the pack).
+    if (!Aspects.of(node).all.includes(this)) return false;
     const scopes = node.node.scopes;
     const stackIndex = scopes.findIndex((s) => TerraformStack.isStack(s));
     if (stackIndex < 0) return false;
-    if (!Aspects.of(node).all.includes(this)) return false;
     return scopes.slice(stackIndex, -1).every((s) => !Aspects.of(s).all.includes(this));
   }
 }

@@ -1,7 +1,10 @@
 import { BucketListSchema, type EnvironmentConfigInput, KeySettingsSchema, createEnvironmentSchema, parseEnvironment } from "@sse-kms/config";
 import { synthJson } from "@sse-kms/construct-kit/testing";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { Testing } from "cdktf";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { GuardedSynthesizer } from "@sse-kms/guardrails";
+import { TerraformStack, Testing } from "cdktf";
 import { z } from "zod";
 import { EnvironmentStack, stackName } from "./stack";
 
@@ -139,5 +142,33 @@ describe("EnvironmentStack.prepareStack", () => {
     );
     // cdktf's preparing pass would have added a remote state and an output instead.
     expect(JSON.stringify(synthJson(two))).not.toContain("terraform_remote_state");
+  });
+});
+
+describe("EnvironmentStack synthesis", () => {
+  test("resolves the stack once per synth: the guardrails run on the resolution that is written (GuardedSynthesizer)", () => {
+    const app = Testing.app({ stackTraces: false });
+    const stack = new EnvironmentStack(app, { env: parseEnvironment(schema, base), blueprint: "customer-managed" });
+    expect(stack.synthesizer).toBeInstanceOf(GuardedSynthesizer);
+    const resolutions = jest.spyOn(TerraformStack.prototype, "toTerraform");
+    try {
+      app.synth();
+      expect(resolutions).toHaveBeenCalledTimes(1);
+    } finally {
+      resolutions.mockRestore();
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
+  });
+
+  test("a guardrail violation of the environment's own pack fails app.synth() and writes no stack", () => {
+    const app = Testing.app({ stackTraces: false });
+    const stack = new EnvironmentStack(app, { env: parseEnvironment(schema, base), blueprint: "customer-managed" });
+    new S3Bucket(stack, "plain", { bucket: "qa-plain-123456789012" }); // no SSE-KMS, no TLS policy
+    try {
+      expect(() => app.synth()).toThrow(/qa-customer-managed\/plain.*\[SKB-S3-/);
+      expect(existsSync(join(app.outdir, "stacks", "qa-customer-managed", "cdk.tf.json"))).toBe(false);
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { AWS_PROVIDER_VERSION_CONTEXT, type BackendConfig, type EnvironmentConfig, TERRAFORM_REQUIRED_VERSION, preventDestroyOf } from "@sse-kms/config";
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
-import { GuardrailPack } from "@sse-kms/guardrails";
+import { GuardedSynthesizer, GuardrailPack } from "@sse-kms/guardrails";
 import { releaseBucket } from "@sse-kms/bucket-encryption";
 import { Aspects, CloudBackend, type CloudBackendConfig, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
 import type { Construct, IValidation } from "constructs";
@@ -90,7 +90,11 @@ export class EnvironmentStack extends TerraformStack {
     // The bindings pin the version they were generated for; pin the environment's instead.
     this.addOverride("terraform.required_providers.aws.version", this.awsProviderVersion);
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    Aspects.of(this).add(new GuardrailPack({ production: props.env.production }));
+    // The pack runs on the resolution the synthesizer writes (one resolution per synth, not two);
+    // as an aspect it still runs for Testing.synth and evaluateStack, which bypass the synthesizer.
+    const guardrails = new GuardrailPack({ production: props.env.production });
+    Aspects.of(this).add(guardrails);
+    this.synthesizer = new GuardedSynthesizer(this, guardrails);
     // Buckets this stack created and no longer configures: forgotten, not destroyed (releasedBuckets).
     for (const r of props.env.releasedBuckets ?? []) if (r.blueprint === props.blueprint) releaseBucket(this, r.bucket);
   }
