@@ -41,3 +41,35 @@ test("with it: no creation stack, an Error's stack formatted as node does; resto
   expect(lines.length).toBeGreaterThan(2);
   expect(creationStackOfNewToken().length).toBeGreaterThan(0);
 });
+
+test("with it, a creation stack is not captured at all, and every other capture still is", () => {
+  const capture = jest.spyOn(Error, "captureStackTrace");
+  const restore = skipCreationStacks();
+  const plain: { stack?: string } = {};
+  const error = new Error("kept");
+  let creationCaptures: number;
+  let restored: unknown;
+  let captures: number;
+  let plainStack: string | undefined;
+  let errorStack: string | undefined;
+  try {
+    creationStackOfNewToken();
+    creationCaptures = capture.mock.calls.length; // the spy sits below the hook: calls the hook let through
+    Error.captureStackTrace(plain); // a plain object at the default limit: captured (formatted as empty)
+    Error.captureStackTrace(error); // an Error: captured and formatted as node does
+    // V8 formats a captured trace when it is first read, with the hook in place then.
+    plainStack = plain.stack;
+    errorStack = error.stack;
+  } finally {
+    restore();
+    restored = Error.captureStackTrace;
+    captures = capture.mock.calls.length; // mockRestore() clears the calls
+    capture.mockRestore();
+  }
+  expect(restored).toBe(capture);
+  expect(creationCaptures).toBe(0);
+  expect(captures).toBe(2);
+  expect(plainStack).toBe("");
+  expect(errorStack?.split("\n")[0]).toBe("Error: kept");
+  expect(errorStack?.split("\n").length).toBeGreaterThan(1);
+});
