@@ -5,15 +5,12 @@
 //   node tools/build.mjs [--quiet] [name...]    names: keys of ENTRIES (default: all of them)
 // `npm run <cli>` runs `node tools/run.mjs <name>` (build, then run); `npm ci`'s prepare builds
 // the two bundles that other programs load by path (the Nx generator, the key-material bin).
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { constants, setPriority } from "node:os";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-
-// esbuild's API is CommonJS: require() loads it 2-4x faster than an ESM import, which first runs
-// node's CommonJS export detection over its 2,500 lines, and a cold synth waits for it before the
-// bundle can start (docs/performance.md).
-const esbuild = createRequire(import.meta.url)("esbuild");
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -94,60 +91,110 @@ const packageOf = (file) => {
 };
 
 /**
- * Writes `contents` to `path` by renaming a finished sibling file over it: another process that
- * runs the bundle meanwhile (jest runs test files in parallel, and several build the same entry
- * before running it) reads the old file or the new one, never a truncated one. A plain
- * writeFileSync truncates first; `lock-update --check` once ran a half-written bundle that way.
+ * The esbuild executable and how to start it: the native binary that esbuild's install step puts at
+ * esbuild/bin/esbuild, or, where that step did not run (`--ignore-scripts`, Windows), the same
+ * path's JavaScript launcher, started with this node. ESBUILD_BINARY_PATH, which esbuild's own API
+ * honours, wins.
  */
-export function replaceFile(path, contents) {
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(temp, contents);
-  renameSync(temp, path);
+function esbuildCommand() {
+  const bin = process.env.ESBUILD_BINARY_PATH || createRequire(import.meta.url).resolve("esbuild/bin/esbuild");
+  const head = Buffer.alloc(2);
+  const fd = openSync(bin, "r");
+  try {
+    readSync(fd, head, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.toString("latin1") === "#!" ? [process.execPath, [bin]] : [bin, []];
 }
 
-/** Bundles the named entries (the requests reach esbuild's own process before this returns); resolves to the bundles' absolute paths. An import of a package no package.json declares fails the build (esbuild would have compiled it in). */
-export async function build(names = Object.keys(ENTRIES)) {
+/** esbuild's command-line flags for one entry (the same options as its API's build() took before; the CLI starts no JavaScript client). */
+function esbuildArgs(entry, outfile, metafile, external) {
+  return [
+    join(root, entry),
+    "--bundle",
+    "--platform=node",
+    "--target=node22", // the oldest supported Node major (package.json engines, .nvmrc)
+    // "use strict" first: the banner goes before esbuild's own directive, which then no longer is one.
+    `--banner:js=${`"use strict";\n(${dropCdktfDep0044.toString()})();`}`,
+    "--format=cjs",
+    "--sourcemap=linked",
+    "--source-root=",
+    "--log-level=warning",
+    `--outfile=${outfile}`,
+    `--metafile=${metafile}`,
+    ...external.map((e) => `--external:${e}`),
+  ];
+}
+
+/**
+ * Bundles one entry with the esbuild executable into a fresh folder beside the bundle's own (same
+ * depth, so the source map's relative paths hold), then renames each file over the old one and
+ * removes the folder. Renaming a finished file over the old one means that another process running
+ * the bundle meanwhile (jest runs test files in parallel, and several build the same entry before
+ * running it) reads the old file or the new one, never a truncated one: an in-place write truncates
+ * first, and `lock-update --check` once ran a half-written bundle that way. Rejects with esbuild's
+ * messages when it fails.
+ */
+function bundleOne(name, external, { background }) {
+  const [entry, out] = ENTRIES[name];
+  const outdir = dirname(join(root, out));
+  const staging = join(dirname(outdir), `.${basename(outdir)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const metafile = join(staging, `${basename(out)}.meta.json`);
+  const [command, prefix] = esbuildCommand();
+  // In the background (tools/synth.mjs loads cdktf on its main thread meanwhile, the critical path),
+  // esbuild gets one thread (GOMAXPROCS=1) at the lowest priority: it yields the cores to the caller
+  // and still finishes first (docs/performance.md).
+  const env = background ? { ...process.env, GOMAXPROCS: "1" } : process.env;
+  const child = spawn(command, [...prefix, ...esbuildArgs(entry, join(staging, basename(out)), metafile, external)], { cwd: root, env, stdio: ["ignore", "inherit", "pipe"] });
+  if (background && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, constants.priority.PRIORITY_LOW);
+    } catch {
+      // Not allowed here (some containers): esbuild runs at normal priority, only slower for the caller.
+    }
+  }
+  let messages = "";
+  child.stderr.on("data", (chunk) => {
+    messages += chunk;
+    process.stderr.write(chunk); // warnings and errors, as esbuild prints them
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", (e) => reject(new Error(`${entry}: could not start esbuild (${command}): ${e.message}`)));
+    child.on("close", (code, signal) => {
+      try {
+        if (code !== 0) throw new Error(`${entry}: esbuild failed (${signal ?? `exit ${code}`})${messages ? `:\n${messages.trimEnd()}` : ""}`);
+        const inputs = Object.keys(JSON.parse(readFileSync(metafile, "utf8")).inputs);
+        const undeclared = new Set(inputs.filter((f) => f.includes("node_modules/")).map(packageOf));
+        if (undeclared.size > 0) {
+          throw new Error(
+            `${entry}: imports ${[...undeclared].join(", ")}, which no package.json of the workspace declares (so esbuild would compile it in); add it to the dependencies of the package that imports it`,
+          );
+        }
+        mkdirSync(outdir, { recursive: true });
+        for (const file of [basename(out), `${basename(out)}.map`]) renameSync(join(staging, file), join(outdir, file));
+        resolve(join(root, out));
+      } catch (e) {
+        reject(e);
+      } finally {
+        rmSync(staging, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+/**
+ * Bundles the named entries, each with its own esbuild process (started before this returns);
+ * resolves to the bundles' absolute paths. An import of a package no package.json declares fails
+ * the build (esbuild would have compiled it in). `background`: the caller works while esbuild runs
+ * (tools/synth.mjs), so esbuild gets one thread.
+ */
+export async function build(names = Object.keys(ENTRIES), { background = false } = {}) {
   const unknown = names.filter((n) => !Object.hasOwn(ENTRIES, n));
   if (unknown.length > 0)
     throw new Error(`unknown entry "${unknown.join('", "')}": the entries are ${Object.keys(ENTRIES).join(", ")} (tools/build.mjs ENTRIES)`);
   const external = thirdPartyExternals();
-  return Promise.all(
-    names.map(async (name) => {
-      const [entry, out] = ENTRIES[name];
-      const result = await esbuild.build({
-        entryPoints: [join(root, entry)],
-        outfile: join(root, out),
-        absWorkingDir: root,
-        bundle: true,
-        platform: "node",
-        target: "node22", // the oldest supported Node major (package.json engines, .nvmrc)
-        // "use strict" first: the banner goes before esbuild's own directive, which then no longer is one.
-        banner: { js: `"use strict";\n(${dropCdktfDep0044.toString()})();` },
-        format: "cjs",
-        sourcemap: "linked",
-        sourceRoot: "",
-        logLevel: "warning",
-        external,
-        metafile: true,
-        write: false,
-      });
-      const undeclared = new Set(
-        Object.keys(result.metafile.inputs)
-          .filter((f) => f.includes("node_modules/"))
-          .map(packageOf),
-      );
-      if (undeclared.size > 0) {
-        throw new Error(
-          `${entry}: imports ${[...undeclared].join(", ")}, which no package.json of the workspace declares (so esbuild would compile it in); add it to the dependencies of the package that imports it`,
-        );
-      }
-      for (const file of result.outputFiles) {
-        mkdirSync(dirname(file.path), { recursive: true });
-        replaceFile(file.path, file.contents);
-      }
-      return join(root, out);
-    }),
-  );
+  return Promise.all(names.map((name) => bundleOne(name, external, { background })));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

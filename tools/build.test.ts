@@ -80,4 +80,46 @@ test("a rebuild replaces each bundle with a new file (rename), never rewrites it
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
   expect(statSync(join(root, "dist/lock-update.js")).ino).not.toBe(before);
   expect(readdirSync(join(root, "dist")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  expect(stagingFolders()).toEqual([]);
+});
+
+/** esbuild's staging folders (`.<bundle folder>.<pid>.<random>.tmp` beside the bundle's folder) left in the repository root. */
+const stagingFolders = () => readdirSync(root).filter((f) => /^\.dist\.\d+\.[a-z0-9]+\.tmp$/.test(f));
+
+describe("the esbuild executable", () => {
+  /** Runs `node tools/build.mjs --quiet lock-update` with ESBUILD_BINARY_PATH set to a script of ours. */
+  function buildWith(script: string) {
+    const launcher = join(dir, `launcher-${Math.random().toString(36).slice(2)}.js`);
+    writeFileSync(launcher, script, { mode: 0o755 });
+    return spawnSync(process.execPath, ["tools/build.mjs", "--quiet", "lock-update"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, ESBUILD_BINARY_PATH: launcher, SSE_KMS_LAUNCHER_LOG: join(dir, "launched.log") },
+    });
+  }
+
+  test("a JavaScript launcher (esbuild's install step did not run) is started with node, and builds", () => {
+    // What esbuild's bin/esbuild is before its install step replaces it with the native binary.
+    const real = require.resolve("esbuild/bin/esbuild");
+    const r = buildWith(
+      [
+        "#!/usr/bin/env node",
+        `require("node:fs").appendFileSync(process.env.SSE_KMS_LAUNCHER_LOG, process.argv.slice(2).join(" ") + "\\n");`,
+        `const r = require("node:child_process").spawnSync(${JSON.stringify(real)}, process.argv.slice(2), { stdio: "inherit" });`,
+        "process.exit(r.status ?? 1);",
+      ].join("\n"),
+    );
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(readFileSync(join(dir, "launched.log"), "utf8")).toContain("tools/lock-update.ts --bundle");
+    expect(stagingFolders()).toEqual([]);
+  });
+
+  test("a failed bundle names the entry and carries esbuild's message; nothing is replaced or left behind", () => {
+    const before = statSync(join(root, "dist/lock-update.js")).ino;
+    const r = buildWith(["#!/usr/bin/env node", 'process.stderr.write("X [ERROR] Could not resolve \\"nowhere\\"\\n");', "process.exit(1);"].join("\n"));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("tools/lock-update.ts: esbuild failed (exit 1):\nX [ERROR] Could not resolve \"nowhere\"");
+    expect(statSync(join(root, "dist/lock-update.js")).ino).toBe(before);
+    expect(stagingFolders()).toEqual([]);
+  });
 });

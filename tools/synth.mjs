@@ -26,7 +26,7 @@ function stackFolders() {
   }
 }
 
-const building = build(["app"]); // esbuild bundles in its own process...
+const building = build(["app"], { background: true }); // esbuild bundles in its own process...
 // Named `require` so that the move to cdktn (tools/cdktn/check-cdktn.mjs rewrites `require("cdktf")`) covers it.
 const require = createRequire(join(root, "dist", "app.js"));
 // ...while this one loads from node_modules what the app loads first: cdktf (with constructs) and zod.
