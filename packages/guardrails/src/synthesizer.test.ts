@@ -119,3 +119,11 @@ test("after a synth the stack's own methods are back, and the aspect evaluates a
   const errors = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR).map((m) => String(m.data)));
   expect(errors).toEqual([expect.stringContaining("[SKB-KMS-1] aws_kms_key.data:")]);
 });
+
+test("a method the stack instance carried before the synth (a spy) is put back afterwards", () => {
+  const { app, stack } = keyStack("guarded");
+  const spy = jest.spyOn(stack, "toTerraform");
+  app.synth();
+  expect(stack.toTerraform).toBe(spy);
+  expect(spy).toHaveBeenCalledTimes(1); // the synthesizer's one resolution went through it
+});

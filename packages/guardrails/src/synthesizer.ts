@@ -63,8 +63,10 @@ export class GuardedSynthesizer implements IStackSynthesizer {
 
   synthesize(session: ISynthesisSession): void {
     const stack = this.stack;
-    // cdktf decides this once per stack, from the same variable, when the stack is created.
-    const goOn = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+    // As the wrapped synthesizer decides (cdktf's reads the variable when the stack is created).
+    const goOn =
+      (this.inner as { continueOnErrorAnnotations?: unknown }).continueOnErrorAnnotations === true ||
+      process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
     let evaluated = false;
     const check = (json: JsonObject): boolean => {
       evaluated = true;
@@ -77,6 +79,8 @@ export class GuardedSynthesizer implements IStackSynthesizer {
     };
     const toTerraform = stack.toTerraform;
     const toHclTerraform = stack.toHclTerraform;
+    // Whatever the instance itself carried before (a test's spy), put back afterwards.
+    const before = { toTerraform: Object.getOwnPropertyDescriptor(stack, "toTerraform"), toHclTerraform: Object.getOwnPropertyDescriptor(stack, "toHclTerraform") };
     const own = stack as unknown as { toTerraform: () => unknown; toHclTerraform: () => unknown };
     own.toTerraform = () => {
       const json = toTerraform.call(stack) as JsonObject;
@@ -90,9 +94,11 @@ export class GuardedSynthesizer implements IStackSynthesizer {
     try {
       this.pack.standAsideWhile(stack, () => this.inner.synthesize(session));
     } finally {
-      // Back to the class's methods.
-      delete (own as { toTerraform?: unknown }).toTerraform;
-      delete (own as { toHclTerraform?: unknown }).toHclTerraform;
+      for (const name of ["toTerraform", "toHclTerraform"] as const) {
+        const descriptor = before[name];
+        if (descriptor) Object.defineProperty(stack, name, descriptor);
+        else delete (own as Partial<typeof own>)[name];
+      }
     }
     if (!evaluated) {
       throw new Error(
