@@ -242,7 +242,7 @@ class DeferredEvaluation implements IAspect {
   ) {}
 
   visit(node: IConstruct): void {
-    if (node === this.leaf) this.pack.evaluate(this.root);
+    if (node === this.leaf && !this.pack.standsAsideFor(this.root)) this.pack.evaluate(this.root);
   }
 }
 
@@ -269,7 +269,7 @@ export class GuardrailPack implements IAspect {
   }
 
   visit(node: IConstruct): void {
-    if (!this.isEvaluationRoot(node) || this.evaluatedBySynthesizer.has(node)) return;
+    if (!this.isEvaluationRoot(node) || this.standsAsideFor(node)) return;
     const leaf = lastInPreorder(node);
     if (leaf === node) {
       this.evaluate(node);
@@ -303,6 +303,11 @@ export class GuardrailPack implements IAspect {
     } finally {
       this.evaluatedBySynthesizer.delete(stack);
     }
+  }
+
+  /** Whether a {@link GuardedSynthesizer} of this pack is synthesizing the stack of `scope` (and evaluates it itself). */
+  standsAsideFor(scope: IConstruct): boolean {
+    return this.evaluatedBySynthesizer.has(TerraformStack.of(scope));
   }
 
   /** The stack itself, or the highest construct of a stack the pack was added to directly. */

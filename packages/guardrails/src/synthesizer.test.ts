@@ -127,3 +127,9 @@ test("a method the stack instance carried before the synth (a spy) is put back a
   expect(stack.toTerraform).toBe(spy);
   expect(spy).toHaveBeenCalledTimes(1); // the synthesizer's one resolution went through it
 });
+
+test("after a Testing.synth (which leaves the aspect's deferred evaluation on the last construct), a synth still resolves once", () => {
+  const { app, stack } = keyStack("guarded");
+  Testing.synth(stack);
+  expect(resolutions(() => app.synth())).toBe(1);
+});
