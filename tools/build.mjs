@@ -7,7 +7,7 @@
 // the two bundles that other programs load by path (the Nx generator, the key-material bin).
 import { spawn } from "node:child_process";
 import { constants, setPriority } from "node:os";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -118,7 +118,7 @@ function esbuildArgs(entry, outfile, metafile, external) {
     // "use strict" first: the banner goes before esbuild's own directive, which then no longer is one.
     `--banner:js=${`"use strict";\n(${dropCdktfDep0044.toString()})();`}`,
     "--format=cjs",
-    "--sourcemap=linked",
+    "--sourcemap=external", // bundleOne appends the link to the map's final name
     "--source-root=",
     "--log-level=warning",
     `--outfile=${outfile}`,
@@ -128,25 +128,28 @@ function esbuildArgs(entry, outfile, metafile, external) {
 }
 
 /**
- * Bundles one entry with the esbuild executable into a fresh folder beside the bundle's own (same
- * depth, so the source map's relative paths hold), then renames each file over the old one and
- * removes the folder. Renaming a finished file over the old one means that another process running
- * the bundle meanwhile (jest runs test files in parallel, and several build the same entry before
- * running it) reads the old file or the new one, never a truncated one: an in-place write truncates
- * first, and `lock-update --check` once ran a half-written bundle that way. Rejects with esbuild's
- * messages when it fails.
+ * Bundles one entry with the esbuild executable into staging files beside the bundle (same folder,
+ * so the source map's relative paths hold), then renames each over the old one. Renaming a finished
+ * file over the old one means that another process running the bundle meanwhile (jest runs test
+ * files in parallel, and several build the same entry before running it) reads the old file or the
+ * new one, never a truncated one: an in-place write truncates first, and `lock-update --check` once
+ * ran a half-written bundle that way. The staging files stay inside the bundle's (git-ignored,
+ * lint-ignored) folder: a staging folder beside it made a parallel `eslint .` fail on a folder that
+ * vanished while it walked the tree. esbuild writes the map without the link (`external`), and the
+ * link line esbuild would have written (`linked`) is appended here, so it names the final map.
+ * Rejects with esbuild's messages when it fails.
  */
 function bundleOne(name, external, { background }) {
   const [entry, out] = ENTRIES[name];
   const outdir = dirname(join(root, out));
-  const staging = join(dirname(outdir), `.${basename(outdir)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const metafile = join(staging, `${basename(out)}.meta.json`);
+  const staging = join(outdir, `.${basename(out)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const files = { js: staging, map: `${staging}.map`, meta: `${staging}.meta.json` };
   const [command, prefix] = esbuildCommand();
   // In the background (tools/synth.mjs loads cdktf on its main thread meanwhile, the critical path),
   // esbuild gets one thread (GOMAXPROCS=1) at the lowest priority: it yields the cores to the caller
   // and still finishes first (docs/performance.md).
   const env = background ? { ...process.env, GOMAXPROCS: "1" } : process.env;
-  const child = spawn(command, [...prefix, ...esbuildArgs(entry, join(staging, basename(out)), metafile, external)], { cwd: root, env, stdio: ["ignore", "inherit", "pipe"] });
+  const child = spawn(command, [...prefix, ...esbuildArgs(entry, files.js, files.meta, external)], { cwd: root, env, stdio: ["ignore", "inherit", "pipe"] });
   if (background && child.pid !== undefined) {
     try {
       setPriority(child.pid, constants.priority.PRIORITY_LOW);
@@ -164,20 +167,21 @@ function bundleOne(name, external, { background }) {
     child.on("close", (code, signal) => {
       try {
         if (code !== 0) throw new Error(`${entry}: esbuild failed (${signal ?? `exit ${code}`})${messages ? `:\n${messages.trimEnd()}` : ""}`);
-        const inputs = Object.keys(JSON.parse(readFileSync(metafile, "utf8")).inputs);
+        const inputs = Object.keys(JSON.parse(readFileSync(files.meta, "utf8")).inputs);
         const undeclared = new Set(inputs.filter((f) => f.includes("node_modules/")).map(packageOf));
         if (undeclared.size > 0) {
           throw new Error(
             `${entry}: imports ${[...undeclared].join(", ")}, which no package.json of the workspace declares (so esbuild would compile it in); add it to the dependencies of the package that imports it`,
           );
         }
-        mkdirSync(outdir, { recursive: true });
-        for (const file of [basename(out), `${basename(out)}.map`]) renameSync(join(staging, file), join(outdir, file));
+        appendFileSync(files.js, `//# sourceMappingURL=${basename(out)}.map\n`);
+        renameSync(files.map, join(root, `${out}.map`));
+        renameSync(files.js, join(root, out));
         resolve(join(root, out));
       } catch (e) {
         reject(e);
       } finally {
-        rmSync(staging, { recursive: true, force: true });
+        for (const file of Object.values(files)) rmSync(file, { force: true });
       }
     });
   });

@@ -79,12 +79,11 @@ test("a rebuild replaces each bundle with a new file (rename), never rewrites it
   const r = build();
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
   expect(statSync(join(root, "dist/lock-update.js")).ino).not.toBe(before);
-  expect(readdirSync(join(root, "dist")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
-  expect(stagingFolders()).toEqual([]);
+  expect(stagingFiles()).toEqual([]);
 });
 
-/** esbuild's staging folders (`.<bundle folder>.<pid>.<random>.tmp` beside the bundle's folder) left in the repository root. */
-const stagingFolders = () => readdirSync(root).filter((f) => /^\.dist\.\d+\.[a-z0-9]+\.tmp$/.test(f));
+/** esbuild's staging files (`.<bundle>.<pid>.<random>.tmp`, `.map`, `.meta.json`) left in dist/. */
+const stagingFiles = () => readdirSync(join(root, "dist")).filter((f) => f.includes(".tmp"));
 
 describe("the esbuild executable", () => {
   /** Runs `node tools/build.mjs --quiet lock-update` with ESBUILD_BINARY_PATH set to a script of ours. */
@@ -110,8 +109,14 @@ describe("the esbuild executable", () => {
       ].join("\n"),
     );
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(readFileSync(join(dir, "launched.log"), "utf8")).toContain("tools/lock-update.ts --bundle");
-    expect(stagingFolders()).toEqual([]);
+    const args = readFileSync(join(dir, "launched.log"), "utf8");
+    expect(args).toContain("tools/lock-update.ts --bundle");
+    // esbuild writes into dist/ itself, never a folder of its own in the tree: a folder that appears
+    // and vanishes beside dist/ made a parallel `eslint .` (npm test) fail on it.
+    expect(/--outfile=(\S+)/.exec(args)?.[1]).toMatch(new RegExp(`^${join(root, "dist")}/\\.lock-update\\.js\\.\\d+\\.[a-z0-9]+\\.tmp$`));
+    expect(stagingFiles()).toEqual([]);
+    const bundle = readFileSync(join(root, "dist/lock-update.js"), "utf8");
+    expect(bundle.endsWith("\n//# sourceMappingURL=lock-update.js.map\n")).toBe(true);
   });
 
   test("a failed bundle names the entry and carries esbuild's message; nothing is replaced or left behind", () => {
@@ -120,6 +125,6 @@ describe("the esbuild executable", () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("tools/lock-update.ts: esbuild failed (exit 1):\nX [ERROR] Could not resolve \"nowhere\"");
     expect(statSync(join(root, "dist/lock-update.js")).ino).toBe(before);
-    expect(stagingFolders()).toEqual([]);
+    expect(stagingFiles()).toEqual([]);
   });
 });
