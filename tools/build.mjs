@@ -108,7 +108,7 @@ function esbuildCommand() {
   return head.toString("latin1") === "#!" ? [process.execPath, [bin]] : [bin, []];
 }
 
-/** esbuild's command-line flags for one entry (the same options as its API's build() took before; the CLI starts no JavaScript client). */
+/** esbuild's command-line flags for one entry: the options its JavaScript API took before, but for the source map's link, which bundleOne appends. */
 function esbuildArgs(entry, outfile, metafile, external) {
   return [
     join(root, entry),
