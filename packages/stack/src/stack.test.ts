@@ -4,7 +4,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { GuardedSynthesizer } from "@sse-kms/guardrails";
-import { TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { z } from "zod";
 import { EnvironmentStack, stackName } from "./stack";
 
@@ -150,7 +150,7 @@ describe("EnvironmentStack synthesis", () => {
     const app = Testing.app({ stackTraces: false });
     const stack = new EnvironmentStack(app, { env: parseEnvironment(schema, base), blueprint: "customer-managed" });
     expect(stack.synthesizer).toBeInstanceOf(GuardedSynthesizer);
-    const resolutions = jest.spyOn(TerraformStack.prototype, "toTerraform");
+    const resolutions = jest.spyOn(EnvironmentStack.prototype, "toTerraform");
     try {
       app.synth();
       expect(resolutions).toHaveBeenCalledTimes(1);

@@ -4,6 +4,7 @@ import { GuardedSynthesizer, GuardrailPack } from "@sse-kms/guardrails";
 import { releaseBucket } from "@sse-kms/bucket-encryption";
 import { Aspects, CloudBackend, type CloudBackendConfig, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
 import type { Construct, IValidation } from "constructs";
+import { stackDocument } from "./stack-document";
 
 /**
  * cdktf's `cloud` backend without the one construct validation that runs `terraform version` at
@@ -109,6 +110,14 @@ export class EnvironmentStack extends TerraformStack {
    */
   override prepareStack(): void {
     this.ensureBackendExists();
+  }
+
+  /**
+   * The stack's Terraform JSON, as cdktf's own method builds it, without resolving the whole,
+   * already resolved document a second time at the end ({@link stackDocument}).
+   */
+  override toTerraform(): Record<string, unknown> {
+    return stackDocument(this);
   }
 }
 
