@@ -1,9 +1,9 @@
 import { ExistingKey } from "@sse-kms/key";
 import { KmsExternalKey } from "@cdktf/provider-aws/lib/kms-external-key";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { KmsReplicaExternalKey } from "@cdktf/provider-aws/lib/kms-replica-external-key";
-import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
-import type { TerraformProvider, TerraformStack } from "cdktf";
+import type { KmsReplicaExternalKey } from "@cdktf/provider-aws/lib/kms-replica-external-key";
+import type { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
+import { type TerraformProvider, TerraformResource, type TerraformStack } from "cdktf";
 import { KeyEventAlarms, type KeyEventAlarmsProps } from "./key-event-alarms";
 
 /** What {@link attachKeyEventAlarms} needs of a stack. */
@@ -19,6 +19,13 @@ export interface MonitoredStack {
 type KeyResource = KmsKey | KmsExternalKey | KmsReplicaKey | KmsReplicaExternalKey;
 
 /**
+ * The Terraform types of {@link KeyResource}. The replica types are written out, not read from their
+ * classes, so that a synth does not load two provider modules (86 KB) that only this check would
+ * use; attach.test.ts holds the names to the classes.
+ */
+export const KEY_RESOURCE_TYPES: ReadonlySet<string> = new Set([KmsKey.tfResourceType, KmsExternalKey.tfResourceType, "aws_kms_replica_key", "aws_kms_replica_external_key"]);
+
+/**
  * The KMS keys a stack creates in its own account and region: every key resource created with the
  * stack's default provider (keys created through another provider, such as a replication
  * destination in another account, are left out: EventBridge rules see only their own account's events).
@@ -26,7 +33,7 @@ type KeyResource = KmsKey | KmsExternalKey | KmsReplicaKey | KmsReplicaExternalK
 export function keysOfStack(s: MonitoredStack): KeyResource[] {
   return s.stack.node
     .findAll()
-    .filter((c): c is KeyResource => c instanceof KmsKey || c instanceof KmsExternalKey || c instanceof KmsReplicaKey || c instanceof KmsReplicaExternalKey)
+    .filter((c): c is KeyResource => TerraformResource.isTerraformResource(c) && KEY_RESOURCE_TYPES.has(c.terraformResourceType))
     .filter((k) => k.provider === undefined || k.provider === s.provider);
 }
 

@@ -2,7 +2,11 @@ import { synthJson } from "@sse-kms/construct-kit/testing";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { EncryptionKey, ExistingKey } from "@sse-kms/key";
-import { attachKeyEventAlarms, existingKeysOfStack } from "./attach";
+import { KmsExternalKey } from "@cdktf/provider-aws/lib/kms-external-key";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsReplicaExternalKey } from "@cdktf/provider-aws/lib/kms-replica-external-key";
+import { KmsReplicaKey } from "@cdktf/provider-aws/lib/kms-replica-key";
+import { KEY_RESOURCE_TYPES, attachKeyEventAlarms, existingKeysOfStack, keysOfStack } from "./attach";
 import { KMS_API_CALLS, KMS_SERVICE_EVENTS } from "./events";
 import { KeyEventAlarms, boundedName } from "./key-event-alarms";
 import { ACCOUNT, ADMIN, REGION, monitoredStack } from "./test-support";
@@ -208,6 +212,21 @@ describe("attachKeyEventAlarms", () => {
   it("carries prevent_destroy onto the topic key in production", () => {
     const { stack } = monitoredStack({ topic: { create: { keyAdministrators: [], deletionWindowInDays: 30 } } }, { production: true });
     expect(synthJson(stack).resource.aws_kms_key.key_events.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("watches every kind of key the stack creates: KMS keys, external keys and both replica kinds (KEY_RESOURCE_TYPES are the classes' types)", () => {
+    const classes = [KmsKey, KmsExternalKey, KmsReplicaKey, KmsReplicaExternalKey];
+    expect([...KEY_RESOURCE_TYPES].sort()).toEqual(classes.map((c) => c.tfResourceType).sort());
+    const stack = new TerraformStack(Testing.app(), "all-kinds");
+    const provider = new AwsProvider(stack, "aws", { region: REGION, allowedAccountIds: [ACCOUNT] });
+    const primary = `arn:aws:kms:us-west-2:${ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab`;
+    const keys = [
+      new KmsKey(stack, "key", {}),
+      new KmsExternalKey(stack, "external", {}),
+      new KmsReplicaKey(stack, "replica", { primaryKeyArn: primary }),
+      new KmsReplicaExternalKey(stack, "replica-external", { primaryKeyArn: primary }),
+    ];
+    expect(keysOfStack({ stack, provider, account: ACCOUNT, region: REGION, preventDestroy: false })).toEqual(keys);
   });
 
   it("leaves out keys created through another provider (another account's events never reach this bus)", () => {
