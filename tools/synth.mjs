@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "./build.mjs";
+import { deferZodLocales } from "./zod-locales.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = process.env.CDKTF_OUTDIR ? resolve(process.env.CDKTF_OUTDIR) : join(root, "cdktf.out");
@@ -29,8 +30,10 @@ function stackFolders() {
 const building = build(["app"], { background: true }); // esbuild bundles in its own process...
 // Named `require` so that the move to cdktn (tools/cdktn/check-cdktn.mjs rewrites `require("cdktf")`) covers it.
 const require = createRequire(join(root, "dist", "app.js"));
-// ...while this one loads from node_modules what the app loads first: cdktf (with constructs) and zod.
+// ...while this one loads from node_modules what the app loads first: cdktf (with constructs) and
+// zod, whose 63 translations load when first read, not at import (tools/zod-locales.mjs).
 require("cdktf");
+deferZodLocales(require);
 require("zod");
 const [bundle] = await building;
 const before = stackFolders();
