@@ -144,7 +144,7 @@ function plain(source: string, input: unknown, issue: z.core.$ZodIssue): ConfigP
 /**
  * Parses with a schema or throws a ConfigError naming every bad field. zod's eval-based fast path
  * (`jitless: false`) compiles a parser for each object schema on its first parse, which costs more
- * than it saves when a configuration is parsed once per process, as here: about 10 ms of a synth
+ * than it saves when a configuration is parsed once per process, as here: about 8 ms of a synth
  * for the 4 environment files (docs/performance.md). The result is the same either way.
  */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, source: string): z.output<S> {

@@ -21,7 +21,7 @@ type KeyResource = KmsKey | KmsExternalKey | KmsReplicaKey | KmsReplicaExternalK
 /**
  * The Terraform types of {@link KeyResource}. The replica types are written out, not read from their
  * classes, so that a synth does not load two provider modules (86 KB) that only this check would
- * use; attach.test.ts holds the names to the classes.
+ * use; key-event-alarms.test.ts holds the names to the classes.
  */
 export const KEY_RESOURCE_TYPES: ReadonlySet<string> = new Set([KmsKey.tfResourceType, KmsExternalKey.tfResourceType, "aws_kms_replica_key", "aws_kms_replica_external_key"]);
 

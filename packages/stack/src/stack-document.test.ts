@@ -39,15 +39,18 @@ function corners(configure: (stack: TerraformStack, bucket: S3Bucket) => void = 
   new TerraformOutput(group, "arn", { value: bucket.arn });
   new TerraformOutput(stack, "size-out", { value: size.numberValue, sensitive: false });
   new TerraformLocal(stack, "big", 1.7976931348623157e308);
-  new TerraformStack(app, "nested-elsewhere"); // a second stack: never part of this one
+  const nested = new TerraformStack(stack, "nested"); // a stack inside this one: its blocks are its own
+  new S3Bucket(nested, "inner", { bucket: "nested-123456789012" });
   configure(stack, bucket);
   return stack;
 }
 
 describe("stackDocument", () => {
-  test("returns what cdktf's TerraformStack.toTerraform() returns: tokens, expressions, escapes, outputs, locals, resource overrides", () => {
+  test("returns what cdktf's TerraformStack.toTerraform() returns: tokens, expressions, escapes, outputs, locals, resource overrides, no nested stack", () => {
     const stack = corners();
-    expect(stackDocument(stack)).toStrictEqual(cdktfDocument(stack));
+    const doc = stackDocument(stack) as { resource: Record<string, Record<string, unknown>> };
+    expect(doc).toStrictEqual(cdktfDocument(stack));
+    expect(Object.keys(doc.resource.aws_s3_bucket)).toEqual(["bucket"]);
   });
 
   test("stack overrides: a token in an override is resolved, an override adds to a section the blocks wrote", () => {
