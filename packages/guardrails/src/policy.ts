@@ -32,7 +32,7 @@ export function policyStatementsOf(value: Json | undefined): PolicyStatements {
   let statements = parsedPolicies.get(value);
   if (statements === undefined) {
     const parsed = parsePolicy(value);
-    statements = parsed.ok ? { ok: true, statements: Object.freeze(parsed.document.Statement.map((s) => deepFreeze(s))) } : parsed;
+    statements = parsed.ok ? { ok: true, statements: deepFreeze(parsed.document.Statement) } : parsed;
     if (parsedPolicies.size >= MAX_PARSED_POLICIES) parsedPolicies.clear();
     parsedPolicies.set(value, statements);
   }
